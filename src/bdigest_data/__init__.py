@@ -1,0 +1,56 @@
+"""bdigest-data: facts about Belarus' foreign relations from Belarus Digest articles.
+
+Every row of every table carries its source article and a verbatim quote that code checks
+against the article text. The public API is small:
+
+- ``tables()`` — names of the tables (fact tables and lookup tables).
+- ``load(name, *, validate=True, with_sources=False)`` — one table as a typed pandas
+  DataFrame (dtypes derived from its Table Schema; metadata in ``df.attrs``).
+- ``load_all(*, validate=True)`` — every table, as a dict of DataFrames.
+- ``schema(name)`` — the table's Table Schema (fields with types, constraints, descriptions).
+- ``records(name)`` — the rows as pydantic models generated from the same schema;
+  ``model(name)`` is the model class.
+- ``sources()`` — the source articles (title, inferred publication date, offsets).
+- ``validate(path=None)`` — validate a package directory (default: the installed one) and
+  return a ``Report`` of ``Finding`` s; ``ValidationError`` is raised by ``load``.
+- ``cite(format="text")`` — how to cite the dataset; ``cite_row(name, row)`` for the
+  article behind one row.
+- ``export(format, out, *, force=False)`` — write SQLite, Parquet, xlsx or JSON.
+- ``__version__`` — the dataset version (equal to ``datapackage.json`` and CITATION.cff).
+
+Heavy libraries (pandas, pyarrow, pydantic) are imported only when a function needs them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from bdigest_data.findings import Finding, Report, ValidationError
+
+# public name -> module that defines it (imported on first use)
+_LAZY = {
+    "tables": "bdigest_data.api",
+    "load": "bdigest_data.api",
+    "load_all": "bdigest_data.api",
+    "schema": "bdigest_data.api",
+    "sources": "bdigest_data.api",
+    "records": "bdigest_data.models",
+    "model": "bdigest_data.models",
+    "validate": "bdigest_data.validation",
+    "cite": "bdigest_data.release.citation",
+    "cite_row": "bdigest_data.release.citation",
+    "export": "bdigest_data.export",
+}
+
+__all__ = ["Finding", "Report", "ValidationError", "__version__", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from bdigest_data.descriptor import descriptor
+
+        return descriptor()["version"]
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'bdigest_data' has no attribute {name!r}")

@@ -1,0 +1,50 @@
+"""Read ``datapackage.json`` and the Table Schemas it points to (plain JSON, no frictionless)."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from bdigest_data._paths import descriptor_path
+
+FACT_TABLES = ("arms_exports", "trade", "visits", "rankings", "political_prisoners")
+
+
+@cache
+def _read_json(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def descriptor(path: str | Path | None = None) -> dict[str, Any]:
+    """The parsed ``datapackage.json`` (of the installed package when ``path`` is None)."""
+    return _read_json(descriptor_path(path).resolve())
+
+
+def resources(path: str | Path | None = None) -> dict[str, dict[str, Any]]:
+    """Tabular resources by name, in descriptor order."""
+    return {r["name"]: r for r in descriptor(path)["resources"] if r.get("schema")}
+
+
+def table_names(path: str | Path | None = None) -> list[str]:
+    """Names of the package's tables, lookup tables included."""
+    return list(resources(path))
+
+
+def check_name(name: str, path: str | Path | None = None) -> dict[str, Any]:
+    """The resource called ``name``; a ``KeyError`` that lists the valid names otherwise."""
+    res = resources(path)
+    if name not in res:
+        raise KeyError(f"no table {name!r}; the tables are: {', '.join(res)}")
+    return res[name]
+
+
+def table_schema(name: str, path: str | Path | None = None) -> dict[str, Any]:
+    """The Table Schema of table ``name`` (the schema file the descriptor points to)."""
+    res = check_name(name, path)
+    schema = res["schema"]
+    if isinstance(schema, str):
+        return _read_json((descriptor_path(path).resolve().parent / schema).resolve())
+    return schema

@@ -1,0 +1,72 @@
+"""Findings: what a check reports about one broken rule, and the report that collects them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One broken rule at one place.
+
+    ``code`` reuses frictionless-py's error vocabulary where one exists (``type-error``,
+    ``constraint-error``, ``missing-cell``, ``extra-cell``, ``blank-row``, ``primary-key``,
+    ``foreign-key``, ``hash-count``, ``byte-count`` …) and adds our own for provenance,
+    semantics, coverage and safety (``quote-not-found``, ``figure-not-in-quote`` …).
+    ``row`` is the 1-based data row (the header is not counted; frictionless' rowNumber
+    is ``row + 1``), ``line`` the 1-based physical line of the CSV file where the row starts.
+    """
+
+    code: str
+    message: str
+    table: str | None = None
+    row: int | None = None
+    line: int | None = None
+    field: str | None = None
+    value: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    """All findings of a validation run; ``valid`` when there are none."""
+
+    findings: list[Finding] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        return not self.findings
+
+    def extend(self, findings: Iterable[Finding]) -> None:
+        self.findings.extend(findings)
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.findings)
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+
+class ValidationError(Exception):
+    """Raised by ``load(..., validate=True)`` when the package breaks a rule.
+
+    ``findings`` holds every finding; the message lists the first few.
+    """
+
+    def __init__(self, findings: list[Finding], *, shown: int = 10) -> None:
+        self.findings = findings
+        lines = [f"{len(findings)} finding(s):"]
+        for f in findings[:shown]:
+            where = ", ".join(
+                f"{k} {v}" for k, v in (("table", f.table), ("row", f.row), ("line", f.line),
+                                        ("field", f.field)) if v is not None
+            )
+            lines.append(f"  [{f.code}] {where}: {f.message}")
+        if len(findings) > shown:
+            lines.append(f"  … and {len(findings) - shown} more")
+        super().__init__("\n".join(lines))

@@ -1,0 +1,1 @@
+"""Release tooling: stamping bytes and hashes, diffs, citation, the release routine."""
