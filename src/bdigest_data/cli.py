@@ -26,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
         try:
             importlib.import_module(module).register(sub)
         except ModuleNotFoundError as exc:
-            if exc.name != module:
+            if not exc.name or not module.startswith(exc.name):
                 raise
     return parser
 

@@ -1,0 +1,58 @@
+"""The subset of EDTF (ISO 8601-2) dates the tables use, and their earliest and latest day.
+
+Accepted: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, each optionally followed by ``?``
+(uncertain) or ``~`` (approximate), and intervals ``A/B`` of two such dates. The schemas'
+``pattern`` constraint admits exactly these shapes; this module turns them into dates.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_PART = r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([?~])?"
+_RE = re.compile(rf"^{_PART}(?:/{_PART})?$")
+PRECISIONS = ("year", "month", "day")
+
+
+@dataclass(frozen=True)
+class Edtf:
+    """A parsed EDTF value: the span of days it may denote and how precisely it is given."""
+
+    text: str
+    earliest: date
+    latest: date
+    precision: str  # "year", "month" or "day" (of the coarser end of an interval)
+    uncertain: bool  # any part marked ? or ~
+    interval: bool
+
+
+def _bounds(y: str, m: str | None, d: str | None) -> tuple[date, date, int]:
+    year = int(y)
+    if m is None:
+        return date(year, 1, 1), date(year, 12, 31), 0
+    month = int(m)
+    if d is None:
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]), 1
+    day = date(year, month, int(d))
+    return day, day, 2
+
+
+def parse(text: str) -> Edtf:
+    """Parse ``text``; ``ValueError`` with the reason when it is not a date we accept."""
+    m = _RE.match(text)
+    if not m:
+        raise ValueError(f"{text!r} is not an EDTF date of the forms YYYY, YYYY-MM, YYYY-MM-DD, A/B")
+    g = m.groups()
+    try:
+        lo, hi, prec = _bounds(g[0], g[1], g[2])
+        if g[4] is not None:
+            lo2, hi2, prec2 = _bounds(g[4], g[5], g[6])
+            if lo2 < lo:
+                raise ValueError(f"{text!r}: the interval ends before it starts")
+            hi, prec = hi2, min(prec, prec2)
+    except ValueError as exc:  # a day or month that does not exist
+        raise ValueError(f"{text!r}: {exc}") from None
+    return Edtf(text, lo, hi, PRECISIONS[prec], bool(g[3] or g[7]), g[4] is not None)
