@@ -40,7 +40,7 @@ _LAZY = {
     "validate": "bdigest_data.validation",
     "cite": "bdigest_data.release.citation",
     "cite_row": "bdigest_data.release.citation",
-    "export": "bdigest_data.export",
+    "export": "bdigest_data.exports",
 }
 
 __all__ = ["Finding", "Report", "ValidationError", "__version__", *_LAZY]

@@ -11,7 +11,7 @@ import sys
 COMMAND_MODULES = (
     "bdigest_data.validation.cli",
     "bdigest_data.release.cli",
-    "bdigest_data.export.cli",
+    "bdigest_data.exports.cli",
 )
 
 

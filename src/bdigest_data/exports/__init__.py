@@ -1,0 +1,71 @@
+"""Export the package to SQLite, Parquet, Excel (xlsx) or JSON.
+
+Every format is written from the frames ``bdigest_data.load`` returns (after validation),
+with their derived EDTF columns, and with the table and column descriptions, the package
+version and the citation. See the module of each format for how it maps the types:
+:mod:`.sqlite`, :mod:`.parquet`, :mod:`.xlsx`, :mod:`.jsonfile`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import tempfile
+from pathlib import Path
+from types import ModuleType
+
+from bdigest_data.descriptor import table_names
+
+# format -> module with ``outputs(out, tables) -> list[Path]`` and ``write(package, out)``
+FORMATS = {
+    "sqlite": "bdigest_data.exports.sqlite",
+    "parquet": "bdigest_data.exports.parquet",
+    "xlsx": "bdigest_data.exports.xlsx",
+    "json": "bdigest_data.exports.jsonfile",
+}
+
+
+def _writer(format: str) -> ModuleType:
+    if format not in FORMATS:
+        raise ValueError(f"unknown export format {format!r}; the formats are: {', '.join(FORMATS)}")
+    return importlib.import_module(FORMATS[format])
+
+
+def outputs(format: str, out: str | Path, *, path: str | Path | None = None) -> list[Path]:
+    """The files an export of ``format`` to ``out`` writes."""
+    return _writer(format).outputs(Path(out), table_names(path))
+
+
+def export(
+    format: str, out: str | Path, *, force: bool = False, path: str | Path | None = None
+) -> list[Path]:
+    """Write the package at ``path`` (default: the installed one) to ``out`` as ``format``.
+
+    ``format`` is ``sqlite`` (``out`` is the database file; ``<stem>.metadata.json`` for
+    datasette is written next to it), ``parquet`` (``out`` is a directory receiving
+    ``<table>.parquet`` files), ``xlsx`` or ``json`` (``out`` is the file). Returns the
+    files written. Raises ``FileExistsError`` when one of them exists and ``force`` is
+    false, ``bdigest_data.ValidationError`` when the package is invalid. The files are
+    written to a temporary directory first and moved into place only when all succeeded.
+    """
+    from bdigest_data.exports.package import load_package
+
+    writer = _writer(format)
+    out = Path(out)
+    targets = outputs(format, out, path=path)
+    folders = [str(p) for p in targets if p.is_dir()]
+    if folders:
+        raise IsADirectoryError(f"{', '.join(folders)} is a directory, not an output file")
+    existing = [str(p) for p in targets if p.exists()]
+    if existing and not force:
+        raise FileExistsError(f"{', '.join(existing)} already exist(s); use force=True (--force)"
+                              " to overwrite")
+    pkg = load_package(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".bdigest-export-") as tmp:
+        staged = Path(tmp) / out.name
+        writer.write(pkg, staged)
+        for target in targets:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(Path(tmp) / target.relative_to(out.parent), target)
+    return targets

@@ -1,0 +1,66 @@
+"""The release archive: a byte-for-byte reproducible zip of the package, and SHA256SUMS.
+
+Entries are sorted, every file gets the same timestamp and permissions, and the archive
+holds only the descriptor, the files it lists (data, schemas, seeds) and the top-level
+documents, so two builds of the same tree give identical bytes. The timestamp is
+``SOURCE_DATE_EPOCH`` when set, else the release date in the descriptor (``created``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+from bdigest_data._paths import DESCRIPTOR
+from bdigest_data.release.package import PackageDir
+
+DOCUMENTS = ("README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md")
+CHECKSUMS = "SHA256SUMS"
+_ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest time a zip entry can carry
+_FILE_MODE = 0o100644  # regular file, rw-r--r--
+_UNIX = 3
+
+
+def source_date_epoch(root: Path) -> int:
+    """``SOURCE_DATE_EPOCH`` if set, else midnight UTC of the descriptor's ``created`` date."""
+    if env := os.environ.get("SOURCE_DATE_EPOCH"):
+        return int(env)
+    created = PackageDir(root).descriptor["created"]
+    return int(datetime.fromisoformat(created.replace("Z", "+00:00")).timestamp())
+
+
+def archive_members(root: Path) -> list[str]:
+    """Relative paths of the files the archive holds, sorted."""
+    pkg = PackageDir(root)
+    members = {DESCRIPTOR, *(d for d in DOCUMENTS if (root / d).is_file())}
+    for res in pkg.resources.values():
+        members.add(res["path"])
+        if isinstance(res.get("schema"), str):
+            members.add(res["schema"])
+    return sorted(members)
+
+
+def build_archive(root: Path, out: Path, prefix: str, epoch: int) -> Path:
+    """Write ``out`` (a zip whose entries sit under ``prefix/``) from package ``root``."""
+    stamp = time.gmtime(max(epoch, _ZIP_EPOCH_MIN))[:6]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w") as zf:
+        for rel in archive_members(root):
+            info = zipfile.ZipInfo(f"{prefix}/{rel}", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = _FILE_MODE << 16
+            info.create_system = _UNIX
+            zf.writestr(info, (root / rel).read_bytes(), compresslevel=9)
+    return out
+
+
+def write_checksums(files: list[Path], out: Path) -> Path:
+    """Write ``out`` in ``sha256sum`` format (``<hex>  <name>``) for ``files``, sorted."""
+    lines = [f"{hashlib.sha256(f.read_bytes()).hexdigest()}  {f.name}\n"
+             for f in sorted(files, key=lambda f: f.name)]
+    out.write_text("".join(lines), encoding="utf-8")
+    return out

@@ -1,0 +1,73 @@
+"""``bdigest-data diff OLD NEW`` and ``bdigest-data cite``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from bdigest_data.release.citation import FORMATS as CITE_FORMATS
+from bdigest_data.release.report import FORMATS as DIFF_FORMATS
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``diff`` and ``cite`` sub-commands."""
+    diff = subparsers.add_parser(
+        "diff",
+        help="compare two releases row by row and state the version bump required",
+        description="Compare two package directories or release archives: tables, schema "
+        "changes field by field, rows added and removed and changed values (keyed by each "
+        "table's primary key), and the smallest version bump the changes require "
+        "(major: breaking schema change or removed rows; minor: rows, fields or tables "
+        "added; patch: corrected values). Exit 0, or 2 when a package cannot be read.",
+    )
+    diff.add_argument("old", metavar="OLD", help="older package directory or release archive")
+    diff.add_argument("new", metavar="NEW", help="newer package directory or release archive")
+    diff.add_argument("--format", "-f", choices=DIFF_FORMATS, default="text")
+    diff.set_defaults(func=run_diff)
+
+    cite = subparsers.add_parser(
+        "cite",
+        help="how to cite the dataset, or the source article of one row",
+        description="Print the dataset's citation, or with --row the source article "
+        "(title, publisher, inferred date) and verbatim quote of one row.",
+    )
+    cite.add_argument("--format", "-f", choices=CITE_FORMATS, default="text")
+    cite.add_argument("--row", nargs=2, metavar=("TABLE", "ID"),
+                      help="cite the source article of row ID of TABLE instead")
+    cite.add_argument("--package", metavar="DIR",
+                      help="package directory or datapackage.json (default: installed)")
+    cite.set_defaults(func=run_cite)
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    """Print the diff of OLD and NEW; exit 2 with the reason when either cannot be read."""
+    from bdigest_data.release.diff import diff_packages
+    from bdigest_data.release.package import PackageError, open_package
+    from bdigest_data.release.report import render
+    from bdigest_data.release.rows import RowsError
+
+    try:
+        with open_package(args.old) as old, open_package(args.new) as new:
+            result = diff_packages(old, new)
+    except (PackageError, RowsError) as exc:
+        print(f"bdigest-data diff: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.write(render(result, args.format))
+    return 0
+
+
+def run_cite(args: argparse.Namespace) -> int:
+    """Print the citation; exit 1 with the reason for an unknown table or row."""
+    from bdigest_data.release.citation import cite, cite_row
+
+    try:
+        if args.row:
+            print(cite_row(*args.row, path=args.package))
+        else:
+            sys.stdout.write(cite(args.format, path=args.package))
+    except (KeyError, ValueError, OSError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) else exc
+        print(f"bdigest-data cite: {message}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,58 @@
+"""A table's rows as text, keyed by its primary key (stdlib csv: no pandas, no typing)."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+Key = tuple[str, ...]
+
+
+class RowsError(ValueError):
+    """A table that cannot be keyed: missing key column or duplicate key (file, line, value)."""
+
+
+@dataclass(frozen=True)
+class KeyedRows:
+    """The rows of one CSV file: ``header`` in file order, ``rows`` by primary-key tuple."""
+
+    path: Path
+    key_fields: tuple[str, ...]
+    header: tuple[str, ...]
+    rows: dict[Key, dict[str, str]]
+
+
+def primary_key(schema: dict[str, Any]) -> tuple[str, ...]:
+    """The schema's primary key as a tuple of field names (a string key becomes one field)."""
+    pk = schema.get("primaryKey") or ()
+    return (pk,) if isinstance(pk, str) else tuple(pk)
+
+
+def format_key(key: Key) -> str:
+    """A key for people: ``arms-001``, or ``a|b`` for a composite key."""
+    return "|".join(key)
+
+
+def read_keyed(path: Path, key_fields: tuple[str, ...]) -> KeyedRows:
+    """Read ``path`` and key its rows by ``key_fields``; ``RowsError`` when that fails."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header = tuple(reader.fieldnames or ())
+        missing = [f for f in key_fields if f not in header]
+        if not key_fields or missing:
+            raise RowsError(
+                f"{path}: cannot key the rows: primary key {list(key_fields)} "
+                f"is not in the header {list(header)}"
+            )
+        rows: dict[Key, dict[str, str]] = {}
+        for row in reader:
+            key = tuple(row[f] or "" for f in key_fields)
+            if key in rows:
+                raise RowsError(
+                    f"{path}, line {reader.line_num}: primary key {list(key_fields)} "
+                    f"value {format_key(key)!r} occurs twice"
+                )
+            rows[key] = {name: row.get(name) or "" for name in header}
+    return KeyedRows(path, key_fields, header, rows)

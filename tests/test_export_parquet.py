@@ -1,0 +1,60 @@
+"""Parquet export: one file per table, Arrow types, metadata, round trip through pyarrow."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from export_roundtrip import TABLES, assert_same_as_loaded, columns, exported
+
+import bdigest_data
+from bdigest_data.api import citation
+from bdigest_data.descriptor import table_schema
+
+ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
+         "date": pa.date32()}
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    return exported("parquet", tmp_path_factory.mktemp("parquet"), "bdigest").parent
+
+
+def test_one_file_per_table(folder):
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{t}.parquet" for t in TABLES)
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_round_trip_equals_loaded_frame(folder, table):
+    frame = pq.read_table(folder / f"{table}.parquet").to_pandas(date_as_object=False)
+    dates = {c.name: c.dtype for c in columns(table) if c.kind == "date"}
+    assert_same_as_loaded(frame.astype(dates), table)  # date32 reads back as datetime64[ms]
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_arrow_types_and_field_metadata_follow_the_schema(folder, table):
+    schema = pq.read_schema(folder / f"{table}.parquet")
+    assert schema.names == [c.name for c in columns(table)]
+    for col in columns(table):
+        field = schema.field(col.name)
+        if col.kind == "category":
+            assert pa.types.is_dictionary(field.type)
+            assert field.type.value_type == pa.string()
+            assert field.type.ordered == col.ordered
+        else:
+            assert field.type == ARROW[col.kind], col.name
+        assert field.nullable == (not col.required)
+        assert field.metadata[b"description"].decode() == col.description
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_schema_metadata_carries_version_grain_and_table_schema(folder, table):
+    meta = {k.decode(): v.decode() for k, v in pq.read_schema(folder / f"{table}.parquet")
+            .metadata.items()}
+    assert meta["bdigest:version"] == bdigest_data.__version__
+    assert meta["bdigest:table"] == table
+    assert meta["bdigest:grain"] == table_schema(table)["bdigest:grain"]
+    assert json.loads(meta["bdigest:table_schema"]) == table_schema(table)
+    assert meta["bdigest:citation"] == citation()
