@@ -11,10 +11,25 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 _PART = r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([?~])?"
 _RE = re.compile(rf"^{_PART}(?:/{_PART})?$")
 PRECISIONS = ("year", "month", "day")
+
+# The ``pattern`` constraint by which a schema marks a string field as an EDTF date.
+PATTERN = (
+    r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?[?~]?"
+    r"(/\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?[?~]?)?$"
+)
+
+
+def is_edtf(field: dict[str, Any]) -> bool:
+    """Whether a Table Schema field holds EDTF dates (a string field constrained by PATTERN)."""
+    return (
+        field.get("type", "string") == "string"
+        and field.get("constraints", {}).get("pattern") == PATTERN
+    )
 
 
 @dataclass(frozen=True)
@@ -44,7 +59,9 @@ def parse(text: str) -> Edtf:
     """Parse ``text``; ``ValueError`` with the reason when it is not a date we accept."""
     m = _RE.match(text)
     if not m:
-        raise ValueError(f"{text!r} is not an EDTF date of the forms YYYY, YYYY-MM, YYYY-MM-DD, A/B")
+        raise ValueError(
+            f"{text!r} is not an EDTF date of the forms YYYY, YYYY-MM, YYYY-MM-DD, A/B"
+        )
     g = m.groups()
     try:
         lo, hi, prec = _bounds(g[0], g[1], g[2])

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from bdigest_data import dtypes
+from bdigest_data import dtypes, edtf
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ def _field_columns(field: dict[str, Any]) -> list[Column]:
         maximum=c.get("maximum"),
         min_length=c.get("minLength"),
         pattern=c.get("pattern"),
-        edtf=dtypes.is_edtf(field),
+        edtf=edtf.is_edtf(field),
     )
     extra = [
         Column(name=col, dtype=dtype, schema_type=kind_of(dtype), title=col,

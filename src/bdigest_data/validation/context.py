@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from bdigest_data.validation.safety import resolve
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -17,13 +20,15 @@ class TableData:
     ``table`` has one column per schema field, typed from the schema (integer -> int64,
     number -> float64, boolean -> bool, date -> date32, string -> string); a cell that
     failed its type check is null here (and already reported). ``lines[i]`` is the 1-based
-    CSV line where data row ``i`` (0-based) starts.
+    CSV line where data row ``i`` (0-based) starts; ``None`` when every row is one line
+    (then row ``i`` starts on line ``i + 2``). Data row ``i + 1`` in findings is ``table``
+    row ``i``: blank rows and rows with missing or extra cells are kept (cut or padded).
     """
 
     name: str
     schema: dict[str, Any]
     table: pa.Table
-    lines: list[int] | None = None
+    lines: Sequence[int] | None = None
 
     def line(self, index: int) -> int:
         """CSV line of the 0-based data row ``index`` (header on line 1)."""
@@ -40,7 +45,12 @@ class PackageData:
     _texts: dict[str, str] = field(default_factory=dict, repr=False)
 
     def text(self, relpath: str) -> str:
-        """A file of the package decoded as UTF-8 (cached), e.g. a seed file."""
+        """A file of the package decoded as UTF-8 (cached), e.g. a seed file.
+
+        Raises ``OSError`` (``safety.UnsafePathError``) for a path outside the package, and
+        ``UnicodeDecodeError`` for a file that is not UTF-8.
+        """
         if relpath not in self._texts:
-            self._texts[relpath] = (self.root / relpath).read_text(encoding="utf-8")
+            path = resolve(self.root, relpath, what="file")
+            self._texts[relpath] = path.read_text(encoding="utf-8")
         return self._texts[relpath]

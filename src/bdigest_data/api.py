@@ -1,0 +1,272 @@
+"""The data API: each table as a typed pandas DataFrame with its metadata in ``df.attrs``.
+
+Reading: pyarrow reads the CSV with every column as a string (the schema's
+``missingValues`` become nulls), each column is converted to the type its Table Schema
+field gives (:mod:`bdigest_data.dtypes`), strictly: a cell that does not convert, or a
+blank row, raises :class:`~bdigest_data.ValidationError` naming file, row, line, field and
+value. With ``validate=True`` (the default) the package's checks run first and any finding
+raises ``ValidationError`` before a frame is built; a validated package is remembered for
+the process (keyed by its files' sizes and modification times), so ``load_all()``
+validates once.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from bdigest_data import dtypes
+from bdigest_data._paths import descriptor_path
+from bdigest_data.descriptor import check_name, descriptor, table_names, table_schema
+from bdigest_data.findings import Finding, ValidationError
+from bdigest_data.release.citation import cite
+
+PathArg = str | Path | None
+SOURCES = "sources"
+# columns of the sources table that ``load(..., with_sources=True)`` joins (prefixed source_)
+SOURCE_COLUMNS = ("title", "published")
+
+_validated: set[tuple[Any, ...]] = set()
+
+
+@dataclass(frozen=True)
+class _Table:
+    """One table of one package: its resource, schema and CSV file, looked up once."""
+
+    name: str
+    package: Path  # the resolved datapackage.json
+    descriptor: dict[str, Any]
+    resource: dict[str, Any]
+    schema: dict[str, Any]
+
+    @property
+    def csv(self) -> Path:
+        return self.package.parent / self.resource["path"]
+
+
+def _table(name: str, path: PathArg) -> _Table:
+    package = descriptor_path(path).resolve()
+    return _Table(name, package, descriptor(package), check_name(name, package),
+                  table_schema(name, package))
+
+
+def tables(path: PathArg = None) -> list[str]:
+    """Names of the tables, fact tables and lookup tables (``sources``, ``actors``)."""
+    return table_names(path)
+
+
+def schema(name: str, path: PathArg = None) -> dict[str, Any]:
+    """The Table Schema of table ``name``: fields with type, constraints and description."""
+    return copy.deepcopy(table_schema(name, path))
+
+
+def load(
+    name: str, *, validate: bool = True, with_sources: bool = False, path: PathArg = None
+) -> pd.DataFrame:
+    """Table ``name`` as a DataFrame with dtypes derived from its Table Schema.
+
+    ``validate`` runs the package's checks on the table first (``ValidationError`` with the
+    findings if any fail; no frame is returned). ``with_sources`` adds the source
+    article's title and publication date (``source_title``, ``source_published`` and its
+    derived EDTF columns). ``path`` is a package directory or ``datapackage.json``
+    (default: the installed package). ``df.attrs`` holds table, title, description,
+    fields (column -> description), version, citation and source (the CSV path).
+    """
+    table = _table(name, path)
+    if with_sources:
+        _source_key(table)
+    if validate:
+        _validate(path, (name, SOURCES) if with_sources else (name,))
+    frame = _frame(table)
+    frame.attrs["citation"] = citation(table.package)
+    return _join_sources(frame, table) if with_sources else frame
+
+
+def load_all(*, validate: bool = True, path: PathArg = None) -> dict[str, pd.DataFrame]:
+    """Every table by name; with ``validate``, the whole package is checked once first."""
+    if validate:
+        _validate(path, None)
+    package = descriptor_path(path).resolve()
+    frames = {name: _frame(_table(name, package)) for name in table_names(package)}
+    cited = citation(package)
+    for frame in frames.values():
+        frame.attrs["citation"] = cited
+    return frames
+
+
+def sources(*, validate: bool = True, path: PathArg = None) -> pd.DataFrame:
+    """The source articles: title, publisher, inferred publication date, seed offsets."""
+    return load(SOURCES, validate=validate, path=path)
+
+
+def arrow_table(name: str, *, validate: bool = True, path: PathArg = None) -> pa.Table:
+    """Table ``name`` as an Arrow table typed per its schema (no derived columns, no attrs)."""
+    table = _table(name, path)
+    if validate:
+        _validate(path, (name,))
+    return pa.table(_read(table))
+
+
+def citation(path: PathArg = None) -> str:
+    """The dataset's one-line citation (``cite("apa")``) that ``df.attrs["citation"]`` holds."""
+    return cite("apa", path).strip()
+
+
+def _validate(path: PathArg, names: tuple[str, ...] | None) -> None:
+    """Run the package's checks on ``names`` (all tables if None) unless already passed."""
+    stamp = _fingerprint(descriptor_path(path).resolve())
+    if (stamp, None) in _validated or (stamp, names) in _validated:
+        return
+    from bdigest_data.validation import validate
+
+    report = validate(path, tables=list(names) if names else None)
+    if report.findings:
+        raise ValidationError(report.findings)
+    _validated.add((stamp, names))
+
+
+def _fingerprint(package: Path) -> tuple[tuple[str, int, int], ...]:
+    """Identity of the package's files: path, size and modification time of each."""
+    files = [package]
+    for res in descriptor(package)["resources"]:
+        files.append(package.parent / res["path"])
+        if isinstance(res.get("schema"), str):
+            files.append(package.parent / res["schema"])
+    stats = ((f, f.stat()) for f in files if f.exists())
+    return tuple((str(f), st.st_size, st.st_mtime_ns) for f, st in stats)
+
+
+def _read(table: _Table) -> dict[str, pa.Array]:
+    """The table's columns converted to their fields' Arrow types; faults raise."""
+    strings = _read_strings(table)
+    blank = functools.reduce(pc.and_, [pc.is_null(c) for c in strings.columns])
+    bad = [dtypes.BadCell(i, None, None, "blank-row", "the row is blank")
+           for i in pc.indices_nonzero(blank).to_pylist()]
+    columns: dict[str, pa.Array] = {}
+    for field in table.schema["fields"]:
+        column, errors = dtypes.to_arrow(field, strings.column(field["name"]).combine_chunks())
+        columns[field["name"]] = column
+        bad += errors
+    if bad:
+        lines = _lines(table.csv)
+        raise ValidationError([_finding(table, lines[b.index], b) for b in bad])
+    return columns
+
+
+def _finding(table: _Table, line: int, bad: dtypes.BadCell) -> Finding:
+    where = f"{table.csv}, row {bad.index + 1}, line {line}"
+    if bad.field is not None:
+        where += f", field {bad.field!r}"
+    return Finding(bad.code, f"{where}: {bad.message}", table=table.name, row=bad.index + 1,
+                   line=line, field=bad.field, value=bad.value)
+
+
+def _read_strings(table: _Table) -> pa.Table:
+    """The CSV with every column as strings; missing values (per the schema) as nulls."""
+    names = [f["name"] for f in table.schema["fields"]]
+    options = pacsv.ConvertOptions(
+        column_types=dict.fromkeys(names, pa.string()),
+        null_values=table.schema.get("missingValues", [""]),
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+    )
+    # blank lines are kept (as blank rows, which are then refused) so row numbers are exact
+    parse = pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False)
+    try:
+        strings = pacsv.read_csv(table.csv, parse_options=parse, convert_options=options)
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise ValidationError([Finding("source-error", f"{table.csv}: cannot read the CSV "
+                                       f"file: {exc}", table=table.name)]) from None
+    if strings.column_names != names:
+        raise ValidationError([
+            Finding("incorrect-label", f"{table.csv}, line 1: the header is "
+                    f"{strings.column_names}; the schema's fields are {names}",
+                    table=table.name, line=1, value=",".join(strings.column_names))
+        ])
+    return strings
+
+
+def _lines(csv_path: Path) -> list[int]:
+    """The 1-based physical line on which each data row (0-based) starts."""
+    starts: list[int] = []
+    with csv_path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader, None)
+        end = reader.line_num
+        for _ in reader:
+            starts.append(end + 1)
+            end = reader.line_num
+    return starts
+
+
+def _frame(table: _Table) -> pd.DataFrame:
+    """The typed frame of ``table`` (fields and derived columns) with its ``attrs``, except
+    the citation (set by the caller once the tables are read)."""
+    fields = table.schema["fields"]
+    arrays = _read(table)
+    columns: dict[str, pa.Array] = {}
+    for field in fields:
+        for column, array in dtypes.to_columns(field, arrays[field["name"]]).items():
+            if column in columns or (column != field["name"] and column in arrays):
+                raise ValueError(f"table {table.name!r}: derived column {column!r} clashes "
+                                 "with a field")
+            columns[column] = array
+    frame = dtypes.to_frame(columns)
+    frame.attrs = {
+        "table": table.name,
+        "title": table.resource.get("title", table.name),
+        "description": table.resource.get("description", table.schema.get("description", "")),
+        "fields": _descriptions(fields),
+        "version": table.descriptor["version"],
+        "source": str(table.csv),
+    }
+    return frame
+
+
+def _descriptions(fields: list[dict[str, Any]]) -> dict[str, str]:
+    """Column -> description, for the fields and the columns derived from them."""
+    out: dict[str, str] = {}
+    for field in fields:
+        out[field["name"]] = field.get("description", "")
+        out.update(dtypes.derived_columns(field))
+    return out
+
+
+def _source_key(table: _Table) -> tuple[str, str]:
+    """The (local field, sources field) pair of the table's foreign key to ``sources``."""
+    for fk in table.schema.get("foreignKeys", []):
+        if fk["reference"]["resource"] == SOURCES:
+            local, remote = fk["fields"], fk["reference"]["fields"]
+            return (local if isinstance(local, str) else local[0],
+                    remote if isinstance(remote, str) else remote[0])
+    linked = [t for t in table_names(table.package) if any(
+        fk["reference"]["resource"] == SOURCES
+        for fk in table_schema(t, table.package).get("foreignKeys", []))]
+    raise ValueError(f"table {table.name!r} has no foreign key to {SOURCES}; "
+                     f"with_sources works for: {', '.join(linked)}")
+
+
+def _join_sources(frame: pd.DataFrame, table: _Table) -> pd.DataFrame:
+    """``frame`` with each row's article title and date (columns prefixed ``source_``)."""
+    local, remote = _source_key(table)
+    src_table = _table(SOURCES, table.package)
+    src = _frame(src_table)
+    src_fields = {f["name"]: f for f in src_table.schema["fields"]}
+    wanted = [col for c in SOURCE_COLUMNS for col in (c, *dtypes.derived_columns(src_fields[c]))]
+    renamed = {c: f"source_{c}" for c in wanted}
+    right = src[[remote, *wanted]].rename(columns={remote: local, **renamed})
+    joined = frame.merge(right, on=local, how="left", validate="many_to_one")
+    joined.attrs = copy.deepcopy(frame.attrs)
+    joined.attrs["fields"].update(
+        {new: f"From {SOURCES}: {src.attrs['fields'][old]}" for old, new in renamed.items()}
+    )
+    return joined

@@ -1,0 +1,35 @@
+"""``bdigest-data validate``: every rule of the package, checked fast and reported exactly.
+
+Modules: ``reader`` (CSV -> Arrow batches), ``cells`` / ``header`` / ``keys`` /
+``structure`` (what frictionless checks), ``integrity`` (sizes, hashes, versions),
+``safety`` (paths), ``provenance`` / ``semantics`` / ``coverage`` (our rules), ``runner``
+(orchestration), ``render`` (text and JSON reports), ``cli`` (the sub-commands).
+Importing this package is cheap; pyarrow is loaded when ``validate`` runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from bdigest_data.findings import Report
+
+__all__ = ["GROUPS", "validate"]
+
+GROUPS = ("structure", "integrity", "provenance", "semantics", "coverage")
+
+
+def validate(path: str | Path | None = None, *, tables: Iterable[str] | None = None,
+             checks: Iterable[str] | None = None) -> Report:
+    """Validate a package and return a ``Report`` of its findings (``report.valid``).
+
+    ``path`` is a directory holding ``datapackage.json`` or the descriptor itself (default:
+    the installed package). ``tables`` restricts the run to the named tables and what they
+    need (the tables their foreign keys reach, the seed files); ``checks`` to some of the
+    groups ``structure``, ``integrity``, ``provenance``, ``semantics``, ``coverage``.
+    Raises ``FileNotFoundError`` when there is no descriptor at ``path`` and ``ValueError``
+    for an unknown table or group; everything wrong inside the package is a finding.
+    """
+    from bdigest_data.validation.runner import validate as run
+
+    return run(path, tables=tables, checks=checks)

@@ -1,0 +1,129 @@
+"""``bdigest-data validate`` and ``bdigest-data coverage``.
+
+Exit status of ``validate``: 0 valid, 1 invalid, 2 usage or I/O error (no descriptor at
+PATH, unknown table or check group).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.abc
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from bdigest_data.validation import GROUPS
+
+FORMATS = ("text", "json")
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``validate`` and ``coverage`` sub-commands."""
+    validate = subparsers.add_parser(
+        "validate",
+        help="check the package: structure, integrity, provenance, semantics, coverage",
+        description="Check every table against its Table Schema (as frictionless does), the "
+        "files' sizes and hashes against datapackage.json, the versions, every row's "
+        "quote and figures against the source article, the values' meaning, and that "
+        "every figure of the articles is captured or excluded. Exit 0 valid, 1 invalid, "
+        "2 usage or I/O error.",
+    )
+    validate.add_argument("path", nargs="?", metavar="PATH",
+                          help="package directory or its datapackage.json (default: the "
+                               "installed package)")
+    validate.add_argument("--format", "-f", choices=FORMATS, default="text")
+    validate.add_argument("--checks", type=_groups, default=None, metavar="LIST",
+                          help=f"comma-separated check groups to run (default: all of "
+                               f"{','.join(GROUPS)})")
+    validate.add_argument("--skip", type=_groups, default=[], metavar="LIST",
+                          help="comma-separated check groups to leave out")
+    validate.add_argument("--table", action="append", dest="tables", metavar="NAME",
+                          help="check only this table and the tables it refers to "
+                               "(repeatable; coverage is then skipped)")
+    validate.add_argument("--max-findings", type=int, default=1000, metavar="N",
+                          help="structure findings listed per table (default 1000, 0: all)")
+    validate.set_defaults(func=run_validate)
+
+    coverage = subparsers.add_parser(
+        "coverage",
+        help="how many figures of each article the fact rows capture",
+        description="Per article: the figures counted, covered by a row's quote, excluded "
+        "(with a reason in coverage_exclusions) and uncovered, with where each uncovered "
+        "figure is.",
+    )
+    coverage.add_argument("path", nargs="?", metavar="PATH",
+                          help="package directory or its datapackage.json (default: installed)")
+    coverage.add_argument("--format", "-f", choices=FORMATS, default="text")
+    coverage.set_defaults(func=run_coverage)
+
+
+def _groups(text: str) -> list[str]:
+    chosen = [g.strip() for g in text.split(",") if g.strip()]
+    unknown = [g for g in chosen if g not in GROUPS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown check group(s) {', '.join(unknown)}; "
+                                         f"choose from {','.join(GROUPS)}")
+    return chosen
+
+
+class _NoPandas(importlib.abc.MetaPathFinder):
+    """Keeps pandas out of a validate run. pyarrow imports pandas (~0.25 s) the first time
+    it converts a Python value, only to recognise pandas objects; no check needs it."""
+
+    def find_spec(self, name: str, path: Sequence[str] | None, target: Any = None) -> None:
+        if name == "pandas" or name.startswith("pandas."):
+            raise ImportError("pandas is not needed by bdigest-data validate")
+
+
+def _without_pandas() -> None:
+    if "pandas" not in sys.modules:
+        sys.meta_path.insert(0, _NoPandas())
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """Validate and print the report; 0 valid, 1 invalid, 2 usage or I/O error."""
+    _without_pandas()
+    from bdigest_data.validation.render import render
+    from bdigest_data.validation.runner import validate
+
+    checks = [g for g in (args.checks or GROUPS) if g not in args.skip]
+    try:
+        report = validate(args.path, tables=args.tables, checks=checks,
+                          limit=args.max_findings or None)
+    except (OSError, ValueError) as exc:
+        print(f"bdigest-data validate: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.write(render(report, args.format))
+    return 0 if report.valid else 1
+
+
+def run_coverage(args: argparse.Namespace) -> int:
+    """Print the coverage ledger; 1 when the package cannot be read, 2 on usage errors."""
+    _without_pandas()
+    from bdigest_data.validation import coverage
+    from bdigest_data.validation.render import render
+    from bdigest_data.validation.runner import load
+
+    try:
+        pkg, report = load(args.path, groups=("coverage",))
+    except (OSError, ValueError) as exc:
+        print(f"bdigest-data coverage: {exc}", file=sys.stderr)
+        return 2
+    if pkg is None:
+        sys.stdout.write(render(report, args.format))
+        return 1
+    entries = coverage.ledger(pkg)
+    if args.format == "json":
+        print(json.dumps({"articles": [e.to_dict() for e in entries]}, indent=2,
+                         ensure_ascii=False))
+        return 0
+    print(f"{'article':<34} {'figures':>7} {'covered':>7} {'excluded':>8} {'uncovered':>9}")
+    for e in entries:
+        print(f"{e.source_id:<34} {e.figures:>7} {e.covered:>7} {e.excluded:>8} "
+              f"{len(e.uncovered):>9}")
+    for e in entries:
+        for u in e.uncovered:
+            print(f"  uncovered: {e.source_id}, {e.seed_file} line {u.line}: {u.figure!r} "
+                  f"in “{u.context}”")
+    return 0

@@ -1,0 +1,300 @@
+"""What counts as an article's text and as a figure in it: shared by provenance and coverage.
+
+Normalisation (applied alike to an article and to a quote before one is looked up in the
+other):
+
+1. Markdown inline markup is dropped: a link or image ``[label](target)`` becomes its
+   ``label`` (so the target, e.g. ``(#)``, is never text), runs of ``*`` (bold/italic)
+   vanish, and the seed's escaped dollar ``\\$`` reads ``$``. Headings' ``#`` are kept.
+2. Every run of whitespace (spaces, newlines, blank lines) becomes one space; the result
+   is stripped.
+
+A quote may thus keep or drop link brackets and emphasis; it must match otherwise verbatim
+(typographic quotes and apostrophes as in the article).
+
+Figures (found in the normalised text):
+
+- digit figures: ``97``, ``84.7``, ``1,000`` (thousands separators), also when glued to a
+  symbol or suffix (``$1bn``, ``139th``, ``51.4%``, ``2000s``), on digit boundaries (``97``
+  never matches inside ``1997``; ``2009-2013`` is two figures);
+- word figures, from the lexicon below: a cardinal (``zero`` … ``nineteen``, ``twenty``
+  … ``ninety``), optionally joined by spaces or hyphens to further cardinals or the
+  multipliers ``hundred``/``thousand``/``million``/``billion`` (``two hundred`` = 200,
+  ``twenty-five`` = 25), optionally followed by a fraction word (``half``, ``third``,
+  ``quarter``, plurals: ``two thirds`` = 2/3, matched with tolerance 1e-3) or by
+  ``-fold`` (``six-fold`` = 6). ``five-hour`` is the figure ``five``. Ordinals (``first``,
+  ``second``) and vague quantities without a cardinal (``several thousand``,
+  ``hundreds of``) are not figures.
+
+Figures that coverage ignores (provenance still accepts them as evidence), with the rule:
+
+- ``name``: digits that are part of a name or model number — glued to a letter (``T38``)
+  or joined by a hyphen to a capitalised word (``ADEX-2016``, ``Search-2017``, ``S-125``,
+  ``MI-8``); a lower-case prefix (``mid-2000``) does not make a name;
+- ``pronoun``: the bare word ``one`` (``one can``, ``one of``);
+- ``anaphoric``: a word figure right after ``the`` (``the two countries``), which points
+  back at things already named rather than counting them.
+
+Digits inside link targets and image lines vanish with the markup (rule 1 above); caption
+paragraphs (containing ``Source:``) are skipped by coverage, see ``coverage``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from bdigest_data.edtf import Edtf
+
+if TYPE_CHECKING:
+    from bdigest_data.validation.context import PackageData
+
+# --- normalisation -------------------------------------------------------------------------
+
+_MARKUP = re.compile(
+    r"(?P<dollar>\\\$)|!?\[(?P<label>[^\[\]\n]*)\]\([^()\n]*\)|(?P<emph>\*+)"
+)
+_WS = re.compile(r"\s+")
+
+
+def _kept(m: re.Match[str]) -> tuple[int, int]:
+    """The span of ``m`` that survives markup removal (empty for emphasis)."""
+    if m.group("dollar") is not None:
+        return m.end() - 1, m.end()
+    if m.group("label") is not None:
+        return m.span("label")
+    return m.end(), m.end()
+
+
+def normalise(raw: str) -> str:
+    """``raw`` with markup dropped and whitespace folded (see the module docstring)."""
+    bare = _MARKUP.sub(lambda m: m.string[slice(*_kept(m))], raw)
+    return _WS.sub(" ", bare).strip()
+
+
+def normalise_mapped(raw: str) -> tuple[str, list[int]]:
+    """``normalise(raw)`` and, for each of its characters, its offset in ``raw``."""
+    origin: list[int] = []
+    pos = 0
+    for m in _MARKUP.finditer(raw):
+        origin.extend(range(pos, m.start()))
+        origin.extend(range(*_kept(m)))
+        pos = m.end()
+    origin.extend(range(pos, len(raw)))
+    bare = "".join(raw[i] for i in origin)
+    chars: list[str] = []
+    folded: list[int] = []
+    pos = 0
+    for m in _WS.finditer(bare):
+        chars.append(bare[pos : m.start()])
+        folded.extend(origin[pos : m.start()])
+        chars.append(" ")
+        folded.append(origin[m.start()])
+        pos = m.end()
+    chars.append(bare[pos:])
+    folded.extend(origin[pos:])
+    text = "".join(chars)
+    lead = len(text) - len(text.lstrip())
+    text = text.strip()
+    return text, folded[lead : lead + len(text)]
+
+
+# --- figures -------------------------------------------------------------------------------
+
+_UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+          "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+          "eighteen", "nineteen")
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+CARDINALS = {w: i for i, w in enumerate(_UNITS)} | {w: 10 * i for i, w in enumerate(_TENS, 2)}
+MULTIPLIERS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 10**9}
+FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4}
+WORD_TOLERANCE = 1e-3  # for fractions: "two thirds" matches 0.6667
+
+_CARD = "|".join(sorted(CARDINALS, key=len, reverse=True))
+_MULT = "|".join(MULTIPLIERS)
+_FRAC = "|".join(sorted(FRACTIONS, key=len, reverse=True))
+_FIGURE = re.compile(
+    r"(?P<digits>(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d))"
+    rf"|(?P<words>\b(?:{_CARD})(?:[\s-]+(?:{_CARD}|{_MULT})\b)*"
+    rf"(?:[\s-]+(?P<frac>{_FRAC})\b|-fold\b)?)\b",
+    re.IGNORECASE,
+)
+_NAME_BEFORE = re.compile(r"(?:[A-Za-z]|\b[A-Z][A-Za-z]*-)$")
+_THE_BEFORE = re.compile(r"\bthe $", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure in a normalised text: where, as written, its value, and whether it counts.
+
+    ``ignored`` is ``None`` for a figure coverage counts, else the rule that sets it aside
+    (``name``, ``pronoun``, ``anaphoric``; see the module docstring).
+    """
+
+    start: int
+    end: int
+    text: str
+    value: float
+    tolerance: float
+    ignored: str | None
+
+    @property
+    def year(self) -> int | None:
+        """The figure as a year when it is written as four plain digits."""
+        return int(self.text) if len(self.text) == 4 and self.text.isdigit() else None
+
+
+def _word_value(phrase: str) -> float:
+    total, current, denominator = 0, 0, 1
+    for word in re.split(r"[\s-]+", phrase.lower()):
+        if word in CARDINALS:
+            current += CARDINALS[word]
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        elif word in MULTIPLIERS:
+            total, current = total + max(current, 1) * MULTIPLIERS[word], 0
+        elif word in FRACTIONS:
+            denominator = FRACTIONS[word]
+    return (total + current) / denominator
+
+
+def figures(text: str) -> Iterator[Figure]:
+    """Every figure of a normalised ``text``, in order."""
+    for m in _FIGURE.finditer(text):
+        before = text[max(0, m.start() - 40) : m.start()]
+        if m.group("digits") is not None:
+            written = m.group("digits")
+            value = float(written.replace(",", ""))
+            ignored = "name" if _NAME_BEFORE.search(before) else None
+            yield Figure(m.start(), m.end(), written, value, 1e-9 * max(1.0, value), ignored)
+            continue
+        written = m.group("words")
+        tolerance = WORD_TOLERANCE if m.group("frac") else 1e-9
+        if written.lower() == "one":
+            ignored: str | None = "pronoun"
+        elif _THE_BEFORE.search(before):
+            ignored = "anaphoric"
+        else:
+            ignored = None
+        yield Figure(m.start(), m.end(), written, _word_value(written), tolerance, ignored)
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+_MONTH_NAMES = {name: i for i, name in enumerate(MONTHS, start=1)} | {
+    name[:3]: i for i, name in enumerate(MONTHS, start=1)
+} | {"Sept": 9}
+_MONTH = "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_RANGE = r"\s*(?:-|–|—|and|to)\s*"
+_DAY_MONTH = re.compile(rf"(?<!\d){_DAY}(?:{_RANGE}{_DAY})?\s+(?:of\s+)?({_MONTH})\b\.?")
+_MONTH_DAY = re.compile(rf"\b({_MONTH})\.?\s+{_DAY}(?:{_RANGE}{_DAY})?(?!\d)")
+_MONTH_WORD = re.compile(rf"\b({_MONTH})\b")
+
+
+@dataclass
+class QuoteEvidence:
+    """The figures and date parts written in one normalised quote."""
+
+    text: str
+    numbers: list[Figure] = field(init=False)
+    years: set[int] = field(init=False)
+    months: set[int] = field(init=False)
+    days: set[tuple[int, int]] = field(init=False)  # (month, day)
+
+    def __post_init__(self) -> None:
+        self.numbers = list(figures(self.text))
+        self.years = {y for f in self.numbers if (y := f.year) is not None}
+        self.months = {_MONTH_NAMES[m.group(1)] for m in _MONTH_WORD.finditer(self.text)}
+        self.days = set()
+        for m in _DAY_MONTH.finditer(self.text):
+            month = _MONTH_NAMES[m.group(3)]
+            self.days |= {(month, int(d)) for d in m.group(1, 2) if d}
+        for m in _MONTH_DAY.finditer(self.text):
+            month = _MONTH_NAMES[m.group(1)]
+            self.days |= {(month, int(d)) for d in m.group(2, 3) if d}
+
+    def has_number(self, value: float) -> bool:
+        """Is ``value`` (sign ignored) written in the quote, in digits or in words?"""
+        target = abs(value)
+        return any(abs(f.value - target) <= f.tolerance for f in self.numbers)
+
+    def missing_date_parts(self, date: Edtf) -> list[str]:
+        """The parts of ``date`` (both ends of an interval) that the quote does not show."""
+        missing: list[str] = []
+        for day in dict.fromkeys((date.earliest, date.latest)):
+            if day.year not in self.years:
+                missing.append(f"year {day.year}")
+            if date.precision != "year" and day.month not in self.months:
+                missing.append(f"month {MONTHS[day.month - 1]}")
+            if date.precision == "day" and (day.month, day.day) not in self.days:
+                missing.append(f"day {day.day} {MONTHS[day.month - 1]}")
+        return list(dict.fromkeys(missing))
+
+
+def show(value: object) -> str:
+    """A cell value as text for a message: ``97.0`` reads ``97``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --- articles ------------------------------------------------------------------------------
+
+
+@dataclass
+class Article:
+    """One source article: its span of the seed file and its normalised text."""
+
+    source_id: str
+    seed_file: str
+    start: int
+    end: int
+    raw: str  # the article's span of the seed text
+
+    @cached_property
+    def mapped(self) -> tuple[str, list[int]]:
+        """Normalised text and, per character, its offset in ``raw``."""
+        return normalise_mapped(self.raw)
+
+    @cached_property
+    def text(self) -> str:
+        """Normalised text."""
+        return normalise(self.raw)
+
+
+def articles(pkg: PackageData) -> dict[str, Article]:
+    """The package's articles by source_id; rows whose seed file cannot be read are left out
+    (the structure and integrity checks report those)."""
+    sources = pkg.tables.get("sources")
+    if sources is None:
+        return {}
+    cols = ("source_id", "seed_file", "char_start", "char_end")
+    result: dict[str, Article] = {}
+    for sid, seed, start, end in zip(*(sources.table.column(c).to_pylist() for c in cols),
+                                     strict=True):
+        if None in (sid, seed, start, end):
+            continue
+        try:
+            seed_text = pkg.text(seed)
+        except (OSError, UnicodeDecodeError):
+            continue
+        result[sid] = Article(sid, seed, start, end, seed_text[start:end])
+    return result
+
+
+def fact_tables(pkg: PackageData) -> list[str]:
+    """Tables whose schema has a ``quote`` field, in package order."""
+    return [name for name, td in pkg.tables.items()
+            if any(f["name"] == "quote" for f in td.schema["fields"])]
+
+
+def evidence_fields(schema: dict) -> dict[str, str]:
+    """Field name -> ``number`` or ``date`` for the fields marked ``bdigest:evidence``."""
+    return {f["name"]: f["bdigest:evidence"] for f in schema["fields"]
+            if "bdigest:evidence" in f}

@@ -1,0 +1,101 @@
+"""Integrity: each file's size and hash against the descriptor, one version everywhere.
+
+- ``bytes`` and ``hash`` (``sha256:<hex>``; a bare hex digest is md5, as in Data Package v1)
+  of every resource are recomputed from the file (``byte-count``, ``hash-count``);
+- the ``version`` of ``datapackage.json`` must equal CITATION.cff's and the project's in
+  ``pyproject.toml``, where those files are present (``version-mismatch``): a static
+  ``[project] version``, or the ``[tool.hatch.version]`` source, which must read the
+  version from this ``datapackage.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from bdigest_data.findings import Finding
+
+_CFF_VERSION = re.compile(r"^version:\s*['\"]?([^'\"\s#]+)", re.MULTILINE)
+_HATCH_DEFAULT = r"""(?i)^(__version__|VERSION) *= *(['"])v?(?P<version>.+?)\2"""
+
+
+def check_file(name: str, path: Path, resource: dict[str, Any]) -> list[Finding]:
+    """``byte-count`` and ``hash-count`` findings for one resource's file."""
+    out: list[Finding] = []
+    expected_bytes = resource.get("bytes")
+    size = path.stat().st_size
+    if expected_bytes is not None and expected_bytes != size:
+        out.append(Finding(code="byte-count", table=name, value=str(size),
+                           message=f'the file has {size} bytes, datapackage.json says '
+                                   f'{expected_bytes}: refresh it with "bdigest-data stamp" '
+                                   "if the change is intended"))
+    expected = resource.get("hash")
+    if expected is not None:
+        algorithm, _, digest = str(expected).rpartition(":")
+        algorithm = algorithm or "md5"
+        if algorithm not in hashlib.algorithms_available:
+            return [*out, Finding(code="hash-count", table=name, value=str(expected),
+                                  message=f'hash algorithm "{algorithm}" is not known')]
+        with path.open("rb") as fh:
+            actual = hashlib.file_digest(fh, algorithm).hexdigest()
+        if actual != digest.lower():
+            out.append(Finding(code="hash-count", table=name, value=f"{algorithm}:{actual}",
+                               message=f"the file's {algorithm} is {actual}, datapackage.json "
+                                       f"says {digest}: the file changed after it was stamped"))
+    return out
+
+
+def check_versions(root: Path, descriptor: dict[str, Any], descriptor_file: Path
+                   ) -> list[Finding]:
+    """``version-mismatch`` findings between datapackage.json, CITATION.cff, pyproject.toml."""
+    version = descriptor.get("version")
+    if not isinstance(version, str) or not version:
+        return [Finding(code="version-mismatch", value=repr(version),
+                        message="datapackage.json has no version")]
+    out: list[Finding] = []
+    cff = root / "CITATION.cff"
+    if cff.is_file():
+        m = _CFF_VERSION.search(cff.read_text(encoding="utf-8", errors="replace"))
+        found = m.group(1) if m else None
+        if found != version:
+            out.append(_mismatch("CITATION.cff", found, version))
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        out += _pyproject(pyproject, version, descriptor_file)
+    return out
+
+
+def _mismatch(where: str, found: str | None, version: str) -> Finding:
+    return Finding(code="version-mismatch", value=str(found),
+                   message=f"{where} has version {found!r}, datapackage.json {version!r}; "
+                           "they must be equal")
+
+
+def _pyproject(pyproject: Path, version: str, descriptor_file: Path) -> list[Finding]:
+    try:
+        project = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return [Finding(code="version-mismatch", value=None,
+                        message=f"pyproject.toml cannot be read: {exc}")]
+    static = project.get("project", {}).get("version")
+    if static is not None:
+        return [] if static == version else [_mismatch("pyproject.toml [project]", static,
+                                                       version)]
+    source = project.get("tool", {}).get("hatch", {}).get("version", {})
+    if not source:
+        return [Finding(code="version-mismatch", value=None,
+                        message="pyproject.toml has neither a [project] version nor a "
+                                "[tool.hatch.version] source")]
+    target = (pyproject.parent / str(source.get("path", ""))).resolve()
+    if target != descriptor_file.resolve():
+        return [Finding(code="version-mismatch", value=str(source.get("path")),
+                        message="pyproject.toml [tool.hatch.version] reads the version from "
+                                f"{source.get('path')!r}, not from datapackage.json")]
+    pattern = source.get("pattern", _HATCH_DEFAULT)
+    m = re.search(pattern, descriptor_file.read_text(encoding="utf-8"), re.MULTILINE)
+    found = m.group("version") if m else None
+    return [] if found == version else [_mismatch("pyproject.toml [tool.hatch.version]", found,
+                                                  version)]

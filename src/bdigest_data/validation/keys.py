@@ -1,0 +1,92 @@
+"""Keys: ``unique`` fields, primary keys and foreign keys, on whole typed columns.
+
+Rows are numbered as in findings (index + 1); a duplicate is reported at each later
+occurrence, naming the occurrence before it, as frictionless does. Null cells take part in
+no key: a foreign key whose cells are all empty is not checked, a primary key whose cells
+are all empty is an error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bdigest_data.findings import Finding
+from bdigest_data.validation.context import TableData
+
+_SEP = "\x1f"
+
+
+def key(table: pa.Table, fields: list[str]) -> tuple[pa.ChunkedArray, pa.ChunkedArray]:
+    """The key values of ``fields`` (joined as text when there are several) and the mask of
+    rows whose key cells are all null."""
+    if len(fields) == 1:
+        values = table.column(fields[0])
+        return values, values.is_null()
+    parts = [pc.cast(table.column(f), pa.string()) for f in fields]
+    joined = pc.binary_join_element_wise(*parts, _SEP, null_handling="replace",
+                                         null_replacement="\x00")
+    all_null = parts[0].is_null()
+    for part in parts[1:]:
+        all_null = pc.and_(all_null, part.is_null())
+    return joined, all_null
+
+
+def duplicates(values: pa.ChunkedArray) -> list[tuple[int, int]]:
+    """(index, index of the previous equal value) for every value seen before; nulls skipped."""
+    n = len(values)
+    if n < 2 or pc.count_distinct(values, mode="only_valid").as_py() == n - values.null_count:
+        return []
+    order = pc.sort_indices(values)  # stable: equal values keep their order, nulls last
+    ordered = values.take(order)
+    same = pc.fill_null(pc.equal(ordered.slice(1), ordered.slice(0, n - 1)), False)
+    at = pc.indices_nonzero(same)
+    later = order.take(pc.add(at, 1)).to_pylist()
+    earlier = order.take(at).to_pylist()
+    return sorted(zip(later, earlier, strict=True))
+
+
+def _text(value: Any) -> str:
+    return value.replace(_SEP, ", ") if isinstance(value, str) else str(value)
+
+
+def unique_findings(td: TableData, field: str) -> list[Finding]:
+    """``unique-error`` for each repeated value of ``field``."""
+    values = td.table.column(field)
+    return [Finding(code="unique-error", table=td.name, row=i + 1, line=td.line(i), field=field,
+                    value=_text(values[i].as_py()),
+                    message=f'constraint "unique" is "True": the value is already in row {j + 1}')
+            for i, j in duplicates(values)]
+
+
+def primary_key_findings(td: TableData, fields: list[str]) -> list[Finding]:
+    """``primary-key`` for each row whose key is empty or repeats an earlier row's key."""
+    values, all_null = key(td.table, fields)
+    name = ", ".join(fields)
+    out = [Finding(code="primary-key", table=td.name, row=i + 1, line=td.line(i), field=name,
+                   value="", message=f'primary key "{name}": the key cells are all empty')
+           for i in pc.indices_nonzero(all_null).to_pylist()]
+    out += [Finding(code="primary-key", table=td.name, row=i + 1, line=td.line(i), field=name,
+                    value=_text(values[i].as_py()),
+                    message=f'primary key "{name}": the key is already in row {j + 1}')
+            for i, j in duplicates(values)]
+    return out
+
+
+def foreign_key_findings(td: TableData, fields: list[str], ref: TableData,
+                         ref_fields: list[str]) -> list[Finding]:
+    """``foreign-key`` for each row whose key is not a key of the referenced table."""
+    values, all_null = key(td.table, fields)
+    targets, target_null = key(ref.table, ref_fields)
+    targets = pc.unique(targets.filter(pc.invert(target_null)))
+    if values.type != targets.type:
+        values, targets = pc.cast(values, pa.string()), pc.cast(targets, pa.string())
+    bad = pc.and_(pc.invert(all_null), pc.invert(pc.is_in(values, value_set=targets)))
+    name, target = ", ".join(fields), ", ".join(ref_fields)
+    return [Finding(code="foreign-key", table=td.name, row=i + 1, line=td.line(i), field=name,
+                    value=_text(values[i].as_py()),
+                    message=f'foreign key "{name}": the value is not a {target} in table '
+                            f'"{ref.name}"')
+            for i in pc.indices_nonzero(bad).to_pylist()]

@@ -1,0 +1,189 @@
+"""Provenance: every fact row's quote is in its own article and shows the row's figures.
+
+For every table whose schema has a ``quote`` field:
+
+- ``quote-not-found``: the normalised quote must occur in the normalised text of the
+  row's own article (``sources``: ``seed_file`` from ``char_start`` to ``char_end``).
+  Normalisation, applied to both (see ``evidence``): Markdown links ``[label](target)``
+  read as ``label``, ``*`` emphasis is dropped, the seed's ``\\$`` reads ``$``, and every
+  run of whitespace (newlines included) is one space. A quote found in another article
+  is reported with that article's id.
+- ``figure-not-in-quote``: every non-empty value of a field marked
+  ``"bdigest:evidence": "number"`` must be written in the quote, in digits or as lexicon
+  words (``evidence.figures``; sign ignored, so a decrease stored negative matches); of a
+  field marked ``"date"`` (EDTF), each end must show its year as a four-digit figure,
+  when given its month by English name or abbreviation, and when given its day as a
+  number next to the month (``8 October``, ``28-29 November``, ``November 21``). Fields
+  named in the row's ``derived_fields`` are skipped; a date that does not parse is left
+  to ``semantics`` (``invalid-date``).
+- ``missing-basis-note``: a row whose ``value_basis`` is not ``stated`` needs a
+  ``basis_note`` and ``derived_fields``; ``derived-fields-mismatch``: a ``stated`` row
+  has ``derived_fields``; ``unknown-derived-field``: ``derived_fields`` names a field
+  that is not an evidence field of the table.
+
+Each rule runs once per distinct combination of the cells it reads (``grouping``), so
+the cost grows with the number of distinct quotes and values, not with the rows.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bdigest_data import edtf
+from bdigest_data.findings import Finding
+from bdigest_data.validation.context import PackageData, TableData
+from bdigest_data.validation.evidence import (
+    Article,
+    QuoteEvidence,
+    articles,
+    evidence_fields,
+    fact_tables,
+    normalise,
+    show,
+)
+from bdigest_data.validation.grouping import distinct
+
+STATED = "stated"
+
+
+def check(pkg: PackageData) -> list[Finding]:
+    """Provenance findings for every fact table of ``pkg``."""
+    arts = articles(pkg)
+    findings: list[Finding] = []
+    for name in fact_tables(pkg):
+        findings.extend(_TableCheck(pkg.tables[name], arts).run())
+    return findings
+
+
+def _short(text: str, width: int = 120) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _derived(cell: str | None) -> frozenset[str]:
+    return frozenset(n for n in (cell or "").split(";") if n)
+
+
+class _TableCheck:
+    """The provenance rules applied to one fact table."""
+
+    def __init__(self, td: TableData, arts: dict[str, Article]) -> None:
+        self.td = td
+        self.arts = arts
+        self.table: pa.Table = td.table
+        self.evidence = evidence_fields(td.schema)
+        self.names = {f["name"] for f in td.schema["fields"]}
+        self.quote_evidence: dict[str, QuoteEvidence] = {}
+
+    def finding(self, code: str, row: int, message: str, field: str | None = None,
+                value: object = None) -> Finding:
+        return Finding(code, message, table=self.td.name, row=row + 1, line=self.td.line(row),
+                       field=field, value=None if value is None else show(value))
+
+    def column(self, name: str) -> pa.ChunkedArray:
+        if name in self.names:
+            return self.table.column(name)
+        return pa.chunked_array([pa.nulls(self.table.num_rows, pa.string())])
+
+    def run(self) -> list[Finding]:
+        if self.table.num_rows == 0:
+            return []
+        quotes = distinct(self.column("quote"))
+        self.quote_of = [key[0] for key in quotes.keys]  # quote by code
+        self.quote_codes = pa.array(quotes.inverse)  # each row's quote code
+        return [*self.quotes(), *self.figures(), *self.basis()]
+
+    # quote-not-found ----------------------------------------------------------------------
+
+    def _locate(self, source_id: str | None, quote: str | None) -> str | None:
+        article = self.arts.get(source_id) if source_id else None
+        if article is None or not quote:
+            return None  # unknown source or missing quote: the structure checks report it
+        needle = normalise(quote)
+        if needle in article.text:
+            return None
+        elsewhere = [sid for sid, a in self.arts.items() if sid != source_id and needle in a.text]
+        where = f"; it is in article {elsewhere[0]!r}" if elsewhere else ""
+        return (f"quote not found in article {source_id!r} ({article.seed_file} characters "
+                f"{article.start}-{article.end}, whitespace folded, markup dropped){where}")
+
+    def quotes(self) -> list[Finding]:
+        groups = distinct(self.column("source_id"), self.quote_codes)
+        verdicts = [self._locate(s, self.quote_of[q]) for s, q in groups.keys]
+        quotes = self.column("quote")
+        return [self.finding("quote-not-found", row, msg, "quote", _short(quotes[row].as_py()))
+                for row, msg in groups.flagged(verdicts)]
+
+    # figure-not-in-quote ------------------------------------------------------------------
+
+    def _judge(self, kind: str, quote: str | None, value: object) -> str | None:
+        if quote is None or value is None or value == "":
+            return None
+        ev = self.quote_evidence.get(quote)
+        if ev is None:
+            ev = self.quote_evidence[quote] = QuoteEvidence(normalise(quote))
+        if kind == "number":
+            if ev.has_number(float(value)):  # type: ignore[arg-type]
+                return None
+            seen = ", ".join(f.text for f in ev.numbers[:8]) or "none"
+            return f"not written in the quote (figures in it: {seen})"
+        try:
+            missing = ev.missing_date_parts(edtf.parse(str(value)))
+        except ValueError:
+            return None  # semantics reports invalid-date
+        return f"the quote does not show {', '.join(missing)}" if missing else None
+
+    def figures(self) -> list[Finding]:
+        if not self.evidence:
+            return []
+        derived = distinct(self.column("derived_fields"))
+        derived_sets = [_derived(k[0]) for k in derived.keys]
+        findings = []
+        for name, kind in self.evidence.items():
+            skipped = derived.broadcast(name in s for s in derived_sets)
+            groups = distinct(self.quote_codes, self.column(name))
+            verdicts = [self._judge(kind, self.quote_of[q], v) for q, v in groups.keys]
+            for row, msg in groups.flagged(verdicts, where=~skipped):
+                value = groups.keys[groups.inverse[row]][1]
+                findings.append(self.finding(
+                    "figure-not-in-quote", row,
+                    f"{name} = {show(value)}: {msg}; if it is inferred or computed, name "
+                    f"{name} in derived_fields and explain it in basis_note",
+                    name, value))
+        return findings
+
+    # basis --------------------------------------------------------------------------------
+
+    def _basis(self, basis: str | None, derived: str | None, noted: bool
+               ) -> list[tuple[str, str, str | None]]:
+        names = _derived(derived)
+        problems: list[tuple[str, str, str | None]] = []
+        if basis is not None and basis != STATED:
+            if not noted:
+                problems.append(("missing-basis-note", "basis_note",
+                                 f"value_basis is {basis!r} but basis_note is empty"))
+            if not names:
+                problems.append(("missing-basis-note", "derived_fields",
+                                 f"value_basis is {basis!r} but derived_fields names no field"))
+        elif basis == STATED and names:
+            problems.append(("derived-fields-mismatch", "derived_fields",
+                             f"value_basis is 'stated' but derived_fields is {derived!r}; "
+                             "use 'inferred' or 'computed', or empty derived_fields"))
+        problems.extend(
+            ("unknown-derived-field", "derived_fields",
+             f"derived_fields names {n!r}, which is not an evidence field of this table "
+             f"({', '.join(self.evidence) or 'none'})")
+            for n in sorted(names - self.evidence.keys()))
+        return problems
+
+    def basis(self) -> list[Finding]:
+        note = self.column("basis_note")
+        noted = pc.fill_null(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(note)), 0),
+                             False)
+        derived = self.column("derived_fields")
+        groups = distinct(self.column("value_basis"), derived, noted)
+        verdicts = [self._basis(*key) for key in groups.keys]
+        return [self.finding(code, row, msg, field, derived[row].as_py() if
+                             field == "derived_fields" else None)
+                for row, problems in groups.flagged(verdicts)
+                for code, field, msg in problems]

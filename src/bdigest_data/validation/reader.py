@@ -1,0 +1,182 @@
+"""Stream a CSV file as batches of string columns with pyarrow, keeping what a report needs.
+
+Every column is read as text (types are checked later, vectorised, so one bad cell does not
+stop the read). The header is read as data row 0, so duplicate or blank labels survive.
+Rows with too few or too many cells are set aside by pyarrow's invalid-row handler with
+their record number and text (``Ragged``); empty lines stay in as rows of empty cells, so
+row numbers agree with frictionless. A UTF-8 BOM and CRLF line ends are accepted.
+
+Two faults make pyarrow give up on a file; both are handled by reading it again:
+
+- invalid UTF-8 (in any cell, or in a ragged row's text, which pyarrow decodes for the
+  handler and fails on silently): each bad line is reported (``encoding-error``), the bad bytes are replaced
+  by U+FFFD and the file is read again from memory, so its other faults are found too;
+- a record longer than a block (usually a stray quote): the file is read again as one block.
+
+Anything else pyarrow cannot parse becomes a ``format-error`` finding, never a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from bdigest_data.findings import Finding
+
+BLOCK_SIZE = 4 << 20  # bytes per batch: ~10k rows of a fact table
+HEADER_PROBE = 1 << 20  # bytes read to count the header's cells
+SPARE_COLUMNS = 64  # typed as text beyond the header's count, should pyarrow count more
+_BAD_BYTES = re.compile("[\udc80-\udcff]+")
+T = TypeVar("T")
+
+
+@dataclass
+class Ragged:
+    """A record whose cell count differs from the header's (pyarrow skipped it)."""
+
+    row: int  # 1-based data row (the header is record 1)
+    cells: list[str]
+    newlines: int  # line breaks inside the record
+
+
+@dataclass
+class CsvStream:
+    """An opened CSV file: its header and its data rows, batch by batch.
+
+    ``ragged`` fills up while ``batches`` is consumed; a ragged row's data row number is
+    known exactly, so the rows in ``batches`` are the data rows that are not ragged.
+    """
+
+    labels: list[str]
+    header_newlines: int
+    batches: Iterator[pa.RecordBatch]
+    ragged: list[Ragged] = field(default_factory=list)
+
+
+def read(path: Path, consume: Callable[[CsvStream], T]) -> tuple[T | None, list[Finding]]:
+    """Open ``path``, hand the stream to ``consume`` and return its result with the
+    findings of reading (encoding, format). ``consume`` may be called again from the start
+    after a fault pyarrow cannot get past, so it must not keep state between calls."""
+    findings: list[Finding] = []
+    source: str | pa.BufferReader = str(path)
+    block = BLOCK_SIZE
+    while True:
+        try:
+            with _undecodable_rows() as undecodable:
+                stream = _open(source, block)
+                if stream is None:
+                    return None, [*findings, Finding(
+                        code="source-error",
+                        message="the file is empty; a CSV table needs at least a header line")]
+                result = consume(stream)
+            if not undecodable:
+                return result, findings
+            reason = "invalid UTF8 in a row with too few or too many cells"
+        except pa.ArrowInvalid as exc:
+            reason = str(exc)
+        if "UTF8" in reason and not findings:
+            data, findings = _repair_utf8(path.read_bytes())
+            source = pa.BufferReader(data)
+        elif "straddl" in reason and block < path.stat().st_size + 1:
+            block = path.stat().st_size + 1
+        else:
+            message = f"the CSV file cannot be parsed: {reason}"
+            return None, [*findings, Finding(code="format-error", message=message)]
+
+
+@contextmanager
+def _undecodable_rows() -> Iterator[list[BaseException]]:
+    """Collects the decoding errors of ragged rows: pyarrow decodes a row's text before it
+    calls the invalid-row handler and, when that fails, only prints the error."""
+    caught: list[BaseException] = []
+    previous = sys.unraisablehook
+
+    def hook(event: Any) -> None:
+        if isinstance(event.exc_value, UnicodeDecodeError):
+            caught.append(event.exc_value)
+        else:
+            previous(event)
+
+    sys.unraisablehook = hook
+    try:
+        yield caught
+    finally:
+        sys.unraisablehook = previous
+
+
+def _open(source: str | pa.BufferReader, block: int) -> CsvStream | None:
+    ragged: list[Ragged] = []
+
+    def skip(row: pacsv.InvalidRow) -> str:
+        cells = next(csv.reader(io.StringIO(row.text, newline="")), [])
+        ragged.append(Ragged(row=row.number - 1, cells=cells, newlines=row.text.count("\n")))
+        return "skip"
+
+    try:
+        reader = pacsv.open_csv(
+            source,
+            read_options=pacsv.ReadOptions(use_threads=False, block_size=block,
+                                           autogenerate_column_names=True),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
+                                             invalid_row_handler=skip),
+            convert_options=pacsv.ConvertOptions(column_types=_as_text(source),
+                                                 strings_can_be_null=False),
+        )
+    except pa.ArrowInvalid as exc:
+        if "Empty CSV file" in str(exc):
+            return None
+        raise
+    first = reader.read_next_batch()
+    while first.num_rows == 0:  # pyarrow may hand out an empty batch first
+        first = reader.read_next_batch()
+    labels = [c[0].as_py() for c in first.columns]
+    header_newlines = sum(label.count("\n") for label in labels)
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        if first.num_rows > 1:
+            yield first.slice(1)
+        yield from reader
+
+    return CsvStream(labels, header_newlines, batches(), ragged)
+
+
+def _as_text(source: str | pa.BufferReader) -> dict[str, pa.DataType]:
+    """``column_types`` reading every column as text: as many as the header has cells
+    (counted by the csv module on the file's first block), with room to spare."""
+    if isinstance(source, str):
+        with open(source, "rb") as fh:
+            head = fh.read(HEADER_PROBE)
+    else:
+        head = source.read(HEADER_PROBE)
+        source.seek(0)
+    text = head.decode("utf-8", "replace").removeprefix("\ufeff")
+    count = len(next(csv.reader(io.StringIO(text, newline="")), []))
+    return {f"f{i}": pa.string() for i in range(count + SPARE_COLUMNS)}
+
+
+def _repair_utf8(data: bytes) -> tuple[bytes, list[Finding]]:
+    """Replace invalid UTF-8 byte runs by U+FFFD; one ``encoding-error`` per bad line."""
+    text = data.decode("utf-8", "surrogateescape")
+    findings: list[Finding] = []
+    last_line = 0
+    for m in _BAD_BYTES.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        if line == last_line:
+            continue
+        last_line = line
+        raw = m.group().encode("utf-8", "surrogateescape")
+        findings.append(Finding(
+            code="encoding-error", line=line, value=raw.hex(" "),
+            message=f"line {line} is not valid UTF-8 (bytes {raw.hex(' ')}); the file must be "
+                    "UTF-8 encoded"))
+    return _BAD_BYTES.sub("\ufffd", text).encode("utf-8"), findings

@@ -1,0 +1,291 @@
+"""Semantics: rules about what the values mean, which no Table Schema constraint can state.
+
+- ``invalid-date``: an EDTF field (a string field constrained by ``edtf.PATTERN``, like
+  visits' ``start_date`` or sources' ``published``) whose value has the
+  right shape but is no date (``2013-02-30``) or is an interval ending before it starts.
+- ``date-order``: a row whose ``end_X`` ends before its ``start_X`` begins (any pair of
+  EDTF fields named so, e.g. visits' ``start_date``/``end_date``).
+- ``after-publication``: a fact dated (earliest day of a date evidence field)
+  after the latest day its article can have been published (sources' ``published``),
+  unless the row's ``certainty`` is ``planned`` or ``target`` or its ``status`` is
+  ``planned``.
+- ``invalid-country-code``: an actor of ``actor_type`` ``state`` whose ``actor_id`` is not
+  an ISO 3166-1 alpha-3 code (pycountry).
+- ``part-unit-mismatch`` / ``part-exceeds-total`` / ``parts-exceed-total``: rows with a
+  ``part_of`` (a foreign key to the same table) must share the total's unit fields
+  (``unit``, ``scale``, ``currency`` where the table has them); no part may exceed the
+  total's value (the table's number evidence field), nor may the parts together. A
+  ``part_of`` naming no row is left to the foreign-key check.
+- ``source-offsets``: a source whose ``char_start``/``char_end`` fall outside its seed
+  text or are not ordered, or whose title does not appear in its span (Markdown ``#`` and
+  ``*`` dropped, whitespace folded).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bdigest_data import edtf
+from bdigest_data.findings import Finding
+from bdigest_data.validation.context import PackageData, TableData
+from bdigest_data.validation.evidence import evidence_fields, fact_tables, normalise, show
+from bdigest_data.validation.grouping import distinct
+
+EXEMPT = {"certainty": {"planned", "target"}, "status": {"planned"}}  # may postdate the article
+UNIT_FIELDS = ("unit", "scale", "currency")
+PART_OF = "part_of"
+EPSILON = 1e-9
+
+
+def check(pkg: PackageData) -> list[Finding]:
+    """Semantic findings for ``pkg``."""
+    published = _published(pkg)
+    edtf_fields = _edtf_fields(pkg)
+    findings: list[Finding] = []
+    for name, td in pkg.tables.items():
+        findings.extend(_dates(td, edtf_fields.get(name, [])))
+    for name in fact_tables(pkg):
+        findings.extend(_after_publication(pkg.tables[name], published))
+        findings.extend(_parts(pkg.tables[name]))
+    findings.extend(_country_codes(pkg))
+    findings.extend(_source_offsets(pkg))
+    return findings
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str) -> edtf.Edtf | str:
+    """The parsed date, or the reason it does not parse."""
+    try:
+        return edtf.parse(text)
+    except ValueError as exc:
+        return str(exc)
+
+
+def _finding(td: TableData, code: str, row: int, message: str, field: str | None = None,
+             value: Any = None) -> Finding:
+    return Finding(code, message, table=td.name, row=row + 1, line=td.line(row), field=field,
+                   value=None if value is None else show(value))
+
+
+def _column(td: TableData, name: str) -> pa.ChunkedArray:
+    if name in td.table.column_names:
+        return td.table.column(name)
+    return pa.chunked_array([pa.nulls(td.table.num_rows, pa.string())])
+
+
+def _edtf_fields(pkg: PackageData) -> dict[str, list[str]]:
+    """Per table, its EDTF fields (string fields constrained by ``edtf.PATTERN``)."""
+    result: dict[str, list[str]] = {}
+    for name, td in pkg.tables.items():
+        for f in td.schema["fields"]:
+            if edtf.is_edtf(f):
+                result.setdefault(name, []).append(f["name"])
+    return result
+
+
+# dates ------------------------------------------------------------------------------------
+
+
+def _dates(td: TableData, fields: list[str]) -> list[Finding]:
+    if td.table.num_rows == 0:
+        return []
+    findings: list[Finding] = []
+    for name in fields:
+        groups = distinct(td.table.column(name))
+        verdicts = [_invalid(v) for (v,) in groups.keys]
+        findings.extend(_finding(td, "invalid-date", row, msg, name, td.table.column(name)[row])
+                        for row, msg in groups.flagged(verdicts))
+    for start in fields:
+        end = "end_" + start.removeprefix("start_")
+        if not start.startswith("start_") or end not in fields:
+            continue
+        groups = distinct(td.table.column(start), td.table.column(end))
+        verdicts = [_order(a, b) for a, b in groups.keys]
+        findings.extend(_finding(td, "date-order", row, f"{end} {b} ends before {start} {a} "
+                                 "begins", end, b)
+                        for row, (a, b) in groups.flagged(verdicts))
+    return findings
+
+
+def _invalid(value: str | None) -> str | None:
+    parsed = None if value is None else _parse(value)
+    return parsed if isinstance(parsed, str) else None
+
+
+def _order(start: str | None, end: str | None) -> tuple[str, str] | None:
+    """``(start, end)`` when the end's last day is before the start's first day."""
+    if start is None or end is None:
+        return None
+    a, b = _parse(start), _parse(end)
+    if isinstance(a, str) or isinstance(b, str) or b.latest >= a.earliest:
+        return None
+    return start, end
+
+
+# after-publication ------------------------------------------------------------------------
+
+
+def _published(pkg: PackageData) -> dict[str, edtf.Edtf]:
+    sources = pkg.tables.get("sources")
+    if sources is None:
+        return {}
+    ids = _column(sources, "source_id").to_pylist()
+    dates = _column(sources, "published").to_pylist()
+    return {s: d for s, p in zip(ids, dates, strict=True)
+            if s and p and not isinstance(d := _parse(p), str)}
+
+
+def _late(published: dict[str, edtf.Edtf], source: str | None, value: str | None,
+          exempt: bool) -> str | None:
+    pub = published.get(source or "")
+    if exempt or value is None or pub is None:
+        return None
+    date = _parse(value)
+    if isinstance(date, str) or date.earliest <= pub.latest:
+        return None
+    return (f"dated {value} (from {date.earliest}), after its article {source!r} was published "
+            f"({pub.text}, at the latest {pub.latest}); a fact after publication must have "
+            "certainty 'planned' or 'target' (or status 'planned')")
+
+
+def _after_publication(td: TableData, published: dict[str, edtf.Edtf]) -> list[Finding]:
+    fields = [n for n, kind in evidence_fields(td.schema).items() if kind == "date"]
+    if td.table.num_rows == 0 or not fields:
+        return []
+    exempt = np.zeros(td.table.num_rows, dtype=bool)
+    for name, values in EXEMPT.items():
+        if name in td.table.column_names:
+            hit = pc.is_in(td.table.column(name), value_set=pa.array(sorted(values)))
+            exempt |= np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False))
+    findings: list[Finding] = []
+    for name in fields:
+        groups = distinct(td.table.column("source_id"), td.table.column(name), pa.array(exempt))
+        verdicts = [_late(published, *key) for key in groups.keys]
+        findings.extend(_finding(td, "after-publication", row, f"{name} {msg}", name,
+                                 td.table.column(name)[row])
+                        for row, msg in groups.flagged(verdicts))
+    return findings
+
+
+# actors -----------------------------------------------------------------------------------
+
+
+def _country_codes(pkg: PackageData) -> list[Finding]:
+    actors = pkg.tables.get("actors")
+    if actors is None or actors.table.num_rows == 0:
+        return []
+    import pycountry
+
+    ids = _column(actors, "actor_id").to_pylist()
+    types = _column(actors, "actor_type").to_pylist()
+    return [_finding(actors, "invalid-country-code", row,
+                     f"actor {code!r} is a state but not an ISO 3166-1 alpha-3 code",
+                     "actor_id", code)
+            for row, (code, kind) in enumerate(zip(ids, types, strict=True))
+            if kind == "state" and code and pycountry.countries.get(alpha_3=code) is None]
+
+
+# parts and totals -------------------------------------------------------------------------
+
+
+def _self_reference(td: TableData, name: str) -> bool:
+    return any(fk["fields"] in ([name], name) and fk["reference"]["resource"] == ""
+               for fk in td.schema.get("foreignKeys", []))
+
+
+def _rows(mask: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Indices of the rows where a boolean column is true."""
+    return np.flatnonzero(np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False)))
+
+
+def _parts(td: TableData) -> list[Finding]:
+    numbers = [f["name"] for f in td.schema["fields"] if f.get("bdigest:evidence") == "number"]
+    if len(numbers) != 1 or not _self_reference(td, PART_OF) or td.table.num_rows == 0:
+        return []
+    value, pk = numbers[0], td.schema["primaryKey"]
+    key = pk if isinstance(pk, str) else pk[0]
+    units = [u for u in UNIT_FIELDS if u in td.table.column_names]
+    part_of = td.table.column(PART_OF)
+    part_rows = _rows(pc.is_valid(part_of))
+    if not len(part_rows):
+        return []
+    total_rows = _rows(pc.is_in(td.table.column(key),
+                                value_set=pc.unique(pc.take(part_of, pa.array(part_rows)))))
+    involved = np.union1d(part_rows, total_rows)
+    taken = td.table.select([key, PART_OF, value, *units]).take(pa.array(involved)).to_pylist()
+    rows = dict(zip(involved.tolist(), taken, strict=True))  # row index -> cells
+    index = {r[key]: i for i, r in rows.items() if r[key] is not None}
+    findings: list[Finding] = []
+    sums: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for i in map(int, part_rows):
+        part = rows[i]
+        t = index.get(part[PART_OF])
+        if t is None:
+            continue  # the foreign-key check reports it
+        total = rows[t]
+        differ = [u for u in units if part[u] != total[u]]
+        if differ:
+            findings.append(_finding(
+                td, "part-unit-mismatch", i,
+                f"part of {part[PART_OF]} but its {', '.join(differ)} differ from the total's "
+                f"({', '.join(f'{u} {part[u]!r} vs {total[u]!r}' for u in differ)})",
+                differ[0], part[differ[0]]))
+        elif part[value] is not None and total[value] is not None:
+            sums[t].append((i, part[value]))
+            if part[value] > total[value] + EPSILON:
+                findings.append(_finding(
+                    td, "part-exceeds-total", i,
+                    f"{value} {show(part[value])} exceeds the {value} {show(total[value])} "
+                    f"of its total {part[PART_OF]}", value, part[value]))
+    for t, parts in sums.items():
+        total = rows[t][value]
+        added = sum(v for _, v in parts)
+        if added > total + EPSILON and all(v <= total + EPSILON for _, v in parts):
+            ids = ", ".join(str(rows[i][key]) for i, _ in parts)
+            findings.append(_finding(
+                td, "parts-exceed-total", t,
+                f"its parts ({ids}) add up to {added:g}, more than its {value} {total:g}",
+                value, total))
+    return findings
+
+
+# sources ----------------------------------------------------------------------------------
+
+
+def _heading_free(text: str) -> str:
+    return " ".join(normalise(text).replace("#", " ").split())
+
+
+def _source_offsets(pkg: PackageData) -> list[Finding]:
+    sources = pkg.tables.get("sources")
+    if sources is None:
+        return []
+    cols = ("source_id", "title", "seed_file", "char_start", "char_end")
+    findings: list[Finding] = []
+    for row, (sid, title, seed, start, end) in enumerate(
+            zip(*(_column(sources, c).to_pylist() for c in cols), strict=True)):
+        if None in (seed, start, end):
+            continue
+        try:
+            text = pkg.text(seed)
+        except (OSError, UnicodeDecodeError):
+            continue  # the integrity checks report a missing or undecodable file
+        if not 0 <= start < end <= len(text):
+            findings.append(_finding(
+                sources, "source-offsets", row,
+                f"source {sid!r}: char_start {start} and char_end {end} must satisfy "
+                f"0 <= char_start < char_end <= {len(text)} (the length of {seed})",
+                "char_end" if end > len(text) else "char_start", f"{start}-{end}"))
+        elif title and _heading_free(title) not in _heading_free(text[start:end]):
+            findings.append(_finding(
+                sources, "source-offsets", row,
+                f"the title of {sid!r} does not appear in characters {start}-{end} of {seed} "
+                "(Markdown # and * dropped, whitespace folded): the offsets or the title are "
+                "wrong", "title", title))
+    return findings

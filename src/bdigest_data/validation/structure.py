@@ -1,0 +1,228 @@
+"""Structure of one table: header, rows and cells checked batch by batch, then its keys.
+
+``read_table`` streams the CSV file (``reader``), checks each batch of rows against the
+Table Schema (``cells``), keeps the typed columns that later checks need, and returns the
+table as a ``TableData`` with its findings. Row and line numbers are worked out only for
+the rows that have findings; ``TableData.lines`` only when some record spans lines.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from bdigest_data.findings import Finding
+from bdigest_data.validation import keys
+from bdigest_data.validation.cells import TYPES, FieldRule, SchemaProblem
+from bdigest_data.validation.context import TableData
+from bdigest_data.validation.header import check_labels
+from bdigest_data.validation.reader import CsvStream, Ragged, read
+
+
+@dataclass
+class TableResult:
+    """A table as read: its data (``None`` when the file could not be parsed), the fields
+    that have a column in the file, its findings and how many were left out over the limit."""
+
+    data: TableData | None
+    labelled: set[str] = field(default_factory=set)
+    findings: list[Finding] = field(default_factory=list)
+    omitted: int = 0
+
+
+def read_table(name: str, path: Path, schema: dict[str, Any], *, keep: set[str] | None,
+               limit: int | None) -> TableResult:
+    """Read and check table ``name`` from ``path``. ``keep`` names the typed columns to keep
+    in ``TableData.table`` (``None``: all); ``limit`` caps the findings of the table."""
+    result, read_findings = read(path, lambda s: _Checker(name, schema, s, keep, limit).run())
+    for f in read_findings:
+        object.__setattr__(f, "table", name)
+    if result is None:
+        return TableResult(None, findings=read_findings)
+    result.findings[:0] = read_findings
+    return result
+
+
+class _Checker:
+    """One pass over a table's rows (see ``read_table``)."""
+
+    def __init__(self, name: str, schema: dict[str, Any], stream: CsvStream,
+                 keep: set[str] | None, limit: int | None) -> None:
+        self.name, self.schema, self.stream = name, schema, stream
+        self.fields: list[dict[str, Any]] = schema.get("fields", [])
+        self.names = [str(f.get("name")) for f in self.fields]
+        self.keep = [n for n in self.names if keep is None or n in keep]
+        self.limit = limit
+        self.omitted = 0
+        self.pending: list[tuple[int, bool, int, str, str | None, str | None, str]] = []
+        self.findings = check_labels(name, stream.labels, self.fields)
+        missing = schema.get("missingValues", [""])
+        self.rules: list[FieldRule] = []
+        for f in self.fields[: len(stream.labels)]:
+            try:
+                self.rules.append(FieldRule(f, missing))
+            except SchemaProblem as exc:
+                self.findings.append(Finding(code="schema-error", table=name, field=f.get("name"),
+                                             message=str(exc)))
+                self.rules.append(FieldRule({"name": f.get("name"), "type": "any"}, missing))
+        for label in stream.labels[len(self.fields):]:
+            self.rules.append(FieldRule({"name": label, "type": "any"}, missing))
+        self.types = {n: TYPES.get(f.get("type"), TYPES["any"])[0]
+                      for n, f in zip(self.names, self.fields, strict=True)}
+        self.types.update((r.name, r.arrow_type) for r in self.rules[: len(self.names)])
+        self.batches: list[pa.RecordBatch] = []
+        self.newlines: list[tuple[int, np.ndarray]] = []  # (first position, counts)
+        self.rows = 0  # rows read so far, ragged rows not counted
+
+    # -- rows ------------------------------------------------------------------------------
+
+    def run(self) -> TableResult:
+        for batch in self.stream.batches:
+            self._batch(batch.columns, self.rows, exact=None)
+            self.rows += batch.num_rows
+        ragged = sorted(self.stream.ragged, key=lambda r: r.row)
+        typed_ragged = self._ragged(ragged)
+        data = self._assemble(ragged, typed_ragged)
+        findings = self.findings + self._resolve(data, ragged)
+        labelled = set(self.names[: len(self.stream.labels)])
+        findings += self._keys(data, labelled)
+        return TableResult(data, labelled, findings, self.omitted)
+
+    def _batch(self, columns: list[pa.Array], start: int, exact: list[int] | None) -> None:
+        """Check one batch; its rows are positions ``start`` … or, for ragged rows, the data
+        rows ``exact``."""
+        n = len(columns[0]) if columns else 0
+        present = [pc.invert(pc.is_in(col, value_set=rule.missing))
+                   for col, rule in zip(columns, self.rules, strict=False)]
+        blank = pc.invert(present[0])
+        for p in present[1:]:
+            blank = pc.and_(blank, pc.invert(p))
+        any_blank = pc.any(blank).as_py()
+        typed: dict[str, pa.Array] = {}
+        for j, (col, rule) in enumerate(zip(columns, self.rules, strict=False)):
+            values, issues = rule.check(col)
+            if j < len(self.names):
+                typed[self.names[j]] = values
+            for issue in issues:
+                mask = pc.and_(issue.mask, pc.invert(blank)) if any_blank else issue.mask
+                self._emit(mask, col, start, exact, j, issue.code, issue.message)
+        if any_blank:
+            self._emit(blank, None, start, exact, -1, "blank-row",
+                       "the row is blank: every cell is empty")
+        arrays = [typed.get(nm, pa.nulls(n, self.types[nm])) for nm in self.keep]
+        self.batches.append(pa.RecordBatch.from_arrays(arrays, names=self.keep))
+        if exact is None and any(_has_newline(col) for col in columns):
+            counts = pc.count_substring(columns[0], "\n")
+            for col in columns[1:]:
+                counts = pc.add(counts, pc.count_substring(col, "\n"))
+            self.newlines.append((start, counts.to_numpy(zero_copy_only=False)))
+
+    def _emit(self, mask: pa.Array, col: pa.Array | None, start: int, exact: list[int] | None,
+              j: int, code: str, message: str) -> None:
+        idx = pc.indices_nonzero(mask)
+        if not len(idx):
+            return
+        room = len(idx) if self.limit is None else max(self.limit - len(self.pending), 0)
+        self.omitted += max(len(idx) - room, 0)
+        idx = idx.slice(0, room)
+        values = pc.take(col, idx).to_pylist() if col is not None else [None] * len(idx)
+        name = None if j < 0 else (self.names[j] if j < len(self.names) else self.stream.labels[j])
+        for i, value in zip(idx.to_pylist(), values, strict=True):
+            where = exact[i] if exact is not None else start + i
+            self.pending.append((where, exact is not None, j, code, name, value, message))
+
+    def _ragged(self, ragged: list[Ragged]) -> pa.RecordBatch | None:
+        """Check the rows with too few or too many cells: missing and extra cells, then their
+        cells as for any row (padded with empty cells). Returns their typed columns."""
+        if not ragged:
+            return None
+        width = len(self.stream.labels)
+        padded = [(r.cells + [""] * width)[:width] for r in ragged]
+        columns = [pa.array([cells[j] for cells in padded], pa.string()) for j in range(width)]
+        start = len(self.batches)
+        self._batch(columns, 0, exact=[r.row for r in ragged])
+        typed = self.batches.pop(start)
+        blank_rows = {p[0] for p in self.pending if p[3] == "blank-row" and p[1]}
+        for r in ragged:
+            if r.row in blank_rows:
+                continue
+            for j in range(len(r.cells), width):
+                name = self.names[j] if j < len(self.names) else self.stream.labels[j]
+                self.pending.append((r.row, True, j, "missing-cell", name, "",
+                                     f"the row has {len(r.cells)} cells, the header {width}: "
+                                     f'no cell for column {j + 1} "{name}"'))
+            for j in range(width, len(r.cells)):
+                self.pending.append((r.row, True, j, "extra-cell", None, r.cells[j],
+                                     f"the row has {len(r.cells)} cells, the header {width}: "
+                                     f"cell {j + 1} has no column"))
+        return typed
+
+    # -- assembling ------------------------------------------------------------------------
+
+    def _assemble(self, ragged: list[Ragged], typed_ragged: pa.RecordBatch | None) -> TableData:
+        """The table in data-row order (ragged rows spliced in) and its line numbers."""
+        schema = pa.schema([(n, self.types[n]) for n in self.keep])
+        main = pa.Table.from_batches(self.batches, schema=schema)
+        if typed_ragged is not None:
+            pieces, prev = [], 0
+            extra = pa.Table.from_batches([typed_ragged], schema=schema)
+            for k, r in enumerate(ragged):
+                cut = r.row - 1 - k
+                pieces += [main.slice(prev, cut - prev), extra.slice(k, 1)]
+                prev = cut
+            main = pa.concat_tables([*pieces, main.slice(prev)])
+        lines = None
+        header = self.stream.header_newlines
+        if self.newlines or header or any(r.newlines for r in ragged):
+            counts = np.zeros(main.num_rows, dtype=np.int64)
+            for start, batch_counts in self.newlines:
+                positions = np.arange(start, start + len(batch_counts))
+                counts[self._rows_of(positions, ragged) - 1] = batch_counts
+            for r in ragged:
+                counts[r.row - 1] = r.newlines
+            before = np.concatenate(([0], np.cumsum(counts)[:-1])) if len(counts) else counts
+            lines = (np.arange(main.num_rows) + 2 + header + before).tolist()
+        return TableData(self.name, self.schema, main, lines)
+
+    @staticmethod
+    def _rows_of(positions: np.ndarray, ragged: list[Ragged]) -> np.ndarray:
+        """Data rows (1-based) of the non-ragged rows at ``positions`` (0-based)."""
+        rows = positions + 1
+        if ragged:
+            gaps = np.array([r.row - k for k, r in enumerate(ragged)])
+            rows = rows + np.searchsorted(gaps, rows, side="right")
+        return rows
+
+    def _resolve(self, data: TableData, ragged: list[Ragged]) -> list[Finding]:
+        gaps = [r.row - k for k, r in enumerate(ragged)]
+        out = []
+        for where, exact, j, code, name, value, message in self.pending:
+            row = where if exact else where + 1 + bisect.bisect_right(gaps, where + 1)
+            out.append((row, j, Finding(code=code, message=message, table=self.name, row=row,
+                                        line=data.line(row - 1), field=name, value=value)))
+        out.sort(key=lambda t: (t[0], t[1]))
+        return [f for _, _, f in out]
+
+    def _keys(self, data: TableData, labelled: set[str]) -> list[Finding]:
+        """Unique fields and the primary key (skipped when a key field has no column)."""
+        out: list[Finding] = []
+        for rule in self.rules[: len(self.names)]:
+            if rule.unique and rule.name in data.table.column_names:
+                out += keys.unique_findings(data, rule.name)
+        pk = self.schema.get("primaryKey") or []
+        pk = [pk] if isinstance(pk, str) else list(pk)
+        if pk and set(pk) <= labelled and set(pk) <= set(data.table.column_names):
+            out += keys.primary_key_findings(data, pk)
+        return out
+
+
+def _has_newline(col: pa.Array) -> bool:
+    """Whether a text column holds a line break anywhere (a byte search of its data)."""
+    data = col.buffers()[2]
+    return data is not None and b"\n" in data.to_pybytes()

@@ -1,0 +1,159 @@
+"""Loud failures: broken cells, broken files and failed validation never give a frame."""
+
+from __future__ import annotations
+
+import csv
+import importlib
+from pathlib import Path
+
+import pytest
+
+import bdigest_data as bd
+from bdigest_data import api
+from bdigest_data.findings import Finding, Report
+
+
+def _rewrite(path: Path, edit) -> None:
+    """Apply ``edit(rows)`` to the CSV at ``path`` (rows include the header)."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    edit(rows)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+
+
+def _set(pkg: Path, table: str, row: int, field: str, value: str) -> None:
+    def edit(rows: list[list[str]]) -> None:
+        rows[row][rows[0].index(field)] = value
+
+    _rewrite(pkg / "data" / f"{table}.csv", edit)
+
+
+@pytest.mark.parametrize(
+    ("table", "field", "value", "code"),
+    [
+        ("political_prisoners", "count", "12x", "type-error"),
+        ("sources", "char_start", "1.5", "type-error"),
+        ("trade", "value", "1,5", "type-error"),
+        ("visits", "status", "cancelled", "constraint-error"),
+        ("visits", "start_date", "2016-02-30", "constraint-error"),
+    ],
+)
+def test_a_cell_that_does_not_convert_is_named(package_copy, table, field, value, code):
+    _set(package_copy, table, 2, field, value)
+    with pytest.raises(bd.ValidationError) as info:
+        bd.load(table, validate=False, path=package_copy)
+    (finding,) = info.value.findings
+    assert (finding.code, finding.table, finding.row, finding.line, finding.field,
+            finding.value) == (code, table, 2, 3, field, value)
+    message = str(info.value)
+    for part in (f"{table}.csv", "row 2", "line 3", repr(field), repr(value)):
+        assert part in message
+    with pytest.raises(bd.ValidationError):
+        bd.load_all(validate=False, path=package_copy)
+    with pytest.raises(bd.ValidationError):
+        bd.records(table, validate=False, path=package_copy)
+
+
+def test_every_bad_cell_is_reported_with_its_physical_line(package_copy):
+    def edit(rows: list[list[str]]) -> None:
+        rows[1][rows[0].index("note")] = "a note\nover two lines"
+        rows[3][rows[0].index("count")] = "many"
+        rows[4][rows[0].index("count")] = "-"
+
+    _rewrite(package_copy / "data" / "political_prisoners.csv", edit)
+    with pytest.raises(bd.ValidationError) as info:
+        bd.load("political_prisoners", validate=False, path=package_copy)
+    assert [(f.row, f.line, f.value) for f in info.value.findings] == [(3, 5, "many"),
+                                                                      (4, 6, "-")]
+
+
+def test_a_header_that_is_not_the_schema_is_refused(package_copy):
+    _rewrite(package_copy / "data" / "visits.csv", lambda rows: rows[0].__setitem__(2, "guest"))
+    with pytest.raises(bd.ValidationError, match="incorrect-label.*guest"):
+        bd.load("visits", validate=False, path=package_copy)
+
+
+def test_a_ragged_row_is_refused(package_copy):
+    _rewrite(package_copy / "data" / "actors.csv", lambda rows: rows[2].pop())
+    with pytest.raises(bd.ValidationError, match="source-error.*actors.csv"):
+        bd.load("actors", validate=False, path=package_copy)
+
+
+def test_a_blank_line_is_refused_not_dropped(package_copy):
+    path = package_copy / "data" / "actors.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join([*lines[:3], "\n", *lines[3:], ",,,,\n"]), encoding="utf-8")
+    with pytest.raises(bd.ValidationError) as info:
+        bd.load("actors", validate=False, path=package_copy)
+    found = [(f.code, f.row, f.line, f.field) for f in info.value.findings]
+    assert found == [("blank-row", 3, 4, None), ("blank-row", len(lines) + 1, len(lines) + 2, None)]
+    assert "actors.csv, row 3, line 4: the row is blank" in str(info.value)
+
+
+def test_a_missing_file_is_refused(package_copy):
+    (package_copy / "data" / "rankings.csv").unlink()
+    with pytest.raises(bd.ValidationError, match="source-error.*rankings.csv"):
+        bd.load("rankings", validate=False, path=package_copy)
+
+
+# --- validate=True: the validator's findings stop the load ------------------------------
+
+@pytest.fixture
+def fake_validator(monkeypatch):
+    """Replace the validator by a recorder that reports ``findings`` (settable)."""
+    calls: list[tuple] = []
+    state = {"findings": []}
+
+    def validate(path=None, *, tables=None, checks=None):
+        calls.append((path, tables))
+        return Report(findings=list(state["findings"]))
+
+    module = importlib.import_module("bdigest_data.validation")
+    monkeypatch.setattr(module, "validate", validate, raising=False)
+    monkeypatch.setattr(api, "_validated", set())
+    return calls, state
+
+
+def test_load_validates_the_table_first(fake_validator, package_copy):
+    calls, _ = fake_validator
+    bd.load("visits", path=package_copy)
+    assert calls == [(package_copy, ["visits"])]
+    bd.load("visits", path=package_copy, with_sources=True)
+    assert calls[1] == (package_copy, ["visits", "sources"])
+
+
+def test_a_finding_raises_with_the_findings_and_no_frame(fake_validator, package_copy):
+    _, state = fake_validator
+    found = Finding("quote-not-found", "the quote is not in the article", table="visits", row=3,
+                    field="quote", value="made up")
+    state["findings"] = [found]
+    with pytest.raises(bd.ValidationError) as info:
+        bd.load("visits", path=package_copy)
+    assert info.value.findings == [found]
+    assert "quote-not-found" in str(info.value)
+    with pytest.raises(bd.ValidationError):
+        bd.load_all(path=package_copy)
+    assert bd.load("visits", validate=False, path=package_copy).shape[0] > 0
+
+
+def test_load_all_validates_once_and_a_changed_package_again(fake_validator, package_copy):
+    calls, _ = fake_validator
+    frames = bd.load_all(path=package_copy)
+    assert set(frames) == set(bd.tables())
+    bd.load("trade", path=package_copy)
+    bd.records("trade", path=package_copy)
+    assert calls == [(package_copy, None)]
+    _set(package_copy, "trade", 1, "note", "edited")
+    bd.load("trade", path=package_copy)
+    assert calls[1:] == [(package_copy, ["trade"])]
+
+
+def test_the_real_validator_stops_a_load_of_a_broken_copy(package_copy):
+    _set(package_copy, "visits", 1, "quote", "A quote that no article contains anywhere.")
+    with pytest.raises(bd.ValidationError) as info:
+        bd.load("visits", path=package_copy)
+    assert any(f.table == "visits" and f.row == 1 for f in info.value.findings)
+    with pytest.raises(bd.ValidationError):
+        bd.load_all(path=package_copy)
+    assert len(bd.load("visits", validate=False, path=package_copy)) > 0
