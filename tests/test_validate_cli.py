@@ -80,6 +80,18 @@ def test_a_descriptor_that_is_not_json_is_a_finding(package_copy: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_invalid_utf8_in_a_ragged_row_is_a_finding_not_noise(package_copy: Path) -> None:
+    path = package_copy / "data" / "visits.csv"
+    lines = path.read_bytes().split(b"\n")
+    lines[2] = lines[2].replace(b",", b"\xff,", 1) + b",extra"
+    path.write_bytes(b"\n".join(lines))
+    stamp(package_copy)
+    result = run_cli("validate", str(package_copy), "--checks", "structure")
+    assert result.returncode == 1 and result.stderr == ""
+    assert "line 3 [encoding-error]" in result.stdout
+    assert "row 2, line 3 [extra-cell]" in result.stdout
+
+
 def test_validate_imports_neither_pandas_nor_frictionless() -> None:
     code = ("import sys; from bdigest_data.cli import main; rc = main(['validate']); "
             "print(rc, 'pandas' in sys.modules, 'frictionless' in sys.modules)")

@@ -74,6 +74,7 @@ class FieldRule:
             raise SchemaProblem(f'field "{self.name}": properties {unknown} are not supported')
         self.arrow_type, self.expected, supported = TYPES[self.type]
         self.missing = pa.array(field.get("missingValues", missing_values), pa.string())
+        self._only_empty = self.missing.to_pylist() == [""]
         self.true_values = field.get("trueValues", _TRUE)
         self.false_values = field.get("falseValues", _FALSE)
         constraints = field.get("constraints", {})
@@ -90,10 +91,15 @@ class FieldRule:
 
     # -- reading -------------------------------------------------------------------------
 
-    def read(self, raw: pa.Array) -> tuple[pa.Array, pa.Array | None]:
+    def present(self, raw: pa.Array) -> pa.Array:
+        """Mask of the cells of ``raw`` that are not missing values."""
+        if self._only_empty:  # the usual missingValues [""]: a length test, no hashing
+            return pc.greater(pc.binary_length(raw), 0)
+        return pc.invert(pc.is_in(raw, value_set=self.missing))
+
+    def read(self, raw: pa.Array, present: pa.Array) -> tuple[pa.Array, pa.Array | None]:
         """(typed column, mask of present cells that fail the type, ``None`` for text)."""
-        present = pc.invert(pc.is_in(raw, value_set=self.missing))
-        text = pc.if_else(present, raw, pa.scalar(None, pa.string()))
+        text = _with_nulls(raw, present)
         if self.type in ("string", "any"):
             return text, None
         if self.type == "boolean":
@@ -116,8 +122,8 @@ class FieldRule:
 
     def values(self, values: list[Any]) -> pa.Array:
         """Constraint values (``minimum``, ``enum`` items) read as this field's type."""
-        text = [v if isinstance(v, str) else _json_text(v) for v in values]
-        typed, _ = self.read(pa.array(text, pa.string()))
+        raw = pa.array([v if isinstance(v, str) else _json_text(v) for v in values], pa.string())
+        typed, _ = self.read(raw, pa.array([True] * len(values)))
         if typed.null_count:
             bad = [v for v, t in zip(values, typed.is_valid().to_pylist(), strict=True) if not t]
             raise SchemaProblem(f'field "{self.name}": constraint value(s) {bad} are not valid '
@@ -126,23 +132,28 @@ class FieldRule:
 
     # -- checking ------------------------------------------------------------------------
 
-    def check(self, raw: pa.Array) -> tuple[pa.Array, list[Issue]]:
-        """Typed column and the rules broken in ``raw`` (a column of text)."""
-        typed, bad_type = self.read(raw)
+    def check(self, raw: pa.Array, present: pa.Array, *, typed: bool = True
+              ) -> tuple[pa.Array | None, list[Issue]]:
+        """The typed column (``None`` unless ``typed``; text columns are typed only then)
+        and the rules broken in ``raw`` (a column of text; ``present`` from ``present``)."""
+        if self.type in ("string", "any"):  # text rules test the raw cells, masked below
+            values, bad, tested = (_with_nulls(raw, present) if typed else None), None, raw
+        else:
+            values, bad = self.read(raw, present)
+            tested = values
         issues = []
-        missing = typed.is_null()
-        if bad_type is not None:
+        valid = present
+        if bad is not None:
             issues.append(Issue("type-error", f'type is "{self.type}": expected {self.expected}',
-                                bad_type))
-            missing = pc.and_(missing, pc.invert(bad_type))
+                                bad))
+            valid = pc.and_(present, pc.invert(bad))
         if self.constraints.get("required"):
             issues.append(Issue("constraint-error", 'constraint "required" is "True": the cell '
-                                "must not be empty", missing))
-        valid = typed.is_valid()
+                                "must not be empty", pc.invert(present)))
         for message, test in self._value_checks:
             issues.append(Issue("constraint-error", message, pc.and_(
-                valid, pc.invert(pc.fill_null(test(typed), True)))))
-        return typed, issues
+                valid, pc.invert(pc.fill_null(test(tested), True)))))
+        return values, issues
 
     def _compile(self, name: str, value: Any) -> tuple[str, Callable[[pa.Array], pa.Array]]:
         head = f'constraint "{name}" is "{value}": '
@@ -168,6 +179,16 @@ class FieldRule:
                     "exclusiveMinimum": (pc.greater, "more than"),
                     "exclusiveMaximum": (pc.less, "less than")}[name]
         return head + f"the value must be {what} {value}", lambda col: op(col, bound)
+
+
+def _with_nulls(raw: pa.Array, present: pa.Array) -> pa.Array:
+    """``raw`` with its missing cells null; shares ``raw``'s buffers when it can."""
+    if present.true_count == len(present):
+        return raw
+    if raw.offset == 0 and present.offset == 0 and raw.null_count == 0:
+        return pa.Array.from_buffers(raw.type, len(raw), [present.buffers()[1],
+                                                          *raw.buffers()[1:]])
+    return pc.if_else(present, raw, pa.scalar(None, raw.type))
 
 
 def _json_text(value: Any) -> str:

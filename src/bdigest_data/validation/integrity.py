@@ -19,6 +19,8 @@ from typing import Any
 from bdigest_data.findings import Finding
 
 _CFF_VERSION = re.compile(r"^version:\s*['\"]?([^'\"\s#]+)", re.MULTILINE)
+RESTAMP = ("the file changed after datapackage.json was stamped; if the change is intended, "
+           "re-stamp it (bdigest_data.release.stamp.stamp)")
 _HATCH_DEFAULT = r"""(?i)^(__version__|VERSION) *= *(['"])v?(?P<version>.+?)\2"""
 
 
@@ -29,9 +31,8 @@ def check_file(name: str, path: Path, resource: dict[str, Any]) -> list[Finding]
     size = path.stat().st_size
     if expected_bytes is not None and expected_bytes != size:
         out.append(Finding(code="byte-count", table=name, value=str(size),
-                           message=f'the file has {size} bytes, datapackage.json says '
-                                   f'{expected_bytes}: refresh it with "bdigest-data stamp" '
-                                   "if the change is intended"))
+                           message=f"the file has {size} bytes, datapackage.json says "
+                                   f"{expected_bytes}: {RESTAMP}"))
     expected = resource.get("hash")
     if expected is not None:
         algorithm, _, digest = str(expected).rpartition(":")
@@ -44,7 +45,7 @@ def check_file(name: str, path: Path, resource: dict[str, Any]) -> list[Finding]
         if actual != digest.lower():
             out.append(Finding(code="hash-count", table=name, value=f"{algorithm}:{actual}",
                                message=f"the file's {algorithm} is {actual}, datapackage.json "
-                                       f"says {digest}: the file changed after it was stamped"))
+                                       f"says {digest}: {RESTAMP}"))
     return out
 
 

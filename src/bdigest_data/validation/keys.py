@@ -52,18 +52,24 @@ def _text(value: Any) -> str:
     return value.replace(_SEP, ", ") if isinstance(value, str) else str(value)
 
 
-def unique_findings(td: TableData, field: str) -> list[Finding]:
-    """``unique-error`` for each repeated value of ``field``."""
+def unique_findings(td: TableData, field: str, repeats: list[tuple[int, int]]
+                    ) -> list[Finding]:
+    """``unique-error`` for each repeated value of ``field`` (``repeats``: its
+    ``duplicates``)."""
     values = td.table.column(field)
     return [Finding(code="unique-error", table=td.name, row=i + 1, line=td.line(i), field=field,
                     value=_text(values[i].as_py()),
                     message=f'constraint "unique" is "True": the value is already in row {j + 1}')
-            for i, j in duplicates(values)]
+            for i, j in repeats]
 
 
-def primary_key_findings(td: TableData, fields: list[str]) -> list[Finding]:
-    """``primary-key`` for each row whose key is empty or repeats an earlier row's key."""
+def primary_key_findings(td: TableData, fields: list[str],
+                         repeats: list[tuple[int, int]] | None = None) -> list[Finding]:
+    """``primary-key`` for each row whose key is empty or repeats an earlier row's key
+    (``repeats``: the key's ``duplicates`` when already known)."""
     values, all_null = key(td.table, fields)
+    if repeats is None:
+        repeats = duplicates(values)
     name = ", ".join(fields)
     out = [Finding(code="primary-key", table=td.name, row=i + 1, line=td.line(i), field=name,
                    value="", message=f'primary key "{name}": the key cells are all empty')
@@ -71,7 +77,7 @@ def primary_key_findings(td: TableData, fields: list[str]) -> list[Finding]:
     out += [Finding(code="primary-key", table=td.name, row=i + 1, line=td.line(i), field=name,
                     value=_text(values[i].as_py()),
                     message=f'primary key "{name}": the key is already in row {j + 1}')
-            for i, j in duplicates(values)]
+            for i, j in repeats]
     return out
 
 

@@ -8,9 +8,10 @@ row numbers agree with frictionless. A UTF-8 BOM and CRLF line ends are accepted
 
 Two faults make pyarrow give up on a file; both are handled by reading it again:
 
-- invalid UTF-8 (in any cell, or in a ragged row's text, which pyarrow decodes for the
-  handler and fails on silently): each bad line is reported (``encoding-error``), the bad bytes are replaced
-  by U+FFFD and the file is read again from memory, so its other faults are found too;
+- invalid UTF-8 (in a cell, or in a ragged row's text, which pyarrow decodes for the
+  handler and fails on silently): each bad line is reported (``encoding-error``), the bad
+  bytes are replaced by U+FFFD and the file is read again from memory, so its other faults
+  are found too;
 - a record longer than a block (usually a stray quote): the file is read again as one block.
 
 Anything else pyarrow cannot parse becomes a ``format-error`` finding, never a traceback.
@@ -22,8 +23,8 @@ import csv
 import io
 import re
 import sys
+import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -33,7 +34,7 @@ import pyarrow.csv as pacsv
 
 from bdigest_data.findings import Finding
 
-BLOCK_SIZE = 4 << 20  # bytes per batch: ~10k rows of a fact table
+BLOCK_SIZE = 1 << 20  # bytes per batch; pyarrow reads up to 32 blocks ahead
 HEADER_PROBE = 1 << 20  # bytes read to count the header's cells
 SPARE_COLUMNS = 64  # typed as text beyond the header's count, should pyarrow count more
 _BAD_BYTES = re.compile("[\udc80-\udcff]+")
@@ -70,23 +71,29 @@ def read(path: Path, consume: Callable[[CsvStream], T]) -> tuple[T | None, list[
     findings: list[Finding] = []
     source: str | pa.BufferReader = str(path)
     block = BLOCK_SIZE
+    threads = True  # pyarrow's threads give no record numbers: any fault, read again without
+    repaired = False
     while True:
-        try:
-            with _undecodable_rows() as undecodable:
-                stream = _open(source, block)
+        with _UNRAISABLE as seen:
+            try:
+                stream = _open(source, block, threads)
                 if stream is None:
                     return None, [*findings, Finding(
                         code="source-error",
                         message="the file is empty; a CSV table needs at least a header line")]
                 result = consume(stream)
-            if not undecodable:
-                return result, findings
-            reason = "invalid UTF8 in a row with too few or too many cells"
-        except pa.ArrowInvalid as exc:
-            reason = str(exc)
-        if "UTF8" in reason and not findings:
+                reason = ""
+            except pa.ArrowInvalid as exc:
+                reason = str(exc)
+            if _UNRAISABLE.decode_errors > seen:
+                reason = "invalid UTF8 in a row with too few or too many cells"
+        if not reason:
+            return result, findings
+        if threads:
+            threads = False
+        elif "UTF8" in reason and not repaired:
             data, findings = _repair_utf8(path.read_bytes())
-            source = pa.BufferReader(data)
+            source, repaired = pa.BufferReader(data), True
         elif "straddl" in reason and block < path.stat().st_size + 1:
             block = path.stat().st_size + 1
         else:
@@ -94,30 +101,53 @@ def read(path: Path, consume: Callable[[CsvStream], T]) -> tuple[T | None, list[
             return None, [*findings, Finding(code="format-error", message=message)]
 
 
-@contextmanager
-def _undecodable_rows() -> Iterator[list[BaseException]]:
-    """Collects the decoding errors of ragged rows: pyarrow decodes a row's text before it
-    calls the invalid-row handler and, when that fails, only prints the error."""
-    caught: list[BaseException] = []
-    previous = sys.unraisablehook
+class _Unraisable:
+    """Counts, instead of printing, the decoding errors pyarrow hits on a ragged row's text
+    (it decodes the text before it calls the invalid-row handler, possibly in one of its
+    threads, and reports a failure only to ``sys.unraisablehook``). The hook is installed
+    while any read runs (``with _UNRAISABLE as seen``: the count when the read began); a
+    read that saw the count grow is repeated after repairing the file's UTF-8 (with reads
+    of several tables at once, another table's error may cost one more read, no more)."""
 
-    def hook(event: Any) -> None:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.users = 0
+        self.decode_errors = 0
+        self.previous: Callable[[Any], object] = sys.unraisablehook
+
+    def __enter__(self) -> int:
+        with self.lock:
+            if not self.users:
+                self.previous = sys.unraisablehook
+                sys.unraisablehook = self.hook
+            self.users += 1
+            return self.decode_errors
+
+    def __exit__(self, *exc: object) -> None:
+        with self.lock:
+            self.users -= 1
+            if not self.users:
+                sys.unraisablehook = self.previous
+
+    def hook(self, event: Any) -> None:
         if isinstance(event.exc_value, UnicodeDecodeError):
-            caught.append(event.exc_value)
-        else:
-            previous(event)
-
-    sys.unraisablehook = hook
-    try:
-        yield caught
-    finally:
-        sys.unraisablehook = previous
+            with self.lock:
+                self.decode_errors += 1
+            return
+        self.previous(event)
 
 
-def _open(source: str | pa.BufferReader, block: int) -> CsvStream | None:
+_UNRAISABLE = _Unraisable()
+
+
+def _open(source: str | pa.BufferReader, block: int, threads: bool) -> CsvStream | None:
+    """The stream of ``source``; with ``threads`` a ragged row stops the read (pyarrow gives
+    no record number then), to be read again without."""
     ragged: list[Ragged] = []
 
     def skip(row: pacsv.InvalidRow) -> str:
+        if row.number is None:
+            return "error"
         cells = next(csv.reader(io.StringIO(row.text, newline="")), [])
         ragged.append(Ragged(row=row.number - 1, cells=cells, newlines=row.text.count("\n")))
         return "skip"
@@ -125,7 +155,7 @@ def _open(source: str | pa.BufferReader, block: int) -> CsvStream | None:
     try:
         reader = pacsv.open_csv(
             source,
-            read_options=pacsv.ReadOptions(use_threads=False, block_size=block,
+            read_options=pacsv.ReadOptions(use_threads=threads, block_size=block,
                                            autogenerate_column_names=True),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
                                              invalid_row_handler=skip),
@@ -157,6 +187,7 @@ def _as_text(source: str | pa.BufferReader) -> dict[str, pa.DataType]:
         with open(source, "rb") as fh:
             head = fh.read(HEADER_PROBE)
     else:
+        source.seek(0)
         head = source.read(HEADER_PROBE)
         source.seek(0)
     text = head.decode("utf-8", "replace").removeprefix("\ufeff")

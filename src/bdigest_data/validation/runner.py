@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -87,29 +89,38 @@ def load(path: str | Path | None = None, *, tables: Iterable[str] | None = None,
             report.findings.append(safety.finding(exc, name, res.get("path")))
             continue
         report.stats["tables"][name] = {"path": res.get("path")}
-        if "integrity" in groups:
-            report.extend(_guarded(name, integrity.check_file, name, files[name], res))
         if "schema" in res:
             schema = _schema(root, name, res, report)
             if schema is not None:
                 schemas[name] = schema
-    wanted = None if groups & set(PACKAGE_CHECKS) else _key_fields(schemas)
+    whole = bool(groups & set(PACKAGE_CHECKS))
+    wanted = None if whole else _key_fields(schemas)
     labelled: dict[str, set[str]] = {}
-    for name, schema in schemas.items():
-        try:
-            result = read_table(name, files[name], schema, limit=limit,
-                                keep=None if wanted is None else wanted.get(name, set()))
-        except OSError as exc:
-            report.findings.append(_file_error(name, exc))
-            continue
-        if "structure" in groups:
-            report.extend(result.findings)
-            if result.omitted:
-                report.stats.setdefault("omitted", {})[name] = result.omitted
-        if result.data is not None:
-            pkg.tables[name] = result.data
-            labelled[name] = result.labelled
-            report.stats["tables"][name]["rows"] = result.data.table.num_rows
+    # tables are read and files hashed in parallel: pyarrow and hashlib release the GIL
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        reads = {name: pool.submit(_guarded, name, read_table, name, files[name], schema,
+                                   limit=limit, keep=None if wanted is None else
+                                   wanted.get(name, set()))
+                 for name, schema in schemas.items()
+                 if "structure" in groups or whole}
+        hashes = [pool.submit(_guarded, name, integrity.check_file, name, files[name],
+                              resources[name])
+                  for name in files if "integrity" in groups]
+        for name, future in reads.items():
+            result = future.result()
+            if isinstance(result, list):  # the file could not be read
+                report.extend(result)
+                continue
+            if "structure" in groups:
+                report.extend(result.findings)
+                if result.omitted:
+                    report.stats.setdefault("omitted", {})[name] = result.omitted
+            if result.data is not None:
+                pkg.tables[name] = result.data
+                labelled[name] = result.labelled
+                report.stats["tables"][name]["rows"] = result.data.table.num_rows
+        for future in hashes:
+            report.extend(future.result())
     if "structure" in groups:
         report.extend(_foreign_keys(pkg, schemas, labelled, set(resources)))
     if "integrity" in groups and tables is None:
@@ -121,10 +132,11 @@ def _file_error(name: str, exc: OSError) -> Finding:
     return Finding(code="file-error", table=name, message=f"the file cannot be read: {exc}")
 
 
-def _guarded(name: str, check: Any, *args: Any) -> list[Finding]:
-    """``check(*args)``, or a ``file-error`` finding when the file cannot be read."""
+def _guarded(name: str, work: Any, *args: Any, **kwargs: Any) -> Any:
+    """``work(*args, **kwargs)``, or a list of one ``file-error`` finding when the file cannot
+    be read."""
     try:
-        return check(*args)
+        return work(*args, **kwargs)
     except OSError as exc:
         return [_file_error(name, exc)]
 

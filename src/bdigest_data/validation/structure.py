@@ -9,7 +9,7 @@ the rows that have findings; ``TableData.lines`` only when some record spans lin
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +41,7 @@ def read_table(name: str, path: Path, schema: dict[str, Any], *, keep: set[str] 
     """Read and check table ``name`` from ``path``. ``keep`` names the typed columns to keep
     in ``TableData.table`` (``None``: all); ``limit`` caps the findings of the table."""
     result, read_findings = read(path, lambda s: _Checker(name, schema, s, keep, limit).run())
-    for f in read_findings:
-        object.__setattr__(f, "table", name)
+    read_findings = [replace(f, table=name) for f in read_findings]
     if result is None:
         return TableResult(None, findings=read_findings)
     result.findings[:0] = read_findings
@@ -98,18 +97,23 @@ class _Checker:
         """Check one batch; its rows are positions ``start`` … or, for ragged rows, the data
         rows ``exact``."""
         n = len(columns[0]) if columns else 0
-        present = [pc.invert(pc.is_in(col, value_set=rule.missing))
-                   for col, rule in zip(columns, self.rules, strict=False)]
+        present = [rule.present(col) for col, rule in zip(columns, self.rules, strict=False)]
         blank = pc.invert(present[0])
         for p in present[1:]:
+            if not blank.true_count:
+                break
             blank = pc.and_(blank, pc.invert(p))
-        any_blank = pc.any(blank).as_py()
+        any_blank = bool(blank.true_count)
+        kept = set(self.keep)
         typed: dict[str, pa.Array] = {}
         for j, (col, rule) in enumerate(zip(columns, self.rules, strict=False)):
-            values, issues = rule.check(col)
-            if j < len(self.names):
-                typed[self.names[j]] = values
+            name = self.names[j] if j < len(self.names) else None
+            values, issues = rule.check(col, present[j], typed=name in kept)
+            if name in kept:
+                typed[name] = values
             for issue in issues:
+                if not issue.mask.true_count:
+                    continue
                 mask = pc.and_(issue.mask, pc.invert(blank)) if any_blank else issue.mask
                 self._emit(mask, col, start, exact, j, issue.code, issue.message)
         if any_blank:
@@ -211,14 +215,18 @@ class _Checker:
 
     def _keys(self, data: TableData, labelled: set[str]) -> list[Finding]:
         """Unique fields and the primary key (skipped when a key field has no column)."""
+        pk = self.schema.get("primaryKey") or []
+        pk = [pk] if isinstance(pk, str) else list(pk)
+        check_pk = bool(pk) and set(pk) <= labelled and set(pk) <= set(data.table.column_names)
+        repeats: dict[str, list[tuple[int, int]]] = {}
         out: list[Finding] = []
         for rule in self.rules[: len(self.names)]:
             if rule.unique and rule.name in data.table.column_names:
-                out += keys.unique_findings(data, rule.name)
-        pk = self.schema.get("primaryKey") or []
-        pk = [pk] if isinstance(pk, str) else list(pk)
-        if pk and set(pk) <= labelled and set(pk) <= set(data.table.column_names):
-            out += keys.primary_key_findings(data, pk)
+                repeats[rule.name] = keys.duplicates(data.table.column(rule.name))
+                out += keys.unique_findings(data, rule.name, repeats[rule.name])
+        if check_pk:
+            out += keys.primary_key_findings(data, pk, repeats.get(pk[0]) if len(pk) == 1
+                                             else None)
         return out
 
 
