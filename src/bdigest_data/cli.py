@@ -6,33 +6,35 @@ import argparse
 import importlib
 import sys
 
-# Each module has ``register(subparsers)`` adding its sub-command(s), whose parser sets
-# ``func(args) -> int`` as default; modules are imported only when the command runs.
-COMMAND_MODULES = (
-    "bdigest_data.validation.cli",
-    "bdigest_data.release.cli",
-    "bdigest_data.exports.cli",
-)
+# sub-command -> module whose ``register(subparsers)`` adds it (its parser sets
+# ``func(args) -> int``). Only the module of the command being run is imported, so
+# ``bdigest-data validate`` pays for nothing but the validator.
+COMMANDS = {
+    "validate": "bdigest_data.validation.cli",
+    "coverage": "bdigest_data.validation.cli",
+    "diff": "bdigest_data.release.cli",
+    "cite": "bdigest_data.release.cli",
+    "export": "bdigest_data.exports.cli",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``command`` (a known sub-command) only its module is imported."""
     parser = argparse.ArgumentParser(
         prog="bdigest-data",
         description="Validate, cite, diff and export the bdigest-data package.",
     )
     parser.add_argument("--version", action="store_true", help="print the package version")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMAND_MODULES:
-        try:
-            importlib.import_module(module).register(sub)
-        except ModuleNotFoundError as exc:
-            if not exc.name or not module.startswith(exc.name):
-                raise
+    modules = [COMMANDS[command]] if command in COMMANDS else COMMANDS.values()
+    for module in dict.fromkeys(modules):
+        importlib.import_module(module).register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
     if args.version:
         from bdigest_data import __version__
