@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 from bdigest_data.release.archive import archive_members, build_archive, write_checksums
 from bdigest_data.release.changelog import END, START, update_changelog
@@ -104,3 +105,21 @@ def test_previous_release_is_the_newest_version_tag(package_copy):
     with previous_release(package_copy, None) as old:
         assert (old / "data" / "sources.csv").read_text(encoding="utf-8") == original
         assert diff_packages(old, package_copy).bump == Bump.PATCH
+
+
+def test_stamp_command_refreshes_a_stale_hash(package_copy):
+    csv_path = package_copy / "data" / "rankings.csv"
+    csv_path.write_text(csv_path.read_text(encoding="utf-8").replace(
+        "Edition not stated", "Edition not given", 1), encoding="utf-8")
+    before = run_cli("validate", str(package_copy), "--checks", "integrity")
+    assert before.returncode == 1 and "hash-count" in before.stdout
+    stamped = run_cli("stamp", str(package_copy))
+    assert stamped.returncode == 0, stamped.stderr
+    after = run_cli("validate", str(package_copy), "--checks", "integrity")
+    assert after.returncode == 0, after.stdout
+
+
+def test_stamp_command_reports_a_missing_package(tmp_path):
+    result = run_cli("stamp", str(tmp_path))
+    assert result.returncode == 2
+    assert "datapackage.json" in result.stderr

@@ -14,6 +14,7 @@ COMMANDS = {
     "coverage": "bdigest_data.validation.cli",
     "diff": "bdigest_data.release.cli",
     "cite": "bdigest_data.release.cli",
+    "stamp": "bdigest_data.release.cli",
     "export": "bdigest_data.exports.cli",
 }
 

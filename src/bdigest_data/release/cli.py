@@ -1,4 +1,4 @@
-"""``bdigest-data diff OLD NEW`` and ``bdigest-data cite``."""
+"""``bdigest-data diff OLD NEW``, ``bdigest-data cite`` and ``bdigest-data stamp``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from bdigest_data.release.report import FORMATS as DIFF_FORMATS
 
 
 def register(subparsers: Any) -> None:
-    """Add the ``diff`` and ``cite`` sub-commands."""
+    """Add the ``diff``, ``cite`` and ``stamp`` sub-commands."""
     diff = subparsers.add_parser(
         "diff",
         help="compare two releases row by row and state the version bump required",
@@ -38,6 +38,16 @@ def register(subparsers: Any) -> None:
     cite.add_argument("--package", metavar="DIR",
                       help="package directory or datapackage.json (default: installed)")
     cite.set_defaults(func=run_cite)
+
+    stamp = subparsers.add_parser(
+        "stamp",
+        help="write every resource's bytes and sha256 into datapackage.json",
+        description="After an intended edit of the data, schemas or seeds: refresh the "
+        "bytes and sha256 hash of every resource in datapackage.json (then validate).",
+    )
+    stamp.add_argument("path", metavar="PATH", nargs="?", default=".",
+                       help="package directory (default: the current directory)")
+    stamp.set_defaults(func=run_stamp)
 
 
 def run_diff(args: argparse.Namespace) -> int:
@@ -70,4 +80,19 @@ def run_cite(args: argparse.Namespace) -> int:
         message = exc.args[0] if isinstance(exc, KeyError) else exc
         print(f"bdigest-data cite: {message}", file=sys.stderr)
         return 1
+    return 0
+
+
+def run_stamp(args: argparse.Namespace) -> int:
+    """Refresh bytes and hashes; exit 2 when the directory holds no readable package."""
+    from pathlib import Path
+
+    from bdigest_data.release.stamp import stamp
+
+    try:
+        desc = stamp(Path(args.path))
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"bdigest-data stamp: {exc}", file=sys.stderr)
+        return 2
+    print(f"stamped {len(desc['resources'])} resources in {Path(args.path) / 'datapackage.json'}")
     return 0
