@@ -11,6 +11,7 @@ import pytest
 
 import bdigest_data as bd
 from bdigest_data import edtf
+from bdigest_data.api import citation
 from bdigest_data.edtf import is_edtf as _is_edtf
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -166,3 +167,26 @@ def test_load_from_a_package_copy(package_copy, frames):
     pd.testing.assert_frame_equal(df, frames["trade"], check_like=False)
     assert Path(df.attrs["source"]).is_relative_to(package_copy)
     assert bd.tables(package_copy / "datapackage.json") == TABLES
+
+
+def _edit_json(path: Path, edit) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    edit(data)
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+
+
+def test_an_edited_package_copy_is_read_afresh(package_copy):
+    before = bd.load("trade", validate=False, path=package_copy)
+    assert bd.load_all(validate=False, path=package_copy)["trade"].attrs == before.attrs
+    field = _schema("trade")["fields"][0]["name"]
+    _edit_json(package_copy / "schemas" / "trade.json",
+               lambda s: s["fields"][0].update(description="An edited description."))
+    _edit_json(package_copy / "datapackage.json",
+               lambda d: d.update(version=d["version"] + "-edited"))
+    after = bd.load_all(validate=False, path=package_copy)["trade"]
+    assert after.attrs["fields"][field] == "An edited description."
+    assert after.attrs["version"] == DESCRIPTOR["version"] + "-edited"
+    assert DESCRIPTOR["version"] + "-edited" in after.attrs["citation"]
+    assert citation(package_copy) == after.attrs["citation"]
+    assert bd.schema("trade", package_copy)["fields"][0]["description"] == "An edited description."
+    assert before.attrs["fields"][field] != "An edited description."

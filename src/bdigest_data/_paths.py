@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
 DESCRIPTOR = "datapackage.json"
 
 
+@cache
 def package_dir() -> Path:
     """The directory holding ``datapackage.json``, ``data/``, ``schemas/`` and ``seeds/``.
 
     An installed wheel carries them in ``bdigest_data/_package``; a checkout (editable
     install or ``src`` on the path) uses the repository root, so there is no second copy.
+    Looked up once per process (an installation does not move).
     """
     shipped = Path(str(resources.files("bdigest_data"))) / "_package"
     if (shipped / DESCRIPTOR).is_file():

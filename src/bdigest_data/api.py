@@ -7,7 +7,8 @@ blank row, raises :class:`~bdigest_data.ValidationError` naming file, row, line,
 value. With ``validate=True`` (the default) the package's checks run first and any finding
 raises ``ValidationError`` before a frame is built; a validated package is remembered for
 the process (keyed by its files' sizes and modification times), so ``load_all()``
-validates once.
+validates once. The same key caches each table's descriptor lookups and the citation, so
+an edited file is read afresh.
 """
 
 from __future__ import annotations
@@ -31,11 +32,13 @@ from bdigest_data.findings import Finding, ValidationError
 from bdigest_data.release.citation import cite
 
 PathArg = str | Path | None
+# a package's files: path, size and modification time of each
+Stamp = tuple[tuple[str, int, int], ...]
 SOURCES = "sources"
 # columns of the sources table that ``load(..., with_sources=True)`` joins (prefixed source_)
 SOURCE_COLUMNS = ("title", "published")
 
-_validated: set[tuple[Any, ...]] = set()
+_validated: set[tuple[Stamp, tuple[str, ...] | None]] = set()
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,15 @@ class _Table:
         return self.package.parent / self.resource["path"]
 
 
-def _table(name: str, path: PathArg) -> _Table:
+def _package(path: PathArg) -> tuple[Path, Stamp]:
+    """The resolved ``datapackage.json`` of ``path`` and the fingerprint of its files."""
     package = descriptor_path(path).resolve()
+    return package, _fingerprint(package)
+
+
+@functools.lru_cache(maxsize=256)
+def _table(name: str, package: Path, stamp: Stamp) -> _Table:
+    """Table ``name`` of ``package`` (resolved), looked up once per ``stamp`` of its files."""
     return _Table(name, package, descriptor(package), check_name(name, package),
                   table_schema(name, package))
 
@@ -81,23 +91,24 @@ def load(
     (default: the installed package). ``df.attrs`` holds table, title, description,
     fields (column -> description), version, citation and source (the CSV path).
     """
-    table = _table(name, path)
+    package, stamp = _package(path)
+    table = _table(name, package, stamp)
     if with_sources:
         _source_key(table)
     if validate:
-        _validate(path, (name, SOURCES) if with_sources else (name,))
+        _validate(path, stamp, (name, SOURCES) if with_sources else (name,))
     frame = _frame(table)
-    frame.attrs["citation"] = citation(table.package)
-    return _join_sources(frame, table) if with_sources else frame
+    frame.attrs["citation"] = _citation(package, stamp)
+    return _join_sources(frame, table, stamp) if with_sources else frame
 
 
 def load_all(*, validate: bool = True, path: PathArg = None) -> dict[str, pd.DataFrame]:
     """Every table by name; with ``validate``, the whole package is checked once first."""
+    package, stamp = _package(path)
     if validate:
-        _validate(path, None)
-    package = descriptor_path(path).resolve()
-    frames = {name: _frame(_table(name, package)) for name in table_names(package)}
-    cited = citation(package)
+        _validate(path, stamp, None)
+    frames = {name: _frame(_table(name, package, stamp)) for name in table_names(package)}
+    cited = _citation(package, stamp)
     for frame in frames.values():
         frame.attrs["citation"] = cited
     return frames
@@ -110,20 +121,27 @@ def sources(*, validate: bool = True, path: PathArg = None) -> pd.DataFrame:
 
 def arrow_table(name: str, *, validate: bool = True, path: PathArg = None) -> pa.Table:
     """Table ``name`` as an Arrow table typed per its schema (no derived columns, no attrs)."""
-    table = _table(name, path)
+    package, stamp = _package(path)
+    table = _table(name, package, stamp)
     if validate:
-        _validate(path, (name,))
+        _validate(path, stamp, (name,))
     return pa.table(_read(table))
 
 
 def citation(path: PathArg = None) -> str:
     """The dataset's one-line citation (``cite("apa")``) that ``df.attrs["citation"]`` holds."""
-    return cite("apa", path).strip()
+    return _citation(*_package(path))
 
 
-def _validate(path: PathArg, names: tuple[str, ...] | None) -> None:
-    """Run the package's checks on ``names`` (all tables if None) unless already passed."""
-    stamp = _fingerprint(descriptor_path(path).resolve())
+@functools.lru_cache(maxsize=32)
+def _citation(package: Path, stamp: Stamp) -> str:
+    """:func:`citation` of ``package`` (resolved), built once per ``stamp`` of its files."""
+    return cite("apa", package).strip()
+
+
+def _validate(path: PathArg, stamp: Stamp, names: tuple[str, ...] | None) -> None:
+    """Run the package's checks on ``names`` (all tables if None) unless already passed
+    for this ``stamp`` of the package's files."""
     if (stamp, None) in _validated or (stamp, names) in _validated:
         return
     from bdigest_data.validation import validate
@@ -134,32 +152,50 @@ def _validate(path: PathArg, names: tuple[str, ...] | None) -> None:
     _validated.add((stamp, names))
 
 
-def _fingerprint(package: Path) -> tuple[tuple[str, int, int], ...]:
+def _fingerprint(package: Path) -> Stamp:
     """Identity of the package's files: path, size and modification time of each."""
     files = [package]
     for res in descriptor(package)["resources"]:
         files.append(package.parent / res["path"])
         if isinstance(res.get("schema"), str):
             files.append(package.parent / res["schema"])
-    stats = ((f, f.stat()) for f in files if f.exists())
-    return tuple((str(f), st.st_size, st.st_mtime_ns) for f, st in stats)
+    stamp = []
+    for f in files:
+        try:
+            st = f.stat()
+        except (FileNotFoundError, NotADirectoryError):  # a missing file: refused on reading
+            continue
+        stamp.append((str(f), st.st_size, st.st_mtime_ns))
+    return tuple(stamp)
 
 
 def _read(table: _Table) -> dict[str, pa.Array]:
     """The table's columns converted to their fields' Arrow types; faults raise."""
     strings = _read_strings(table)
-    blank = functools.reduce(pc.and_, [pc.is_null(c) for c in strings.columns])
     bad = [dtypes.BadCell(i, None, None, "blank-row", "the row is blank")
-           for i in pc.indices_nonzero(blank).to_pylist()]
+           for i in _blank_rows(strings)]
     columns: dict[str, pa.Array] = {}
-    for field in table.schema["fields"]:
-        column, errors = dtypes.to_arrow(field, strings.column(field["name"]).combine_chunks())
+    for field, chunked in zip(table.schema["fields"], strings.columns, strict=True):
+        column, errors = dtypes.to_arrow(field, _array(chunked))
         columns[field["name"]] = column
         bad += errors
     if bad:
         lines = _lines(table.csv)
         raise ValidationError([_finding(table, lines[b.index], b) for b in bad])
     return columns
+
+
+def _blank_rows(strings: pa.Table) -> list[int]:
+    """The rows whose every cell is missing (none when a column has no missing cell)."""
+    if not all(column.null_count for column in strings.columns):
+        return []
+    blank = functools.reduce(pc.and_, [pc.is_null(c) for c in strings.columns])
+    return pc.indices_nonzero(blank).to_pylist()
+
+
+def _array(column: pa.ChunkedArray) -> pa.Array:
+    """The column as one array (a small file is read as one chunk: taken as it is)."""
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 def _finding(table: _Table, line: int, bad: dtypes.BadCell) -> Finding:
@@ -174,7 +210,7 @@ def _read_strings(table: _Table) -> pa.Table:
     """The CSV with every column as strings; missing values (per the schema) as nulls."""
     names = [f["name"] for f in table.schema["fields"]]
     options = pacsv.ConvertOptions(
-        column_types=dict.fromkeys(names, pa.string()),
+        column_types=dict.fromkeys(names, dtypes.TEXT),
         null_values=table.schema.get("missingValues", [""]),
         strings_can_be_null=True,
         quoted_strings_can_be_null=True,
@@ -255,10 +291,10 @@ def _source_key(table: _Table) -> tuple[str, str]:
                      f"with_sources works for: {', '.join(linked)}")
 
 
-def _join_sources(frame: pd.DataFrame, table: _Table) -> pd.DataFrame:
+def _join_sources(frame: pd.DataFrame, table: _Table, stamp: Stamp) -> pd.DataFrame:
     """``frame`` with each row's article title and date (columns prefixed ``source_``)."""
     local, remote = _source_key(table)
-    src_table = _table(SOURCES, table.package)
+    src_table = _table(SOURCES, table.package, stamp)
     src = _frame(src_table)
     src_fields = {f["name"]: f for f in src_table.schema["fields"]}
     wanted = [col for c in SOURCE_COLUMNS for col in (c, *dtypes.derived_columns(src_fields[c]))]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +12,14 @@ from bdigest_data._paths import descriptor_path
 FACT_TABLES = ("arms_exports", "trade", "visits", "rankings", "political_prisoners")
 
 
-@cache
 def _read_json(path: Path) -> dict[str, Any]:
+    """The parsed JSON file, read again only when its size or modification time changes."""
+    stat = path.stat()
+    return _parse_json(path, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=256)
+def _parse_json(path: Path, size: int, mtime_ns: int) -> dict[str, Any]:
     with path.open(encoding="utf-8") as fh:
         return json.load(fh)
 

@@ -9,11 +9,11 @@ Table Schema field          Arrow (``records``)          pandas (``load``)
 ``number``                  ``float64``                  ``Float64``
 ``boolean``                 ``bool``                     ``boolean``
 ``date``                    ``date32``                   ``datetime64[us]``
-``string``                  ``string``                   ``string`` (``pd.StringDtype("pyarrow")``)
-``string`` with an enum     ``string``                   ``category`` with the schema's
+``string``                  ``large_string``             ``string`` (``pd.StringDtype("pyarrow")``)
+``string`` with an enum     ``large_string``             ``category`` with the schema's
                                                          categories, ordered when the field
                                                          has ``categoriesOrdered: true``
-``string`` EDTF date        ``string``                   ``string`` + 3 derived columns
+``string`` EDTF date        ``large_string``             ``string`` + 3 derived columns
 ==========================  ===========================  ==============================
 
 Strings use ``pd.StringDtype("pyarrow")`` (dtype name ``"string"``, missing value ``pd.NA``)
@@ -48,6 +48,8 @@ import pyarrow.compute as pc
 from bdigest_data import edtf
 
 STRING = pd.StringDtype("pyarrow")
+# Arrow strings: the CSV is read as these, the type pandas' ``STRING`` holds (no copy)
+TEXT = pa.large_string()
 DATETIME = "datetime64[us]"
 _TIMESTAMP = pa.timestamp("us")
 
@@ -57,7 +59,7 @@ _TYPES: dict[str, tuple[pa.DataType, Any]] = {
     "number": (pa.float64(), pd.Float64Dtype()),
     "boolean": (pa.bool_(), pd.BooleanDtype()),
     "date": (pa.date32(), DATETIME),
-    "string": (pa.string(), STRING),
+    "string": (TEXT, STRING),
 }
 # Arrow type -> pandas extension dtype (timestamps and dictionaries convert by default)
 _EXTENSION = {arrow: dtype for arrow, dtype in _TYPES.values() if not isinstance(dtype, str)}
@@ -132,7 +134,7 @@ def to_arrow(field: dict[str, Any], array: pa.Array) -> tuple[pa.Array, list[Bad
     bad: list[BadCell] = []
     cats = categories(field)
     if cats is not None:
-        allowed = pa.array([str(c) for c in cats], pa.string())
+        allowed = _constant(tuple(str(c) for c in cats), pa.string())
         bad = _bad(array, pc.is_in(array, value_set=allowed), name, "constraint-error",
                    f"is not one of the categories {cats}")
     elif edtf.is_edtf(field):
@@ -148,13 +150,15 @@ def to_arrow(field: dict[str, Any], array: pa.Array) -> tuple[pa.Array, list[Bad
     try:
         return pc.cast(array, target), bad
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        ok = pa.array([v is None or _castable(v, target) for v in array.to_pylist()])
+        ok = pa.array([v is not None and _castable(v, target) for v in array.to_pylist()])
         bad += _bad(array, ok, name, "type-error", f"is not of type {field.get('type', 'string')}")
         return array, bad
 
 
 def _bad(array: pa.Array, ok: pa.Array, field: str, code: str, rule: str) -> list[BadCell]:
-    """The cells of ``array`` that are neither missing nor ``ok``."""
+    """The cells of ``array`` that are neither missing nor ``ok`` (never true where missing)."""
+    if ok.true_count == len(array) - array.null_count:
+        return []
     wrong = pc.and_not(pc.is_valid(array), pc.fill_null(ok, False))
     return [BadCell(i, field, array[i].as_py(), code, f"{array[i].as_py()!r} {rule}")
             for i in pc.indices_nonzero(wrong).to_pylist()]
@@ -195,7 +199,7 @@ def to_columns(field: dict[str, Any], array: pa.Array) -> dict[str, pa.Array]:
     become dictionary arrays, dates timestamps)."""
     cats = categories(field)
     if cats is not None:
-        dictionary = pa.array(cats, array.type)
+        dictionary = _constant(tuple(cats), array.type)
         array = pa.DictionaryArray.from_arrays(
             pc.index_in(array, value_set=dictionary), dictionary,
             ordered=bool(field.get("categoriesOrdered", False)))
@@ -229,6 +233,12 @@ def _pandas_array(array: pa.Array) -> Any:
 
 
 @functools.lru_cache(maxsize=256)
+def _constant(values: tuple[Any, ...], kind: pa.DataType) -> pa.Array:
+    """An Arrow array of schema constants (categories, precision levels), built once."""
+    return pa.array(values, kind)
+
+
+@functools.lru_cache(maxsize=256)
 def _categorical(cats: tuple[Any, ...], ordered: bool) -> pd.CategoricalDtype:
     return pd.CategoricalDtype(list(cats), ordered=ordered)
 
@@ -250,7 +260,7 @@ def _edtf_columns(field: dict[str, Any], array: pa.Array) -> dict[str, pa.Array]
     def days(attr: str) -> pa.Array:
         return pc.cast(spread([getattr(p, attr) for p in parsed], pa.date32()), _TIMESTAMP)
 
-    levels = pa.array(edtf.PRECISIONS, pa.string())
+    levels = _constant(edtf.PRECISIONS, pa.string())
     codes = spread([edtf.PRECISIONS.index(p.precision) for p in parsed], pa.int8())
     return {
         earliest: days("earliest"),
