@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import importlib
-from pathlib import Path
 
 import pytest
+from helpers import edit_rows, set_cell
 
 import bdigest_data as bd
 from bdigest_data import api
 from bdigest_data.findings import Finding, Report
-
-
-def _rewrite(path: Path, edit) -> None:
-    """Apply ``edit(rows)`` to the CSV at ``path`` (rows include the header)."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.reader(fh))
-    edit(rows)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerows(rows)
-
-
-def _set(pkg: Path, table: str, row: int, field: str, value: str) -> None:
-    def edit(rows: list[list[str]]) -> None:
-        rows[row][rows[0].index(field)] = value
-
-    _rewrite(pkg / "data" / f"{table}.csv", edit)
 
 
 @pytest.mark.parametrize(
@@ -40,7 +23,7 @@ def _set(pkg: Path, table: str, row: int, field: str, value: str) -> None:
     ],
 )
 def test_a_cell_that_does_not_convert_is_named(package_copy, table, field, value, code):
-    _set(package_copy, table, 2, field, value)
+    set_cell(package_copy, table, 2, field, value)
     with pytest.raises(bd.ValidationError) as info:
         bd.load(table, validate=False, path=package_copy)
     (finding,) = info.value.findings
@@ -61,7 +44,7 @@ def test_every_bad_cell_is_reported_with_its_physical_line(package_copy):
         rows[3][rows[0].index("count")] = "many"
         rows[4][rows[0].index("count")] = "-"
 
-    _rewrite(package_copy / "data" / "political_prisoners.csv", edit)
+    edit_rows(package_copy, "political_prisoners", edit)
     with pytest.raises(bd.ValidationError) as info:
         bd.load("political_prisoners", validate=False, path=package_copy)
     assert [(f.row, f.line, f.value) for f in info.value.findings] == [(3, 5, "many"),
@@ -69,13 +52,13 @@ def test_every_bad_cell_is_reported_with_its_physical_line(package_copy):
 
 
 def test_a_header_that_is_not_the_schema_is_refused(package_copy):
-    _rewrite(package_copy / "data" / "visits.csv", lambda rows: rows[0].__setitem__(2, "guest"))
+    edit_rows(package_copy, "visits", lambda rows: rows[0].__setitem__(2, "guest"))
     with pytest.raises(bd.ValidationError, match="incorrect-label.*guest"):
         bd.load("visits", validate=False, path=package_copy)
 
 
 def test_a_ragged_row_is_refused(package_copy):
-    _rewrite(package_copy / "data" / "actors.csv", lambda rows: rows[2].pop())
+    edit_rows(package_copy, "actors", lambda rows: rows[2].pop())
     with pytest.raises(bd.ValidationError, match="source-error.*actors.csv"):
         bd.load("actors", validate=False, path=package_copy)
 
@@ -144,13 +127,13 @@ def test_load_all_validates_once_and_a_changed_package_again(fake_validator, pac
     bd.load("trade", path=package_copy)
     bd.records("trade", path=package_copy)
     assert calls == [(package_copy, None)]
-    _set(package_copy, "trade", 1, "note", "edited")
+    set_cell(package_copy, "trade", 1, "note", "edited")
     bd.load("trade", path=package_copy)
     assert calls[1:] == [(package_copy, ["trade"])]
 
 
 def test_the_real_validator_stops_a_load_of_a_broken_copy(package_copy):
-    _set(package_copy, "visits", 1, "quote", "A quote that no article contains anywhere.")
+    set_cell(package_copy, "visits", 1, "quote", "A quote that no article contains anywhere.")
     with pytest.raises(bd.ValidationError) as info:
         bd.load("visits", path=package_copy)
     assert any(f.table == "visits" and f.row == 1 for f in info.value.findings)

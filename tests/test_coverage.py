@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from _package_data import codes, package_data, rows, write_rows
+from helpers import codes, package_data, rows, write_rows
 
 from bdigest_data.descriptor import FACT_TABLES
 from bdigest_data.validation import coverage

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from _package_data import codes, first, package_data, rows, write_rows
 from conftest import run_cli
+from helpers import codes, first, package_data, rows, write_rows
 
 from bdigest_data import edtf
 from bdigest_data.validation import provenance

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from _package_data import first, package_data, rows, write_rows
+from helpers import first, package_data, rows, write_rows
 
 from bdigest_data.validation import semantics
 

@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from _validate_edit import set_cell
 from conftest import run_cli
+from helpers import set_cell
 
 import bdigest_data
 from bdigest_data.release.stamp import stamp

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from _validate_edit import Rows, cell, edit_bytes, edit_rows, set_cell
+from helpers import Rows, cell, edit_bytes, edit_rows, set_cell
 
 from bdigest_data.release.stamp import stamp
 from bdigest_data.validation.runner import validate

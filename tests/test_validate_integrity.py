@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from _validate_edit import set_cell
+from helpers import set_cell
 
 from bdigest_data.release.stamp import stamp, write_descriptor
 from bdigest_data.validation import safety

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _validate_edit import cell, csv_path, edit_bytes, edit_rows, set_cell
+from helpers import cell, csv_path, edit_bytes, edit_rows, set_cell
 
 from bdigest_data.release.stamp import stamp
 from bdigest_data.validation.runner import validate

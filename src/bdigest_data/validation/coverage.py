@@ -81,6 +81,11 @@ class _Exclusion:
     context: str
 
 
+def needs(schema: dict[str, Any]) -> set[str]:
+    """The fields of a fact table that coverage reads."""
+    return {"source_id", "quote"}
+
+
 def ledger(pkg: PackageData) -> list[ArticleCoverage]:
     """Per article: figures counted, covered, excluded and the uncovered ones."""
     return _Coverage(pkg).ledger

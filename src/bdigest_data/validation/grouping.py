@@ -42,7 +42,26 @@ class Groups:
         return np.fromiter(values, dtype=bool, count=len(self.keys))[self.inverse]
 
 
+def decoded_type(kind: pa.DataType) -> pa.DataType:
+    """The type of the values of a column of ``kind`` (dictionary-encoded or not)."""
+    return kind.value_type if pa.types.is_dictionary(kind) else kind
+
+
+def decoded(column: Column) -> Column:
+    """``column`` with its values written out if it is dictionary-encoded."""
+    if pa.types.is_dictionary(column.type):
+        return pc.cast(column, column.type.value_type)
+    return column
+
+
 def _codes(column: Column) -> tuple[np.ndarray, int]:
+    """Each row's code among the distinct values of ``column`` (null is a value too) and
+    how many codes there are; a dictionary-encoded column is coded by its dictionary."""
+    if pa.types.is_dictionary(column.type):
+        chunks = pa.chunked_array(column).unify_dictionaries().chunks
+        size = len(chunks[0].dictionary) if chunks else 0
+        index = pa.chunked_array([c.indices for c in chunks], column.type.index_type)
+        return np.asarray(pc.fill_null(index, size).to_numpy(), dtype=np.int64), size + 1
     uniq = pc.unique(column)
     index = pc.index_in(column, value_set=uniq)
     return np.asarray(index.to_numpy(zero_copy_only=False), dtype=np.int64), len(uniq)

@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 
 from bdigest_data.findings import Finding
 from bdigest_data.validation.context import TableData
+from bdigest_data.validation.grouping import decoded, decoded_type
 
 _SEP = "\x1f"
 
@@ -37,7 +38,8 @@ def key(table: pa.Table, fields: list[str]) -> tuple[pa.ChunkedArray, pa.Chunked
 def duplicates(values: pa.ChunkedArray) -> list[tuple[int, int]]:
     """(index, index of the previous equal value) for every value seen before; nulls skipped."""
     n = len(values)
-    if n < 2 or pc.count_distinct(values, mode="only_valid").as_py() == n - values.null_count:
+    if n < 2 or _ascending(values) or \
+            pc.count_distinct(values, mode="only_valid").as_py() == n - values.null_count:
         return []
     order = pc.sort_indices(values)  # stable: equal values keep their order, nulls last
     ordered = values.take(order)
@@ -46,6 +48,19 @@ def duplicates(values: pa.ChunkedArray) -> list[tuple[int, int]]:
     later = order.take(pc.add(at, 1)).to_pylist()
     earlier = order.take(at).to_pylist()
     return sorted(zip(later, earlier, strict=True))
+
+
+def _ascending(values: pa.ChunkedArray) -> bool:
+    """Whether the values, none null, strictly increase (ids written in order cannot
+    repeat: one comparison a row instead of a hash table)."""
+    if values.null_count:
+        return False
+    chunks = [c for c in values.chunks if len(c)]
+    pairs = [(c.slice(1), c.slice(0, len(c) - 1)) for c in chunks]
+    pairs.append((pa.array([c[0].as_py() for c in chunks[1:]], values.type),
+                  pa.array([c[-1].as_py() for c in chunks[:-1]], values.type)))
+    return all(not len(later) or pc.all(pc.greater(later, earlier)).as_py()
+               for later, earlier in pairs)
 
 
 def _text(value: Any) -> str:
@@ -86,8 +101,8 @@ def foreign_key_findings(td: TableData, fields: list[str], ref: TableData,
     """``foreign-key`` for each row whose key is not a key of the referenced table."""
     values, all_null = key(td.table, fields)
     targets, target_null = key(ref.table, ref_fields)
-    targets = pc.unique(targets.filter(pc.invert(target_null)))
-    if values.type != targets.type:
+    targets = decoded(pc.unique(targets.filter(pc.invert(target_null))))
+    if decoded_type(values.type) != targets.type:
         values, targets = pc.cast(values, pa.string()), pc.cast(targets, pa.string())
     bad = pc.and_(pc.invert(all_null), pc.invert(pc.is_in(values, value_set=targets)))
     name, target = ", ".join(fields), ", ".join(ref_fields)

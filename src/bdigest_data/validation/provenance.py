@@ -28,7 +28,6 @@ the cost grows with the number of distinct quotes and values, not with the rows.
 from __future__ import annotations
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from bdigest_data import edtf
 from bdigest_data.findings import Finding
@@ -54,6 +53,12 @@ def check(pkg: PackageData) -> list[Finding]:
     for name in fact_tables(pkg):
         findings.extend(_TableCheck(pkg.tables[name], arts).run())
     return findings
+
+
+def needs(schema: dict) -> set[str]:
+    """The fields of a fact table with ``schema`` that these checks read."""
+    return {"quote", "source_id", "derived_fields", "value_basis", "basis_note",
+            *evidence_fields(schema)}
 
 
 def _short(text: str, width: int = 120) -> str:
@@ -154,9 +159,10 @@ class _TableCheck:
 
     # basis --------------------------------------------------------------------------------
 
-    def _basis(self, basis: str | None, derived: str | None, noted: bool
+    def _basis(self, basis: str | None, derived: str | None, note: str | None
                ) -> list[tuple[str, str, str | None]]:
         names = _derived(derived)
+        noted = bool(note and note.strip())
         problems: list[tuple[str, str, str | None]] = []
         if basis is not None and basis != STATED:
             if not noted:
@@ -177,11 +183,8 @@ class _TableCheck:
         return problems
 
     def basis(self) -> list[Finding]:
-        note = self.column("basis_note")
-        noted = pc.fill_null(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(note)), 0),
-                             False)
         derived = self.column("derived_fields")
-        groups = distinct(self.column("value_basis"), derived, noted)
+        groups = distinct(self.column("value_basis"), derived, self.column("basis_note"))
         verdicts = [self._basis(*key) for key in groups.keys]
         return [self.finding(code, row, msg, field, derived[row].as_py() if
                              field == "derived_fields" else None)

@@ -6,6 +6,9 @@ Rows with too few or too many cells are set aside by pyarrow's invalid-row handl
 their record number and text (``Ragged``); empty lines stay in as rows of empty cells, so
 row numbers agree with frictionless. A UTF-8 BOM and CRLF line ends are accepted.
 
+pyarrow parses without the GIL in a thread of ours, at most ``AHEAD`` batches ahead of the
+checks (pyarrow's own threads would read up to 32 blocks ahead and give no record numbers).
+
 Two faults make pyarrow give up on a file; both are handled by reading it again:
 
 - invalid UTF-8 (in a cell, or in a ragged row's text, which pyarrow decodes for the
@@ -19,6 +22,7 @@ Anything else pyarrow cannot parse becomes a ``format-error`` finding, never a t
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -27,6 +31,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Empty, Queue
 from typing import Any, TypeVar
 
 import pyarrow as pa
@@ -34,7 +39,8 @@ import pyarrow.csv as pacsv
 
 from bdigest_data.findings import Finding
 
-BLOCK_SIZE = 1 << 20  # bytes per batch; pyarrow reads up to 32 blocks ahead
+BLOCK_SIZE = 1 << 20  # bytes per batch
+AHEAD = 2  # batches parsed ahead of the checks
 HEADER_PROBE = 1 << 20  # bytes read to count the header's cells
 SPARE_COLUMNS = 64  # typed as text beyond the header's count, should pyarrow count more
 _BAD_BYTES = re.compile("[\udc80-\udcff]+")
@@ -71,12 +77,11 @@ def read(path: Path, consume: Callable[[CsvStream], T]) -> tuple[T | None, list[
     findings: list[Finding] = []
     source: str | pa.BufferReader = str(path)
     block = BLOCK_SIZE
-    threads = True  # pyarrow's threads give no record numbers: any fault, read again without
     repaired = False
     while True:
         with _UNRAISABLE as seen:
             try:
-                stream = _open(source, block, threads)
+                stream = _open(source, block)
                 if stream is None:
                     return None, [*findings, Finding(
                         code="source-error",
@@ -89,9 +94,7 @@ def read(path: Path, consume: Callable[[CsvStream], T]) -> tuple[T | None, list[
                 reason = "invalid UTF8 in a row with too few or too many cells"
         if not reason:
             return result, findings
-        if threads:
-            threads = False
-        elif "UTF8" in reason and not repaired:
+        if "UTF8" in reason and not repaired:
             data, findings = _repair_utf8(path.read_bytes())
             source, repaired = pa.BufferReader(data), True
         elif "straddl" in reason and block < path.stat().st_size + 1:
@@ -140,9 +143,8 @@ class _Unraisable:
 _UNRAISABLE = _Unraisable()
 
 
-def _open(source: str | pa.BufferReader, block: int, threads: bool) -> CsvStream | None:
-    """The stream of ``source``; with ``threads`` a ragged row stops the read (pyarrow gives
-    no record number then), to be read again without."""
+def _open(source: str | pa.BufferReader, block: int) -> CsvStream | None:
+    """The stream of ``source``, parsed ``AHEAD`` of its consumer."""
     ragged: list[Ragged] = []
 
     def skip(row: pacsv.InvalidRow) -> str:
@@ -155,7 +157,7 @@ def _open(source: str | pa.BufferReader, block: int, threads: bool) -> CsvStream
     try:
         reader = pacsv.open_csv(
             source,
-            read_options=pacsv.ReadOptions(use_threads=threads, block_size=block,
+            read_options=pacsv.ReadOptions(use_threads=False, block_size=block,
                                            autogenerate_column_names=True),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
                                              invalid_row_handler=skip),
@@ -175,9 +177,43 @@ def _open(source: str | pa.BufferReader, block: int, threads: bool) -> CsvStream
     def batches() -> Iterator[pa.RecordBatch]:
         if first.num_rows > 1:
             yield first.slice(1)
-        yield from reader
+        yield from _ahead(reader, AHEAD)
 
     return CsvStream(labels, header_newlines, batches(), ragged)
+
+
+_DONE = object()
+
+
+def _ahead(items: Iterator[T], depth: int) -> Iterator[T]:
+    """``items``, produced by a thread at most ``depth`` ahead of the consumer; an exception
+    of the producer is raised in the consumer."""
+    queue: Queue[Any] = Queue(depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                queue.put(item)
+                if stop.is_set():
+                    return
+        except BaseException as exc:  # handed to the consumer
+            queue.put(exc)
+            return
+        queue.put(_DONE)
+
+    worker = threading.Thread(target=produce, daemon=True)
+    worker.start()
+    try:
+        while (item := queue.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():  # let a blocked producer finish
+            with contextlib.suppress(Empty):
+                queue.get(timeout=0.01)
 
 
 def _as_text(source: str | pa.BufferReader) -> dict[str, pa.DataType]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -93,21 +92,17 @@ def load(path: str | Path | None = None, *, tables: Iterable[str] | None = None,
             schema = _schema(root, name, res, report)
             if schema is not None:
                 schemas[name] = schema
-    whole = bool(groups & set(PACKAGE_CHECKS))
-    wanted = None if whole else _key_fields(schemas)
+    kept = _kept_fields(schemas, groups)
     labelled: dict[str, set[str]] = {}
-    # tables are read and files hashed in parallel: pyarrow and hashlib release the GIL
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        reads = {name: pool.submit(_guarded, name, read_table, name, files[name], schema,
-                                   limit=limit, keep=None if wanted is None else
-                                   wanted.get(name, set()))
-                 for name, schema in schemas.items()
-                 if "structure" in groups or whole}
+    # one table at a time (its batches are dropped once checked), the files hashed meanwhile
+    with ThreadPoolExecutor(max_workers=1) as pool:
         hashes = [pool.submit(_guarded, name, integrity.check_file, name, files[name],
                               resources[name])
                   for name in files if "integrity" in groups]
-        for name, future in reads.items():
-            result = future.result()
+        reading = "structure" in groups or bool(groups & set(PACKAGE_CHECKS))
+        for name, schema in schemas.items() if reading else ():
+            result = _guarded(name, read_table, name, files[name], schema, limit=limit,
+                              keep=kept[name])
             if isinstance(result, list):  # the file could not be read
                 report.extend(result)
                 continue
@@ -230,6 +225,27 @@ def _fk_parts(fk: Any, own: str) -> tuple[list[str], str, list[str]] | None:
             and len(fields) == len(ref_fields) and fields):
         return None
     return [str(f) for f in fields], ref.get("resource") or own, [str(f) for f in ref_fields]
+
+
+def _kept_fields(schemas: dict[str, dict[str, Any]], groups: set[str]
+                 ) -> dict[str, set[str] | None]:
+    """Per table, the typed columns to keep (``None``: all): the key fields, and the fields
+    the package-wide checks in ``groups`` read (``needs`` of each check module) of a fact
+    table; the other tables (sources, actors …) are kept whole for them."""
+    kept: dict[str, set[str] | None] = dict(_key_fields(schemas))
+    modules = [importlib.import_module(PACKAGE_CHECKS[g]) for g in PACKAGE_CHECKS if g in groups]
+    for name, schema in schemas.items():
+        if not modules:
+            break
+        names = {str(f.get("name")) for f in schema["fields"]}
+        if "quote" not in names:
+            kept[name] = None
+            continue
+        wanted = kept[name] or set()
+        for module in modules:
+            wanted |= module.needs(schema) & names
+        kept[name] = wanted
+    return kept
 
 
 def _key_fields(schemas: dict[str, dict[str, Any]]) -> dict[str, set[str]]:

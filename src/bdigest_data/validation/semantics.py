@@ -35,7 +35,7 @@ from bdigest_data import edtf
 from bdigest_data.findings import Finding
 from bdigest_data.validation.context import PackageData, TableData
 from bdigest_data.validation.evidence import evidence_fields, fact_tables, normalise, show
-from bdigest_data.validation.grouping import distinct
+from bdigest_data.validation.grouping import decoded, distinct
 
 EXEMPT = {"certainty": {"planned", "target"}, "status": {"planned"}}  # may postdate the article
 UNIT_FIELDS = ("unit", "scale", "currency")
@@ -56,6 +56,13 @@ def check(pkg: PackageData) -> list[Finding]:
     findings.extend(_country_codes(pkg))
     findings.extend(_source_offsets(pkg))
     return findings
+
+
+def needs(schema: dict[str, Any]) -> set[str]:
+    """The fields of a fact table with ``schema`` that these checks read."""
+    pk = schema.get("primaryKey") or []
+    return {"source_id", PART_OF, *EXEMPT, *UNIT_FIELDS, *([pk] if isinstance(pk, str) else pk),
+            *evidence_fields(schema), *(f["name"] for f in schema["fields"] if edtf.is_edtf(f))}
 
 
 @lru_cache(maxsize=4096)
@@ -215,8 +222,8 @@ def _parts(td: TableData) -> list[Finding]:
     part_rows = _rows(pc.is_valid(part_of))
     if not len(part_rows):
         return []
-    total_rows = _rows(pc.is_in(td.table.column(key),
-                                value_set=pc.unique(pc.take(part_of, pa.array(part_rows)))))
+    totals = decoded(pc.unique(pc.take(part_of, pa.array(part_rows))))
+    total_rows = _rows(pc.is_in(td.table.column(key), value_set=totals))
     involved = np.union1d(part_rows, total_rows)
     taken = td.table.select([key, PART_OF, value, *units]).take(pa.array(involved)).to_pylist()
     rows = dict(zip(involved.tolist(), taken, strict=True))  # row index -> cells

@@ -1,0 +1,103 @@
+"""Shared test helpers: edit the CSV files of a package copy, read them back, and build the
+``PackageData`` the provenance, semantics and coverage checks take.
+
+Rows come in two shapes: lists of cells (``Rows``, header first: ``edit_rows``,
+``set_cell``, ``cell``) and dicts keyed by the header (``rows``, ``write_rows``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from bdigest_data.validation.context import PackageData
+from bdigest_data.validation.structure import read_table
+
+Rows = list[list[str]]
+
+
+def csv_path(pkg: Path, table: str) -> Path:
+    """The CSV file of ``table`` in the package at ``pkg``."""
+    return pkg / "data" / f"{table}.csv"
+
+
+def _read(pkg: Path, table: str) -> Rows:
+    return list(csv.reader(io.StringIO(csv_path(pkg, table).read_text(encoding="utf-8"),
+                                       newline="")))
+
+
+def _write(pkg: Path, table: str, rows: Rows) -> None:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    csv_path(pkg, table).write_text(out.getvalue(), encoding="utf-8")
+
+
+def edit_rows(pkg: Path, table: str, change: Callable[[Rows], object]) -> None:
+    """Read ``table`` as rows (header first), let ``change`` edit them, write them back."""
+    rows = _read(pkg, table)
+    change(rows)
+    _write(pkg, table, rows)
+
+
+def edit_bytes(pkg: Path, table: str, change: Callable[[bytes], bytes]) -> None:
+    """Rewrite the bytes of ``table``'s CSV file with ``change``."""
+    path = csv_path(pkg, table)
+    path.write_bytes(change(path.read_bytes()))
+
+
+def set_cell(pkg: Path, table: str, row: int, field: str, value: str) -> None:
+    """Set data row ``row`` (1-based) of column ``field`` to ``value``."""
+
+    def change(rows: Rows) -> None:
+        rows[row][rows[0].index(field)] = value
+
+    edit_rows(pkg, table, change)
+
+
+def cell(pkg: Path, table: str, row: int, field: str) -> str:
+    """The cell of data row ``row`` (1-based) in column ``field``."""
+    rows = _read(pkg, table)
+    return rows[row][rows[0].index(field)]
+
+
+def rows(root: Path, table: str) -> list[dict[str, str]]:
+    """The rows of ``table`` as dicts of strings."""
+    text = csv_path(root, table).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def write_rows(root: Path, table: str, records: list[dict[str, str]]) -> None:
+    """Rewrite ``table`` with ``records`` (header kept)."""
+    header = _read(root, table)[0]
+    _write(root, table, [header, *([rec.get(h, "") for h in header] for rec in records)])
+
+
+def first(records: list[dict[str, str]], **wanted: object) -> dict[str, str]:
+    """The first record whose fields match ``wanted`` (``True``: any non-empty value)."""
+    for rec in records:
+        if all((bool(rec[k]) if v is True else rec[k] == v) for k, v in wanted.items()):
+            return rec
+    raise LookupError(f"no row with {wanted}")
+
+
+def codes(findings: list, code: str) -> list:
+    """The findings with ``code``."""
+    return [f for f in findings if f.code == code]
+
+
+def package_data(root: Path) -> PackageData:
+    """The package at ``root`` with every table read and typed from its schema (with the
+    validator's own reader)."""
+    desc = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    pkg = PackageData(root, desc)
+    for res in desc["resources"]:
+        if not res.get("schema"):
+            continue
+        schema = json.loads((root / res["schema"]).read_text(encoding="utf-8"))
+        data = read_table(res["name"], root / res["path"], schema, keep=None, limit=None).data
+        assert data is not None, f"{res['path']} cannot be read"
+        pkg.tables[res["name"]] = data
+    return pkg
