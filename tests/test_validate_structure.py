@@ -85,6 +85,27 @@ def test_duplicate_primary_key_names_the_earlier_row(package_copy: Path) -> None
     assert all("row 3" in f.message for f in found)
 
 
+def test_duplicate_primary_key_is_found_next_to_an_empty_one(package_copy: Path) -> None:
+    set_cell(package_copy, "visits", 2, "visit_id", "")
+    set_cell(package_copy, "visits", 7, "visit_id", cell(package_copy, "visits", 3, "visit_id"))
+    stamp(package_copy)
+    found = {(f.code, f.row) for f in validate(package_copy, checks=STRUCTURE)}
+    assert found == {("constraint-error", 2), ("primary-key", 2), ("primary-key", 7),
+                     ("unique-error", 7)}
+
+
+def test_rules_of_a_kept_coded_column_reach_their_rows(package_copy: Path) -> None:
+    """A foreign-key column is kept dictionary-coded: its rules run once per distinct value
+    and each failure still lands on its own row."""
+    set_cell(package_copy, "arms_exports", 4, "supplier", "blr")
+    set_cell(package_copy, "arms_exports", 6, "supplier", "")
+    stamp(package_copy)
+    found = {(f.code, f.row, f.field, f.value) for f in validate(package_copy, checks=STRUCTURE)}
+    assert found == {("constraint-error", 4, "supplier", "blr"),
+                     ("foreign-key", 4, "supplier", "blr"),
+                     ("constraint-error", 6, "supplier", "")}
+
+
 def test_foreign_keys_across_tables_and_to_the_same_table(package_copy: Path) -> None:
     set_cell(package_copy, "political_prisoners", 2, "counting_org", "org:Nobody")
     set_cell(package_copy, "arms_exports", 12, "part_of", "arms-998")

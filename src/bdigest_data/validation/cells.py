@@ -18,8 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from bdigest_data.validation.arrays import null, scalar, texts, to_numpy
 
 _INTEGER = r"^[+-]?[0-9]{1,18}$"
 _NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?$"
@@ -27,6 +30,7 @@ _YEAR = r"^[0-9]{4}$"
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _TRUE = ["true", "True", "TRUE", "1"]
 _FALSE = ["false", "False", "FALSE", "0"]
+_YES, _NO = scalar(True), scalar(False)
 
 _ORDERED = ["required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"]
 # type -> (arrow type, what a valid value looks like, constraints frictionless supports)
@@ -73,7 +77,7 @@ class FieldRule:
         if unknown:
             raise SchemaProblem(f'field "{self.name}": properties {unknown} are not supported')
         self.arrow_type, self.expected, supported = TYPES[self.type]
-        self.missing = pa.array(field.get("missingValues", missing_values), pa.string())
+        self.missing = texts(field.get("missingValues", missing_values))
         self._only_empty = self.missing.to_pylist() == [""]
         self.true_values = field.get("trueValues", _TRUE)
         self.false_values = field.get("falseValues", _FALSE)
@@ -88,42 +92,52 @@ class FieldRule:
         self.unique = bool(constraints.get("unique"))
         self._value_checks = [self._compile(k, v) for k, v in constraints.items()
                               if k not in ("required", "unique")]
+        # whether ``check`` can find anything (a text field without constraints cannot)
+        self.checks_cells = (self.type not in ("string", "any") or bool(self._value_checks)
+                             or bool(constraints.get("required")))
 
     # -- reading -------------------------------------------------------------------------
 
-    def present(self, raw: pa.Array) -> pa.Array:
-        """Mask of the cells of ``raw`` that are not missing values."""
-        if self._only_empty:  # the usual missingValues [""]: a length test, no hashing
-            return pc.greater(pc.binary_length(raw), 0)
-        return pc.invert(pc.is_in(raw, value_set=self.missing))
+    def missing_cells(self, raw: pa.Array) -> np.ndarray:
+        """Which cells of ``raw`` (text, no nulls) are missing values, as a numpy mask."""
+        if not len(raw):
+            return np.zeros(0, dtype=bool)
+        if self._only_empty:  # the usual missingValues [""]: read from the offsets
+            offsets = np.frombuffer(raw.buffers()[1], dtype=np.int32, count=len(raw) + 1,
+                                    offset=raw.offset * 4)
+            return offsets[1:] == offsets[:-1]
+        return to_numpy(pc.is_in(raw, value_set=self.missing))
 
-    def read(self, raw: pa.Array, present: pa.Array) -> tuple[pa.Array, pa.Array | None]:
-        """(typed column, mask of present cells that fail the type, ``None`` for text)."""
+    def read(self, raw: pa.Array, present: pa.Array | None
+             ) -> tuple[pa.Array, pa.Array | None]:
+        """(typed column, mask of present cells that fail the type, ``None`` for text);
+        ``present`` as in ``check``."""
         text = _with_nulls(raw, present)
         if self.type in ("string", "any"):
             return text, None
         if self.type == "boolean":
-            truth = pc.is_in(text, value_set=pa.array(self.true_values, pa.string()))
-            known = pc.or_(truth, pc.is_in(text, value_set=pa.array(self.false_values,
-                                                                    pa.string())))
-            typed = pc.if_else(known, truth, pa.scalar(None, pa.bool_()))
-            return typed, pc.and_(present, pc.invert(known))
+            truth = pc.is_in(text, value_set=texts(self.true_values))
+            known = pc.or_(truth, pc.is_in(text, value_set=texts(self.false_values)))
+            typed = pc.if_else(known, truth, null(pa.bool_()))
+            return typed, _where(present, pc.invert(known))
         if self.type == "date":
-            shaped = pc.if_else(_matches(text, _DATE), text, pa.scalar(None, pa.string()))
+            shaped = pc.if_else(_matches(text, _DATE), text, null(pa.string()))
             stamp = pc.strptime(shaped, format="%Y-%m-%d", unit="s", error_is_null=True)
             exists = pc.equal(pc.strftime(stamp, format="%Y-%m-%d"), shaped)
-            ok = pc.fill_null(exists, False)
-            typed = pc.cast(pc.if_else(ok, stamp, pa.scalar(None, stamp.type)), pa.date32())
-            return typed, pc.and_(present, pc.invert(ok))
+            ok = pc.fill_null(exists, _NO)
+            typed = pc.cast(pc.if_else(ok, stamp, null(stamp.type)), pa.date32())
+            return typed, _where(present, pc.invert(ok))
         shape = {"integer": _INTEGER, "number": _NUMBER, "year": _YEAR}[self.type]
         ok = _matches(text, shape)
-        valid = pc.if_else(ok, pc.utf8_ltrim(text, characters="+"), pa.scalar(None, pa.string()))
-        return pc.cast(valid, self.arrow_type), pc.and_(present, pc.invert(ok))
+        if ok.true_count == len(ok):  # every cell has the shape: nothing to mask
+            return pc.cast(pc.utf8_ltrim(text, characters="+"), self.arrow_type), None
+        valid = pc.if_else(ok, pc.utf8_ltrim(text, characters="+"), null(pa.string()))
+        return pc.cast(valid, self.arrow_type), _where(present, pc.invert(ok))
 
     def values(self, values: list[Any]) -> pa.Array:
         """Constraint values (``minimum``, ``enum`` items) read as this field's type."""
-        raw = pa.array([v if isinstance(v, str) else _json_text(v) for v in values], pa.string())
-        typed, _ = self.read(raw, pa.array([True] * len(values)))
+        raw = texts([v if isinstance(v, str) else _json_text(v) for v in values])
+        typed, _ = self.read(raw, None)
         if typed.null_count:
             bad = [v for v, t in zip(values, typed.is_valid().to_pylist(), strict=True) if not t]
             raise SchemaProblem(f'field "{self.name}": constraint value(s) {bad} are not valid '
@@ -132,27 +146,41 @@ class FieldRule:
 
     # -- checking ------------------------------------------------------------------------
 
-    def check(self, raw: pa.Array, present: pa.Array, *, typed: bool = True
-              ) -> tuple[pa.Array | None, list[Issue]]:
+    def check(self, raw: pa.Array, present: pa.Array | None, *, typed: bool = True,
+              encode: bool = False) -> tuple[pa.Array | None, list[Issue]]:
         """The typed column (``None`` unless ``typed``; text columns are typed only then)
-        and the rules broken in ``raw`` (a column of text; ``present`` from ``present``)."""
+        and the rules broken in ``raw`` (a column of text; ``present``: the mask of its
+        cells that are not missing, from ``missing_cells``, ``None`` when none is).
+
+        ``encode`` (text fields): the typed column is dictionary-encoded and the value rules
+        are tested once per distinct value, their verdicts taken back to the rows."""
+        codes = None
         if self.type in ("string", "any"):  # text rules test the raw cells, masked below
-            values, bad, tested = (_with_nulls(raw, present) if typed else None), None, raw
+            values = _with_nulls(raw, present) if typed or encode else None
+            bad, tested = None, raw
+            if encode:
+                values = pc.dictionary_encode(values)
+                codes, tested = values.indices, values.dictionary
         else:
             values, bad = self.read(raw, present)
             tested = values
         issues = []
-        valid = present
+        valid = present if codes is None else None  # a missing cell has no code
         if bad is not None:
             issues.append(Issue("type-error", f'type is "{self.type}": expected {self.expected}',
                                 bad))
-            valid = pc.and_(present, pc.invert(bad))
-        if self.constraints.get("required"):
+            valid = _where(present, pc.invert(bad))
+        if self.constraints.get("required") and present is not None:
             issues.append(Issue("constraint-error", 'constraint "required" is "True": the cell '
                                 "must not be empty", pc.invert(present)))
         for message, test in self._value_checks:
-            issues.append(Issue("constraint-error", message, pc.and_(
-                valid, pc.invert(pc.fill_null(test(tested), True)))))
+            passed = test(tested)
+            if passed.true_count == len(passed):
+                continue  # no cell failed, none was left untested (null)
+            failed = pc.invert(pc.fill_null(passed, _YES))
+            if codes is not None:
+                failed = pc.fill_null(pc.take(failed, codes), _NO)
+            issues.append(Issue("constraint-error", message, _where(valid, failed)))
         return values, issues
 
     def _compile(self, name: str, value: Any) -> tuple[str, Callable[[pa.Array], pa.Array]]:
@@ -164,8 +192,9 @@ class FieldRule:
                 raise SchemaProblem(f'field "{self.name}": {name} must be an integer')
             op = pc.greater_equal if name == "minLength" else pc.less_equal
             what = "at least" if name == "minLength" else "at most"
+            length = scalar(value)
             return (head + f"the value must have {what} {value} characters",
-                    lambda col: op(pc.utf8_length(col), value))
+                    lambda col: op(pc.utf8_length(col), length))
         if name == "enum":
             if not isinstance(value, list):
                 raise SchemaProblem(f'field "{self.name}": enum must be a list')
@@ -181,14 +210,19 @@ class FieldRule:
         return head + f"the value must be {what} {value}", lambda col: op(col, bound)
 
 
-def _with_nulls(raw: pa.Array, present: pa.Array) -> pa.Array:
+def _where(present: pa.Array | None, mask: pa.Array) -> pa.Array:
+    """``mask`` limited to the ``present`` cells (``None``: all are)."""
+    return mask if present is None else pc.and_(present, mask)
+
+
+def _with_nulls(raw: pa.Array, present: pa.Array | None) -> pa.Array:
     """``raw`` with its missing cells null; shares ``raw``'s buffers when it can."""
-    if present.true_count == len(present):
+    if present is None:
         return raw
     if raw.offset == 0 and present.offset == 0 and raw.null_count == 0:
         return pa.Array.from_buffers(raw.type, len(raw), [present.buffers()[1],
                                                           *raw.buffers()[1:]])
-    return pc.if_else(present, raw, pa.scalar(None, raw.type))
+    return pc.if_else(present, raw, null(raw.type))
 
 
 def _json_text(value: Any) -> str:
@@ -197,7 +231,7 @@ def _json_text(value: Any) -> str:
 
 def _matches(text: pa.Array, pattern: str) -> pa.Array:
     """Mask of cells matching ``pattern`` (false for nulls)."""
-    return pc.fill_null(pc.match_substring_regex(text, pattern), False)
+    return pc.fill_null(pc.match_substring_regex(text, pattern), _NO)
 
 
 @functools.cache
@@ -206,7 +240,7 @@ def _pattern(pattern: str) -> Callable[[pa.Array], pa.Array]:
     Python's ``re`` on the distinct values when RE2 does not know the syntax."""
     anchored = f"^(?:{pattern})$"
     try:
-        pc.match_substring_regex(pa.array([""]), anchored)
+        pc.match_substring_regex(texts([""]), anchored)
     except pa.ArrowInvalid:
         try:
             compiled = re.compile(pattern)
@@ -215,8 +249,8 @@ def _pattern(pattern: str) -> Callable[[pa.Array], pa.Array]:
 
         def python_test(col: pa.Array) -> pa.Array:
             values = pc.unique(col.drop_null()).to_pylist()
-            good = pa.array([v for v in values if compiled.fullmatch(v)], pa.string())
-            return pc.if_else(col.is_null(), pa.scalar(None, pa.bool_()),
+            good = texts([v for v in values if compiled.fullmatch(v)])
+            return pc.if_else(col.is_null(), null(pa.bool_()),
                               pc.is_in(col, value_set=good))
 
         return python_test

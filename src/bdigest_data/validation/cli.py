@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.abc
 import json
+import os
 import sys
-from collections.abc import Sequence
 from typing import Any
 
 from bdigest_data.validation import GROUPS
@@ -68,25 +67,21 @@ def _groups(text: str) -> list[str]:
     return chosen
 
 
-class _NoPandas(importlib.abc.MetaPathFinder):
-    """Keeps pandas out of a validate run. pyarrow imports pandas (~0.25 s) the first time
-    it converts a Python value, only to recognise pandas objects; no check needs it."""
-
-    def find_spec(self, name: str, path: Sequence[str] | None, target: Any = None) -> None:
-        if name == "pandas" or name.startswith("pandas."):
-            raise ImportError("pandas is not needed by bdigest-data validate")
-
-
-def _without_pandas() -> None:
-    if "pandas" not in sys.modules:
-        sys.meta_path.insert(0, _NoPandas())
-    _jemalloc()
+# Arrow's jemalloc, tuned for a stream of batches freed soon after they are made: one
+# arena and no thread caches (the reading thread's freed memory is reused by the checking
+# thread), and freed pages handed back to the system after 100 ms by the threads that
+# allocate (jemalloc's background thread wakes too seldom to keep up). 1M rows: peak
+# 190 MB against 390 MB with Arrow's defaults, 0.05 s slower.
+JEMALLOC_CONF = ("narenas:1,tcache:false,background_thread:false,dirty_decay_ms:100,"
+                 "muzzy_decay_ms:0")
 
 
 def _jemalloc() -> None:
-    """Use Arrow's jemalloc pool where pyarrow has it: it returns freed batches to the
-    system sooner than the default mimalloc (10k rows: 95 MB peak against 141 MB) and is
-    no slower. Only the command's own process is changed, never a library user's."""
+    """Use Arrow's jemalloc pool (``JEMALLOC_CONF``) where pyarrow has it: it returns freed
+    batches to the system sooner than the default mimalloc. Only the command's own process
+    is changed, never a library user's; a ``JE_ARROW_MALLOC_CONF`` already set wins. Must
+    run before pyarrow is first imported: jemalloc reads its settings when it loads."""
+    os.environ.setdefault("JE_ARROW_MALLOC_CONF", JEMALLOC_CONF)
     import pyarrow as pa
 
     with contextlib.suppress(NotImplementedError):
@@ -95,7 +90,7 @@ def _jemalloc() -> None:
 
 def run_validate(args: argparse.Namespace) -> int:
     """Validate and print the report; 0 valid, 1 invalid, 2 usage or I/O error."""
-    _without_pandas()
+    _jemalloc()
     from bdigest_data.validation.render import render
     from bdigest_data.validation.runner import validate
 
@@ -112,7 +107,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def run_coverage(args: argparse.Namespace) -> int:
     """Print the coverage ledger; 1 when the package cannot be read, 2 on usage errors."""
-    _without_pandas()
+    _jemalloc()
     from bdigest_data.validation import coverage
     from bdigest_data.validation.render import render
     from bdigest_data.validation.runner import load

@@ -15,6 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bdigest_data.validation.arrays import from_numpy, scalar, to_numpy
+
 Column = pa.Array | pa.ChunkedArray
 
 
@@ -61,10 +63,10 @@ def _codes(column: Column) -> tuple[np.ndarray, int]:
         chunks = pa.chunked_array(column).unify_dictionaries().chunks
         size = len(chunks[0].dictionary) if chunks else 0
         index = pa.chunked_array([c.indices for c in chunks], column.type.index_type)
-        return np.asarray(pc.fill_null(index, size).to_numpy(), dtype=np.int64), size + 1
+        return to_numpy(pc.fill_null(index.cast(pa.int64()), scalar(size))), size + 1
     uniq = pc.unique(column)
     index = pc.index_in(column, value_set=uniq)
-    return np.asarray(index.to_numpy(zero_copy_only=False), dtype=np.int64), len(uniq)
+    return np.asarray(to_numpy(index), dtype=np.int64), len(uniq)
 
 
 def distinct(*columns: Column) -> Groups:
@@ -74,10 +76,10 @@ def distinct(*columns: Column) -> Groups:
     for column in columns:
         idx, size = _codes(column)
         if bound * size >= 1 << 62:
-            code, bound = _codes(pa.array(code))
+            code, bound = _codes(from_numpy(code))
         code, bound = code * size + idx, bound * size
-    code, size = _codes(pa.array(code))
+    code, size = _codes(from_numpy(code))
     representative = np.zeros(size, dtype=np.int64)
     representative[code] = np.arange(n, dtype=np.int64)
-    taken = [pc.take(c, pa.array(representative)).to_pylist() for c in columns]
+    taken = [pc.take(c, from_numpy(representative)).to_pylist() for c in columns]
     return Groups(list(zip(*taken, strict=True)), code)

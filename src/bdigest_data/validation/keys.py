@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from bdigest_data.findings import Finding
+from bdigest_data.validation.arrays import from_numpy, scalar, texts, to_numpy
 from bdigest_data.validation.context import TableData
 from bdigest_data.validation.grouping import decoded, decoded_type
 
@@ -27,7 +29,7 @@ def key(table: pa.Table, fields: list[str]) -> tuple[pa.ChunkedArray, pa.Chunked
         values = table.column(fields[0])
         return values, values.is_null()
     parts = [pc.cast(table.column(f), pa.string()) for f in fields]
-    joined = pc.binary_join_element_wise(*parts, _SEP, null_handling="replace",
+    joined = pc.binary_join_element_wise(*parts, texts([_SEP])[0], null_handling="replace",
                                          null_replacement="\x00")
     all_null = parts[0].is_null()
     for part in parts[1:]:
@@ -43,24 +45,35 @@ def duplicates(values: pa.ChunkedArray) -> list[tuple[int, int]]:
         return []
     order = pc.sort_indices(values)  # stable: equal values keep their order, nulls last
     ordered = values.take(order)
-    same = pc.fill_null(pc.equal(ordered.slice(1), ordered.slice(0, n - 1)), False)
+    same = pc.fill_null(pc.equal(ordered.slice(1), ordered.slice(0, n - 1)), scalar(False))
     at = pc.indices_nonzero(same)
-    later = order.take(pc.add(at, 1)).to_pylist()
+    later = order.take(pc.add(at, scalar(1))).to_pylist()
     earlier = order.take(at).to_pylist()
     return sorted(zip(later, earlier, strict=True))
 
 
 def _ascending(values: pa.ChunkedArray) -> bool:
-    """Whether the values, none null, strictly increase (ids written in order cannot
+    """Whether the values other than nulls strictly increase (ids written in order cannot
     repeat: one comparison a row instead of a hash table)."""
-    if values.null_count:
-        return False
-    chunks = [c for c in values.chunks if len(c)]
+    chunks = [c.drop_null() if c.null_count else c for c in values.chunks]
+    chunks = [c for c in chunks if len(c)]
     pairs = [(c.slice(1), c.slice(0, len(c) - 1)) for c in chunks]
-    pairs.append((pa.array([c[0].as_py() for c in chunks[1:]], values.type),
-                  pa.array([c[-1].as_py() for c in chunks[:-1]], values.type)))
+    if len(chunks) > 1:  # each chunk's first value against the previous chunk's last
+        pairs.append((pa.concat_arrays([c.slice(0, 1) for c in chunks[1:]]),
+                      pa.concat_arrays([c.slice(len(c) - 1) for c in chunks[:-1]])))
     return all(not len(later) or pc.all(pc.greater(later, earlier)).as_py()
                for later, earlier in pairs)
+
+
+def _absent(wanted: pa.Array, targets: pa.ChunkedArray) -> pa.Array:
+    """The values of ``wanted`` (distinct) that ``targets`` lacks: a hash table of the
+    wanted values, which a foreign key has few of, probed by every target."""
+    if not len(wanted):
+        return wanted
+    found = pc.unique(pc.index_in(targets, value_set=wanted).drop_null())
+    seen = np.zeros(len(wanted), dtype=bool)
+    seen[to_numpy(found)] = True
+    return wanted.filter(from_numpy(~seen))
 
 
 def _text(value: Any) -> str:
@@ -100,11 +113,13 @@ def foreign_key_findings(td: TableData, fields: list[str], ref: TableData,
                          ref_fields: list[str]) -> list[Finding]:
     """``foreign-key`` for each row whose key is not a key of the referenced table."""
     values, all_null = key(td.table, fields)
-    targets, target_null = key(ref.table, ref_fields)
-    targets = decoded(pc.unique(targets.filter(pc.invert(target_null))))
-    if decoded_type(values.type) != targets.type:
+    targets, _ = key(ref.table, ref_fields)
+    if decoded_type(values.type) != decoded_type(targets.type):
         values, targets = pc.cast(values, pa.string()), pc.cast(targets, pa.string())
-    bad = pc.and_(pc.invert(all_null), pc.invert(pc.is_in(values, value_set=targets)))
+    missing = _absent(decoded(pc.unique(values)).drop_null(), targets)
+    if not len(missing):
+        return []
+    bad = pc.and_(pc.invert(all_null), pc.is_in(values, value_set=missing))
     name, target = ", ".join(fields), ", ".join(ref_fields)
     return [Finding(code="foreign-key", table=td.name, row=i + 1, line=td.line(i), field=name,
                     value=_text(values[i].as_py()),

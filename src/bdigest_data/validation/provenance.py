@@ -31,6 +31,7 @@ import pyarrow as pa
 
 from bdigest_data import edtf
 from bdigest_data.findings import Finding
+from bdigest_data.validation.arrays import from_numpy
 from bdigest_data.validation.context import PackageData, TableData
 from bdigest_data.validation.evidence import (
     Article,
@@ -95,7 +96,7 @@ class _TableCheck:
             return []
         quotes = distinct(self.column("quote"))
         self.quote_of = [key[0] for key in quotes.keys]  # quote by code
-        self.quote_codes = pa.array(quotes.inverse)  # each row's quote code
+        self.quote_codes = from_numpy(quotes.inverse)  # each row's quote code
         return [*self.quotes(), *self.figures(), *self.basis()]
 
     # quote-not-found ----------------------------------------------------------------------

@@ -23,7 +23,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from functools import lru_cache
 from typing import Any
 
@@ -33,9 +32,10 @@ import pyarrow.compute as pc
 
 from bdigest_data import edtf
 from bdigest_data.findings import Finding
+from bdigest_data.validation.arrays import from_numpy, scalar, texts, to_numpy
 from bdigest_data.validation.context import PackageData, TableData
 from bdigest_data.validation.evidence import evidence_fields, fact_tables, normalise, show
-from bdigest_data.validation.grouping import decoded, distinct
+from bdigest_data.validation.grouping import decoded, decoded_type, distinct
 
 EXEMPT = {"certainty": {"planned", "target"}, "status": {"planned"}}  # may postdate the article
 UNIT_FIELDS = ("unit", "scale", "currency")
@@ -168,11 +168,11 @@ def _after_publication(td: TableData, published: dict[str, edtf.Edtf]) -> list[F
     exempt = np.zeros(td.table.num_rows, dtype=bool)
     for name, values in EXEMPT.items():
         if name in td.table.column_names:
-            hit = pc.is_in(td.table.column(name), value_set=pa.array(sorted(values)))
-            exempt |= np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False))
+            hit = pc.is_in(td.table.column(name), value_set=texts(sorted(values)))
+            exempt |= to_numpy(pc.fill_null(hit, scalar(False)))
     findings: list[Finding] = []
     for name in fields:
-        groups = distinct(td.table.column("source_id"), td.table.column(name), pa.array(exempt))
+        groups = distinct(td.table.column("source_id"), td.table.column(name), from_numpy(exempt))
         verdicts = [_late(published, *key) for key in groups.keys]
         findings.extend(_finding(td, "after-publication", row, f"{name} {msg}", name,
                                  td.table.column(name)[row])
@@ -208,58 +208,97 @@ def _self_reference(td: TableData, name: str) -> bool:
 
 def _rows(mask: pa.ChunkedArray | pa.Array) -> np.ndarray:
     """Indices of the rows where a boolean column is true."""
-    return np.flatnonzero(np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False)))
+    filled = pc.fill_null(mask, scalar(False))
+    return np.flatnonzero(to_numpy(filled))
 
 
 def _parts(td: TableData) -> list[Finding]:
+    """Parts against their totals, vectorised over the part rows; Python only builds the
+    findings."""
     numbers = [f["name"] for f in td.schema["fields"] if f.get("bdigest:evidence") == "number"]
     if len(numbers) != 1 or not _self_reference(td, PART_OF) or td.table.num_rows == 0:
         return []
     value, pk = numbers[0], td.schema["primaryKey"]
     key = pk if isinstance(pk, str) else pk[0]
     units = [u for u in UNIT_FIELDS if u in td.table.column_names]
-    part_of = td.table.column(PART_OF)
-    part_rows = _rows(pc.is_valid(part_of))
+    part_rows = _rows(pc.is_valid(td.table.column(PART_OF)))
     if not len(part_rows):
         return []
-    totals = decoded(pc.unique(pc.take(part_of, pa.array(part_rows))))
-    total_rows = _rows(pc.is_in(td.table.column(key), value_set=totals))
-    involved = np.union1d(part_rows, total_rows)
-    taken = td.table.select([key, PART_OF, value, *units]).take(pa.array(involved)).to_pylist()
-    rows = dict(zip(involved.tolist(), taken, strict=True))  # row index -> cells
-    index = {r[key]: i for i, r in rows.items() if r[key] is not None}
+    wanted = decoded(pc.take(td.table.column(PART_OF), from_numpy(part_rows)))
+    keys = td.table.column(key)
+    if decoded_type(keys.type) != wanted.type:
+        return []  # no id can equal a total's
+    total_rows = _rows(pc.is_in(keys, value_set=pc.unique(wanted)))[::-1]
+    # a total is the last row with its id: index_in finds the first of the reversed rows
+    found = pc.index_in(wanted, value_set=pc.take(keys, from_numpy(total_rows)))
+    has = to_numpy(found.is_valid())
+    parts, totals = part_rows[has], total_rows[to_numpy(found.drop_null())]
+    if not len(parts):
+        return []  # the foreign-key check reports the parts without a total
+    take = {"part": from_numpy(parts), "total": from_numpy(totals)}
+    differ = np.zeros((len(units), len(parts)), dtype=bool)
+    for k, u in enumerate(units):
+        a, b = (decoded(pc.take(td.table.column(u), take[w])) for w in ("part", "total"))
+        same = pc.or_(pc.and_(a.is_null(), b.is_null()), pc.fill_null(pc.equal(a, b),
+                                                                      scalar(False)))
+        differ[k] = ~to_numpy(same)
+    mismatch = differ.any(axis=0)
+    mine, theirs = (pc.take(td.table.column(value), take[w]) for w in ("part", "total"))
+    compared = ~mismatch & to_numpy(pc.and_(mine.is_valid(), theirs.is_valid()))
+    margin = pc.add(pc.cast(theirs, pa.float64()), scalar(EPSILON))
+    exceeds = compared & to_numpy(pc.fill_null(pc.greater(mine, margin), scalar(False)))
+    flagged = np.flatnonzero(mismatch | exceeds)
+    cells = _cells(td, [PART_OF, value, *units], parts[flagged], totals[flagged])
     findings: list[Finding] = []
-    sums: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for i in map(int, part_rows):
-        part = rows[i]
-        t = index.get(part[PART_OF])
-        if t is None:
-            continue  # the foreign-key check reports it
-        total = rows[t]
-        differ = [u for u in units if part[u] != total[u]]
-        if differ:
+    for j, (part, total) in zip(flagged.tolist(), cells, strict=True):
+        i = int(parts[j])
+        if mismatch[j]:
+            bad = [u for k, u in enumerate(units) if differ[k, j]]
             findings.append(_finding(
                 td, "part-unit-mismatch", i,
-                f"part of {part[PART_OF]} but its {', '.join(differ)} differ from the total's "
-                f"({', '.join(f'{u} {part[u]!r} vs {total[u]!r}' for u in differ)})",
-                differ[0], part[differ[0]]))
-        elif part[value] is not None and total[value] is not None:
-            sums[t].append((i, part[value]))
-            if part[value] > total[value] + EPSILON:
-                findings.append(_finding(
-                    td, "part-exceeds-total", i,
-                    f"{value} {show(part[value])} exceeds the {value} {show(total[value])} "
-                    f"of its total {part[PART_OF]}", value, part[value]))
-    for t, parts in sums.items():
-        total = rows[t][value]
-        added = sum(v for _, v in parts)
-        if added > total + EPSILON and all(v <= total + EPSILON for _, v in parts):
-            ids = ", ".join(str(rows[i][key]) for i, _ in parts)
+                f"part of {part[PART_OF]} but its {', '.join(bad)} differ from the total's "
+                f"({', '.join(f'{u} {part[u]!r} vs {total[u]!r}' for u in bad)})",
+                bad[0], part[bad[0]]))
+        else:
             findings.append(_finding(
-                td, "parts-exceed-total", t,
-                f"its parts ({ids}) add up to {added:g}, more than its {value} {total:g}",
-                value, total))
+                td, "part-exceeds-total", i,
+                f"{value} {show(part[value])} exceeds the {value} {show(total[value])} "
+                f"of its total {part[PART_OF]}", value, part[value]))
+    return findings + _sums(td, key, value, parts[compared], totals[compared],
+                            pc.filter(mine, from_numpy(compared)))
+
+
+def _sums(td: TableData, key: str, value: str, parts: np.ndarray, totals: np.ndarray,
+          values: pa.Array) -> list[Finding]:
+    """``parts-exceed-total``: totals whose parts, none above it, add up to more."""
+    if not len(parts):
+        return []
+    amounts = to_numpy(values.cast(pa.float64()))
+    uniq, first, group = np.unique(totals, return_index=True, return_inverse=True)
+    added = np.bincount(group, weights=amounts, minlength=len(uniq))  # in row order
+    largest = np.full(len(uniq), -np.inf)
+    np.maximum.at(largest, group, amounts)
+    whole = to_numpy(pc.take(td.table.column(value), from_numpy(uniq)).cast(pa.float64()))
+    bad = np.flatnonzero((added > whole + EPSILON) & (largest <= whole + EPSILON))
+    findings = []
+    for g in sorted(bad.tolist(), key=lambda g: first[g]):  # in order of the first part
+        t = int(uniq[g])
+        total = td.table.column(value)[t].as_py()
+        ids = ", ".join(map(str, pc.take(td.table.column(key), from_numpy(
+            parts[group == g])).to_pylist()))
+        findings.append(_finding(
+            td, "parts-exceed-total", t,
+            f"its parts ({ids}) add up to {float(added[g]):g}, more than its {value} "
+            f"{total:g}", value, total))
     return findings
+
+
+def _cells(td: TableData, names: list[str], parts: np.ndarray, totals: np.ndarray
+           ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """The cells ``names`` of each (part, total) row pair."""
+    table = td.table.select(names)
+    return list(zip(table.take(from_numpy(parts)).to_pylist(),
+                    table.take(from_numpy(totals)).to_pylist(), strict=True))
 
 
 # sources ----------------------------------------------------------------------------------

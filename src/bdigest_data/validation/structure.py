@@ -4,7 +4,9 @@
 Table Schema (``cells``), keeps the typed columns that later checks need, and returns the
 table as a ``TableData`` with its findings. Each batch of text is dropped once checked; a
 kept text column is dictionary-encoded batch by batch (a million rows quote a few hundred
-passages), except the primary key and unique fields, whose values are all different. Row
+passages), its rules tested once per distinct value, and at the end given one dictionary
+and the narrowest codes; not the primary key and unique fields, whose values are all
+different. Columns without rules are not looked at unless a row may be blank. Row
 and line numbers are worked out only for the rows that have findings; ``TableData.lines``
 only when some record spans lines.
 """
@@ -22,6 +24,7 @@ import pyarrow.compute as pc
 
 from bdigest_data.findings import Finding
 from bdigest_data.validation import keys
+from bdigest_data.validation.arrays import from_numpy, texts, to_numpy
 from bdigest_data.validation.cells import TYPES, FieldRule, SchemaProblem
 from bdigest_data.validation.context import TableData
 from bdigest_data.validation.header import check_labels
@@ -107,27 +110,31 @@ class _Checker:
         """Check one batch; its rows are positions ``start`` … or, for ragged rows, the data
         rows ``exact``."""
         n = len(columns[0]) if columns else 0
-        present = [rule.present(col) for col, rule in zip(columns, self.rules, strict=False)]
-        blank = pc.invert(present[0])
-        for p in present[1:]:
-            if not blank.true_count:
-                break
-            blank = pc.and_(blank, pc.invert(p))
-        any_blank = bool(blank.true_count)
+        pairs = list(zip(columns, self.rules, strict=False))
+        names = [self.names[j] if j < len(self.names) else None for j in range(len(pairs))]
         kept = set(self.keep)
+        first = pairs[0][1].missing_cells(pairs[0][0]) if pairs else np.zeros(0, dtype=bool)
+        every = bool(first.any())  # a blank row needs every column; else only those with rules
+        wanted = [j for j, (_, rule) in enumerate(pairs)
+                  if every or rule.checks_cells or names[j] in kept]
+        missing = {j: first if j == 0 else pairs[j][1].missing_cells(pairs[j][0]) for j in wanted}
+        blank = np.logical_and.reduce(list(missing.values())) if every else None
+        any_blank = blank is not None and bool(blank.any())
         typed: dict[str, pa.Array] = {}
-        for j, (col, rule) in enumerate(zip(columns, self.rules, strict=False)):
-            name = self.names[j] if j < len(self.names) else None
-            values, issues = rule.check(col, present[j], typed=name in kept)
+        for j in wanted:
+            (col, rule), name, absent = pairs[j], names[j], missing[j]
+            present = from_numpy(~absent) if absent.any() else None
+            values, issues = rule.check(col, present, typed=name in kept,
+                                        encode=name in self.encoded)
             if name in kept:
-                typed[name] = pc.dictionary_encode(values) if name in self.encoded else values
+                typed[name] = values
             for issue in issues:
                 if not issue.mask.true_count:
                     continue
-                mask = pc.and_(issue.mask, pc.invert(blank)) if any_blank else issue.mask
+                mask = pc.and_(issue.mask, from_numpy(~blank)) if any_blank else issue.mask
                 self._emit(mask, col, start, exact, j, issue.code, issue.message)
         if any_blank:
-            self._emit(blank, None, start, exact, -1, "blank-row",
+            self._emit(from_numpy(blank), None, start, exact, -1, "blank-row",
                        "the row is blank: every cell is empty")
         arrays = [typed.get(nm, pa.nulls(n, self.types[nm])) for nm in self.keep]
         self.batches.append(pa.RecordBatch.from_arrays(arrays, names=self.keep))
@@ -135,7 +142,7 @@ class _Checker:
             counts = pc.count_substring(columns[0], "\n")
             for col in columns[1:]:
                 counts = pc.add(counts, pc.count_substring(col, "\n"))
-            self.newlines.append((start, counts.to_numpy(zero_copy_only=False)))
+            self.newlines.append((start, to_numpy(counts)))
 
     def _emit(self, mask: pa.Array, col: pa.Array | None, start: int, exact: list[int] | None,
               j: int, code: str, message: str) -> None:
@@ -158,7 +165,7 @@ class _Checker:
             return None
         width = len(self.stream.labels)
         padded = [(r.cells + [""] * width)[:width] for r in ragged]
-        columns = [pa.array([cells[j] for cells in padded], pa.string()) for j in range(width)]
+        columns = [texts([cells[j] for cells in padded]) for j in range(width)]
         start = len(self.batches)
         self._batch(columns, 0, exact=[r.row for r in ragged])
         typed = self.batches.pop(start)
@@ -191,6 +198,9 @@ class _Checker:
                 pieces += [main.slice(prev, cut - prev), extra.slice(k, 1)]
                 prev = cut
             main = pa.concat_tables([*pieces, main.slice(prev)])
+        for name in self.encoded:
+            main = main.set_column(main.schema.get_field_index(name), name,
+                                   _compact(main.column(name)))
         lines = None
         header = self.stream.header_newlines
         if self.newlines or header or any(r.newlines for r in ragged):
@@ -237,6 +247,19 @@ class _Checker:
             out += keys.primary_key_findings(data, pk, repeats.get(pk[0]) if len(pk) == 1
                                              else None)
         return out
+
+
+def _compact(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A kept dictionary-encoded column with one dictionary for all its batches and the
+    narrowest codes that can point into it (a byte a row up to 128 distinct values)."""
+    unified = column.unify_dictionaries()
+    if not unified.num_chunks:
+        return column
+    dictionary = unified.chunks[0].dictionary
+    width = next(t for t in (pa.int8(), pa.int16(), pa.int32())
+                 if len(dictionary) <= 1 << (t.bit_width - 1))
+    codes = pa.concat_arrays([c.indices for c in unified.chunks]).cast(width)
+    return pa.chunked_array([pa.DictionaryArray.from_arrays(codes, dictionary)])
 
 
 def _primary_key(schema: dict[str, Any]) -> list[str]:
