@@ -82,14 +82,14 @@ def test_records_are_the_loaded_rows(name):
 
 @pytest.mark.parametrize(("name", "field", "rule", "bad"), CASES)
 def test_a_row_breaking_the_schema_fails_validation(all_rows, name, field, rule, bad):
-    if not all_rows[name]:
-        pytest.skip(f"{name} has no rows yet to break")
+    assert all_rows[name], f"{name} has no rows to break"
     row = dict(all_rows[name][0])
     bd.model(name).model_validate(row)
     if rule == "pattern is anchored":  # a valid value with a character before it
-        values = [r[field["name"]] for r in all_rows[name] if r[field["name"]] is not None]
-        if not values:
-            pytest.skip(f"{name}.{field['name']} has no values yet")
+        # a valid value of this field, or of the same field in another table (the fact
+        # tables share their provenance fields, and not every table uses every one)
+        values = [r[field["name"]] for rows in (all_rows[name], *all_rows.values())
+                  for r in rows if r.get(field["name"]) is not None]
         bad = f"!{values[0]}"
     row[field["name"]] = bad
     with pytest.raises(pydantic.ValidationError) as info:
