@@ -80,6 +80,19 @@ def test_a_missing_file_is_refused(package_copy):
         bd.load("rankings", validate=False, path=package_copy)
 
 
+def test_a_field_named_like_a_derived_column_is_refused(package_copy):
+    """The derived columns are checked against the fields once per table, not per load."""
+    schema = package_copy / "schemas" / "sources.json"
+    schema.write_text(schema.read_text(encoding="utf-8").replace(
+        '"published_note"', '"published_latest"'), encoding="utf-8")
+    edit_rows(package_copy, "sources",
+              lambda rows: rows[0].__setitem__(rows[0].index("published_note"),
+                                               "published_latest"))
+    for _ in range(2):
+        with pytest.raises(ValueError, match="derived column 'published_latest' clashes"):
+            bd.load("sources", validate=False, path=package_copy)
+
+
 # --- validate=True: the validator's findings stop the load ------------------------------
 
 @pytest.fixture

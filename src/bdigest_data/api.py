@@ -7,8 +7,9 @@ blank row, raises :class:`~bdigest_data.ValidationError` naming file, row, line,
 value. With ``validate=True`` (the default) the package's checks run first and any finding
 raises ``ValidationError`` before a frame is built; a validated package is remembered for
 the process (keyed by its files' sizes and modification times), so ``load_all()``
-validates once. The same key caches each table's descriptor lookups and the citation, so
-an edited file is read afresh.
+validates once. The same key caches each table's descriptor lookups, read options and
+per-field converters (:class:`bdigest_data.dtypes.Converter`) and the citation, so an
+edited file is read afresh.
 """
 
 from __future__ import annotations
@@ -51,9 +52,42 @@ class _Table:
     resource: dict[str, Any]
     schema: dict[str, Any]
 
-    @property
+    @functools.cached_property
     def csv(self) -> Path:
+        """The table's CSV file."""
         return self.package.parent / self.resource["path"]
+
+    @functools.cached_property
+    def converters(self) -> tuple[dtypes.Converter, ...]:
+        """One converter per field (``TypeError`` for a type without a mapping)."""
+        return tuple(dtypes.Converter(field) for field in self.schema["fields"])
+
+    @functools.cached_property
+    def columns(self) -> tuple[str, ...]:
+        """The frame's columns: each field followed by the columns derived from it."""
+        fields = {c.name for c in self.converters}
+        columns: list[str] = []
+        for conv in self.converters:
+            for column in (conv.name, *conv.derived):
+                if column in columns or (column != conv.name and column in fields):
+                    raise ValueError(f"table {self.name!r}: derived column {column!r} clashes "
+                                     "with a field")
+                columns.append(column)
+        return tuple(columns)
+
+    @functools.cached_property
+    def options(self) -> tuple[pacsv.ParseOptions, pacsv.ConvertOptions]:
+        """How the CSV is read: every column as strings, missing values (per the schema)
+        as nulls, blank lines kept (as blank rows, which are then refused) so row numbers
+        are exact."""
+        names = [f["name"] for f in self.schema["fields"]]
+        convert = pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, dtypes.TEXT),
+            null_values=self.schema.get("missingValues", [""]),
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        )
+        return pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False), convert
 
 
 def _package(path: PathArg) -> tuple[Path, Stamp]:
@@ -175,9 +209,8 @@ def _read(table: _Table) -> dict[str, pa.Array]:
     bad = [dtypes.BadCell(i, None, None, "blank-row", "the row is blank")
            for i in _blank_rows(strings)]
     columns: dict[str, pa.Array] = {}
-    for field, chunked in zip(table.schema["fields"], strings.columns, strict=True):
-        column, errors = dtypes.to_arrow(field, _array(chunked))
-        columns[field["name"]] = column
+    for conv, chunked in zip(table.converters, strings.columns, strict=True):
+        columns[conv.name], errors = conv.to_arrow(_array(chunked))
         bad += errors
     if bad:
         lines = _lines(table.csv)
@@ -209,14 +242,7 @@ def _finding(table: _Table, line: int, bad: dtypes.BadCell) -> Finding:
 def _read_strings(table: _Table) -> pa.Table:
     """The CSV with every column as strings; missing values (per the schema) as nulls."""
     names = [f["name"] for f in table.schema["fields"]]
-    options = pacsv.ConvertOptions(
-        column_types=dict.fromkeys(names, dtypes.TEXT),
-        null_values=table.schema.get("missingValues", [""]),
-        strings_can_be_null=True,
-        quoted_strings_can_be_null=True,
-    )
-    # blank lines are kept (as blank rows, which are then refused) so row numbers are exact
-    parse = pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False)
+    parse, options = table.options
     try:
         strings = pacsv.read_csv(table.csv, parse_options=parse, convert_options=options)
     except (OSError, pa.ArrowInvalid) as exc:
@@ -249,14 +275,10 @@ def _frame(table: _Table) -> pd.DataFrame:
     the citation (set by the caller once the tables are read)."""
     fields = table.schema["fields"]
     arrays = _read(table)
-    columns: dict[str, pa.Array] = {}
-    for field in fields:
-        for column, array in dtypes.to_columns(field, arrays[field["name"]]).items():
-            if column in columns or (column != field["name"] and column in arrays):
-                raise ValueError(f"table {table.name!r}: derived column {column!r} clashes "
-                                 "with a field")
-            columns[column] = array
-    frame = dtypes.to_frame(columns)
+    columns: dict[str, Any] = dict.fromkeys(table.columns)
+    for conv in table.converters:
+        columns.update(conv.to_pandas(arrays[conv.name]))
+    frame = pd.DataFrame(columns, copy=False)
     frame.attrs = {
         "table": table.name,
         "title": table.resource.get("title", table.name),

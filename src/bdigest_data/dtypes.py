@@ -41,6 +41,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -61,8 +62,6 @@ _TYPES: dict[str, tuple[pa.DataType, Any]] = {
     "date": (pa.date32(), DATETIME),
     "string": (TEXT, STRING),
 }
-# Arrow type -> pandas extension dtype (timestamps and dictionaries convert by default)
-_EXTENSION = {arrow: dtype for arrow, dtype in _TYPES.values() if not isinstance(dtype, str)}
 # Table Schema defaults for boolean fields without trueValues / falseValues
 _TRUE = ["true", "True", "TRUE", "1"]
 _FALSE = ["false", "False", "FALSE", "0"]
@@ -123,6 +122,70 @@ def derived_columns(field: dict[str, Any]) -> dict[str, str]:
     }
 
 
+class Converter:
+    """The conversions of one field, derived from its Table Schema entry once (a table's
+    loader keeps one per field, so repeated loads skip the schema lookups).
+
+    ``TypeError`` when the field's type has no mapping.
+    """
+
+    __slots__ = ("allowed", "derived", "dictionary", "dtype", "field", "name", "target")
+
+    def __init__(self, field: dict[str, Any]) -> None:
+        self.field = field
+        self.name: str = field["name"]
+        self.target = arrow_type(field)
+        self.dtype = pandas_dtype(field)
+        cats = categories(field)
+        # the categories as the strings a CSV cell holds, and as values of ``target``
+        self.allowed: pa.Array | None = None
+        self.dictionary: pa.Array | None = None
+        if cats is not None:
+            self.allowed = _constant(tuple(str(c) for c in cats), pa.string())
+            self.dictionary = _constant(tuple(cats), self.target)
+        self.derived = tuple(derived_columns(field))
+
+    def to_arrow(self, array: pa.Array) -> tuple[pa.Array, list[BadCell]]:
+        """:func:`to_arrow` of a column of this field."""
+        bad: list[BadCell] = []
+        if self.allowed is not None:
+            bad = _bad(array, pc.is_in(array, value_set=self.allowed), self.name,
+                       "constraint-error", f"is not one of the categories {categories(self.field)}")
+        elif self.derived:
+            dates, parsed = _edtf_values(array)
+            if not all(parsed):
+                valid = pa.array([d for d, p in zip(dates.to_pylist(), parsed, strict=True) if p],
+                                 pa.string())
+                bad = _bad(array, pc.is_in(array, value_set=valid), self.name,
+                           "constraint-error", "is not an EDTF date")
+        if pa.types.is_boolean(self.target):
+            return _to_bool(self.field, array, bad)
+        if array.type == self.target:
+            return array, bad
+        try:
+            return pc.cast(array, self.target), bad
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            ok = pa.array([v is not None and _castable(v, self.target) for v in array.to_pylist()])
+            bad += _bad(array, ok, self.name, "type-error",
+                        f"is not of type {self.field.get('type', 'string')}")
+            return array, bad
+
+    def to_pandas(self, array: pa.Array) -> dict[str, Any]:
+        """The pandas arrays (documented dtypes) of the field's column, converted by
+        :meth:`to_arrow` without bad cells, and of its derived columns."""
+        if self.dictionary is not None:
+            column = pd.Categorical.from_codes(_positions(array, self.dictionary),
+                                               dtype=self.dtype, validate=False)
+        elif pa.types.is_date32(array.type):
+            column = pc.cast(array, _TIMESTAMP).to_numpy(zero_copy_only=False)
+        else:
+            column = self.dtype.__from_arrow__(array)
+        out = {self.name: column}
+        if self.derived:
+            out.update(_edtf_columns(self.derived, array))
+        return out
+
+
 def to_arrow(field: dict[str, Any], array: pa.Array) -> tuple[pa.Array, list[BadCell]]:
     """Convert a column of strings (nulls for missing cells) to the field's Arrow type.
 
@@ -130,29 +193,7 @@ def to_arrow(field: dict[str, Any], array: pa.Array) -> tuple[pa.Array, list[Bad
     EDTF syntax, which the pandas dtype relies on); when there are any, the column is
     meaningless and the caller must not use it.
     """
-    name, target = field["name"], arrow_type(field)
-    bad: list[BadCell] = []
-    cats = categories(field)
-    if cats is not None:
-        allowed = _constant(tuple(str(c) for c in cats), pa.string())
-        bad = _bad(array, pc.is_in(array, value_set=allowed), name, "constraint-error",
-                   f"is not one of the categories {cats}")
-    elif edtf.is_edtf(field):
-        dates, parsed = _edtf_values(array)
-        valid = pa.array([d for d, p in zip(dates.to_pylist(), parsed, strict=True) if p],
-                         pa.string())
-        bad = _bad(array, pc.is_in(array, value_set=valid), name, "constraint-error",
-                   "is not an EDTF date")
-    if pa.types.is_boolean(target):
-        return _to_bool(field, array, bad)
-    if array.type == target:
-        return array, bad
-    try:
-        return pc.cast(array, target), bad
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        ok = pa.array([v is not None and _castable(v, target) for v in array.to_pylist()])
-        bad += _bad(array, ok, name, "type-error", f"is not of type {field.get('type', 'string')}")
-        return array, bad
+    return Converter(field).to_arrow(array)
 
 
 def _bad(array: pa.Array, ok: pa.Array, field: str, code: str, rule: str) -> list[BadCell]:
@@ -193,43 +234,16 @@ def _edtf(text: str) -> edtf.Edtf | None:
         return None
 
 
-def to_columns(field: dict[str, Any], array: pa.Array) -> dict[str, pa.Array]:
-    """The field's column (converted by :func:`to_arrow` without bad cells) and its derived
-    columns, as Arrow arrays that pandas turns into the documented dtypes (categories
-    become dictionary arrays, dates timestamps)."""
-    cats = categories(field)
-    if cats is not None:
-        dictionary = _constant(tuple(cats), array.type)
-        array = pa.DictionaryArray.from_arrays(
-            pc.index_in(array, value_set=dictionary), dictionary,
-            ordered=bool(field.get("categoriesOrdered", False)))
-    elif pa.types.is_date32(array.type):
-        array = pc.cast(array, _TIMESTAMP)
-    out = {field["name"]: array}
-    if edtf.is_edtf(field):
-        out.update(_edtf_columns(field, array))
-    return out
-
-
 def to_pandas(field: dict[str, Any], array: pa.Array) -> dict[str, pd.Series]:
     """The field's column (converted by :func:`to_arrow`) and its derived columns."""
-    return {name: pd.Series(_pandas_array(column), name=name, copy=False)
-            for name, column in to_columns(field, array).items()}
+    return {name: pd.Series(column, name=name, copy=False)
+            for name, column in Converter(field).to_pandas(array).items()}
 
 
-def to_frame(columns: dict[str, pa.Array]) -> pd.DataFrame:
-    """A frame of the columns made by :func:`to_columns`."""
-    return pd.DataFrame({name: _pandas_array(c) for name, c in columns.items()}, copy=False)
-
-
-def _pandas_array(array: pa.Array) -> Any:
-    """One Arrow column of :func:`to_columns` as the pandas array of its documented dtype."""
-    if pa.types.is_dictionary(array.type):
-        dtype = _categorical(tuple(array.dictionary.to_pylist()), array.type.ordered)
-        return pd.Categorical.from_codes(pc.fill_null(array.indices, -1).to_numpy(), dtype=dtype)
-    if pa.types.is_timestamp(array.type):
-        return array.to_numpy(zero_copy_only=False)
-    return _EXTENSION[array.type].__from_arrow__(array)
+def _positions(array: pa.Array, values: pa.Array) -> np.ndarray:
+    """Each cell's position in ``values`` (-1 where missing), as numpy codes."""
+    found = pc.index_in(array, value_set=values)
+    return (pc.fill_null(found, -1) if found.null_count else found).to_numpy()
 
 
 @functools.lru_cache(maxsize=256)
@@ -245,25 +259,35 @@ def _categorical(cats: tuple[Any, ...], ordered: bool) -> pd.CategoricalDtype:
 
 def _edtf_values(array: pa.Array) -> tuple[pa.Array, list[edtf.Edtf | None]]:
     """The distinct values of an EDTF column and each one parsed (None: not a date)."""
-    dates = pc.unique(array.drop_null())
+    dates = _distinct(array)
     return dates, [_edtf(v) for v in dates.to_pylist()]
 
 
-def _edtf_columns(field: dict[str, Any], array: pa.Array) -> dict[str, pa.Array]:
-    earliest, latest, precision = derived_columns(field)
-    dates, parsed = _edtf_values(array)
-    row_of = pc.index_in(array, value_set=dates)  # each row's distinct value (null: missing)
+def _distinct(array: pa.Array) -> pa.Array:
+    """The distinct values of ``array`` (missing cells left out), in order of appearance."""
+    return pc.unique(array.drop_null())
 
-    def spread(values: list[Any], kind: pa.DataType) -> pa.Array:
-        return pc.take(pa.array(values, kind), row_of)
 
-    def days(attr: str) -> pa.Array:
-        return pc.cast(spread([getattr(p, attr) for p in parsed], pa.date32()), _TIMESTAMP)
-
-    levels = _constant(edtf.PRECISIONS, pa.string())
-    codes = spread([edtf.PRECISIONS.index(p.precision) for p in parsed], pa.int8())
+def _edtf_columns(names: tuple[str, ...], array: pa.Array) -> dict[str, Any]:
+    """The derived columns (earliest, latest, precision) of an EDTF column, taken for each
+    row from those of the column's distinct values."""
+    earliest, latest, precision = names
+    dates = _distinct(array)
+    first, last, codes = _edtf_spans(tuple(dates.to_pylist()))
+    row_of = _positions(array, dates)  # -1 (missing) takes the spans' last, missing entry
     return {
-        earliest: days("earliest"),
-        latest: days("latest"),
-        precision: pa.DictionaryArray.from_arrays(codes, levels, ordered=True),
+        earliest: first[row_of],
+        latest: last[row_of],
+        precision: pd.Categorical.from_codes(codes[row_of], validate=False,
+                                             dtype=_categorical(edtf.PRECISIONS, True)),
     }
+
+
+@functools.lru_cache(maxsize=256)
+def _edtf_spans(dates: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The earliest day, latest day and precision code of each of ``dates`` (EDTF values),
+    followed by those of a missing value (NaT, NaT, -1)."""
+    parsed = [edtf.parse(d) for d in dates]
+    return (np.array([p.earliest for p in parsed] + [None], DATETIME),
+            np.array([p.latest for p in parsed] + [None], DATETIME),
+            np.array([edtf.PRECISIONS.index(p.precision) for p in parsed] + [-1], np.int8))
