@@ -34,10 +34,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from bdigest_data.descriptor import fact_tables
+
 ROOT = Path(__file__).resolve().parents[1]
 TIME = "/usr/bin/time"  # GNU time, for the peak memory of each process
 BIN = Path(sys.executable).parent
-FACT_TABLES = ("arms_exports", "trade", "visits", "rankings", "political_prisoners")
 OURS = {"structure+integrity": "structure,integrity",
         "+provenance": "structure,integrity,provenance",
         "all checks": "structure,integrity,provenance,semantics,coverage"}
@@ -57,7 +58,7 @@ def build(size: int, broken: bool, dest: Path) -> dict[str, int]:
     for part in ("datapackage.json", "data", "schemas", "seeds"):
         src = ROOT / part
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, dest / part)
-    real = {t: read_rows(ROOT / "data" / f"{t}.csv") for t in FACT_TABLES}
+    real = {t: read_rows(ROOT / "data" / f"{t}.csv") for t in fact_tables(ROOT)}
     total_real = sum(len(r) - 1 for r in real.values())
     rng = random.Random(size)
     counts = {}

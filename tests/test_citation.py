@@ -14,7 +14,7 @@ import yaml
 from conftest import ROOT, run_cli
 
 import bdigest_data
-from bdigest_data.descriptor import FACT_TABLES
+from bdigest_data.descriptor import fact_tables
 from bdigest_data.release.citation import FORMATS, cite, cite_row
 from bdigest_data.release.metadata import cff_dict
 
@@ -122,7 +122,7 @@ def test_bibtex_escapes_special_characters(package_copy):
 
 def test_cite_row_gives_the_rows_article_and_quote():
     articles = {r["source_id"]: r for r in sources_rows()}
-    for table in FACT_TABLES:
+    for table in fact_tables():
         with (ROOT / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
             rows = list(csv.DictReader(fh))
         if not rows:

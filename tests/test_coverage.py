@@ -6,7 +6,7 @@ from pathlib import Path
 
 from helpers import codes, package_data, rows, write_rows
 
-from bdigest_data.descriptor import FACT_TABLES
+from bdigest_data.descriptor import fact_tables
 from bdigest_data.validation import coverage
 from bdigest_data.validation.context import PackageData
 from bdigest_data.validation.evidence import QuoteEvidence, normalise
@@ -37,7 +37,7 @@ def test_real_package_is_covered_and_its_ledger_adds_up():
 def drop_quote(root: Path) -> dict[str, str]:
     """Delete the rows of a quote with figures that no other quote contains; its row."""
     recs = rows(root, FACT)
-    quotes = [normalise(r["quote"]) for table in FACT_TABLES for r in rows(root, table)]
+    quotes = [normalise(r["quote"]) for table in fact_tables() for r in rows(root, table)]
     rec = next(r for r in recs if r["value"]
                and sum(normalise(r["quote"]) in q for q in quotes)
                == sum(r["quote"] == o["quote"] for o in recs))

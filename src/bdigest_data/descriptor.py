@@ -9,8 +9,6 @@ from typing import Any
 
 from bdigest_data._paths import descriptor_path
 
-FACT_TABLES = ("arms_exports", "trade", "visits", "rankings", "political_prisoners")
-
 
 def _read_json(path: Path) -> dict[str, Any]:
     """The parsed JSON file, read again only when its size or modification time changes."""
@@ -37,6 +35,12 @@ def resources(path: str | Path | None = None) -> dict[str, dict[str, Any]]:
 def table_names(path: str | Path | None = None) -> list[str]:
     """Names of the package's tables, lookup tables included."""
     return list(resources(path))
+
+
+def fact_tables(path: str | Path | None = None) -> list[str]:
+    """Names of the fact tables: those whose rows carry a verbatim ``quote``."""
+    return [name for name in table_names(path)
+            if any(f["name"] == "quote" for f in table_schema(name, path)["fields"])]
 
 
 def check_name(name: str, path: str | Path | None = None) -> dict[str, Any]:

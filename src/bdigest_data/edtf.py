@@ -40,8 +40,6 @@ class Edtf:
     earliest: date
     latest: date
     precision: str  # "year", "month" or "day" (of the coarser end of an interval)
-    uncertain: bool  # any part marked ? or ~
-    interval: bool
 
 
 def _bounds(y: str, m: str | None, d: str | None) -> tuple[date, date, int]:
@@ -72,4 +70,4 @@ def parse(text: str) -> Edtf:
             hi, prec = hi2, min(prec, prec2)
     except ValueError as exc:  # a day or month that does not exist
         raise ValueError(f"{text!r}: {exc}") from None
-    return Edtf(text, lo, hi, PRECISIONS[prec], bool(g[3] or g[7]), g[4] is not None)
+    return Edtf(text, lo, hi, PRECISIONS[prec])
