@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 from helpers import cell, csv_path, edit_bytes, edit_rows, set_cell
 
 from bdigest_data.release.stamp import stamp
@@ -172,3 +174,21 @@ def test_unsupported_schema_type_is_a_schema_error(package_copy: Path) -> None:
     schema.write_text(schema.read_text().replace('"type": "string"', '"type": "geopoint"', 1))
     f = only(package_copy)
     assert (f.code, f.table, f.field) == ("schema-error", "actors", "actor_id")
+
+
+def test_a_table_without_key_fields_still_reports_a_multiline_ragged_row(package_copy):
+    # nothing of such a table is kept for the key checks: its rows must still be counted
+    schema_path = package_copy / "schemas" / "rankings.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    schema.pop("primaryKey")
+    schema["foreignKeys"] = []
+    for field in schema["fields"]:
+        field.get("constraints", {}).pop("unique", None)
+    schema_path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    with (package_copy / "data" / "rankings.csv").open("a", encoding="utf-8") as fh:
+        fh.write('rank-006,"two\nlines",x\n')
+    stamp(package_copy)
+    result = run_cli("validate", str(package_copy), "--checks", "structure", "--format", "json")
+    assert result.returncode == 1, result.stderr
+    findings = json.loads(result.stdout)["findings"]
+    assert {(f["code"], f["row"], f["line"]) for f in findings} >= {("missing-cell", 6, 7)}

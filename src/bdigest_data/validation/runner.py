@@ -256,6 +256,9 @@ def _kept_fields(schemas: dict[str, dict[str, Any]], groups: set[str]
         for module in modules:
             wanted |= module.needs(schema) & names
         kept[name] = wanted
+    for name, schema in schemas.items():  # a table with no key fields still counts its rows
+        if kept.get(name) == set() and schema["fields"]:
+            kept[name] = {str(schema["fields"][0].get("name"))}
     return kept
 
 
