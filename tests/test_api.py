@@ -75,6 +75,13 @@ def test_every_evidence_date_field_is_recognised_as_edtf():
                 assert _is_edtf(field), (name, field["name"])
 
 
+def test_the_edtf_annotation_and_the_edtf_pattern_go_together():
+    for name in TABLES:
+        for field in _schema(name)["fields"]:
+            has_pattern = field.get("constraints", {}).get("pattern") == edtf.PATTERN
+            assert has_pattern is _is_edtf(field), (name, field["name"])
+
+
 @pytest.mark.parametrize("name", TABLES)
 def test_values_equal_the_csv_cells(frames, name):
     df, raw = frames[name], _raw(name)

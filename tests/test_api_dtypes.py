@@ -63,7 +63,8 @@ def test_a_type_without_a_mapping_is_an_error_not_a_guess(field):
 
 
 def test_edtf_columns_span_the_interval_and_keep_the_coarser_precision():
-    field = {"name": "period", "type": "string", "constraints": {"pattern": edtf.PATTERN}}
+    field = {"name": "period", "type": "string", "bdigest:edtf": True,
+             "constraints": {"pattern": edtf.PATTERN}}
     array, bad = _convert(field, ["2009/2013-06", "2013-11~", None])
     assert bad == []
     cols = dtypes.to_pandas(field, array)

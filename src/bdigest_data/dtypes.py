@@ -22,7 +22,7 @@ and booleans share one missing value, ``pd.NA`` (categories and dates show their
 ``NaN`` / ``NaT``; ``isna()`` finds all of them). An empty cell (the schema's
 ``missingValues``) is missing in every type.
 
-An EDTF field ``X`` (a string field whose pattern is ``bdigest_data.edtf.PATTERN``) stays a
+An EDTF field ``X`` (a string field marked ``"bdigest:edtf": true``) stays a
 string and gains, right after it:
 
 - ``X_earliest`` (``datetime64[us]``): the first day the value can denote

@@ -1,8 +1,9 @@
 """The subset of EDTF (ISO 8601-2) dates the tables use, and their earliest and latest day.
 
 Accepted: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, each optionally followed by ``?``
-(uncertain) or ``~`` (approximate), and intervals ``A/B`` of two such dates. The schemas'
-``pattern`` constraint admits exactly these shapes; this module turns them into dates.
+(uncertain) or ``~`` (approximate), and intervals ``A/B`` of two such dates. A schema marks
+an EDTF field with the annotation ``"bdigest:edtf": true`` (``ANNOTATION``); its ``pattern``
+constraint (``PATTERN``) admits exactly these shapes; this module turns them into dates.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ _PART = r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([?~])?"
 _RE = re.compile(rf"^{_PART}(?:/{_PART})?$")
 PRECISIONS = ("year", "month", "day")
 
-# The ``pattern`` constraint by which a schema marks a string field as an EDTF date.
+# The field annotation that marks a string field as an EDTF date.
+ANNOTATION = "bdigest:edtf"
+# The ``pattern`` constraint of an EDTF field (its shape, which frictionless checks too).
 PATTERN = (
     r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?[?~]?"
     r"(/\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?[?~]?)?$"
@@ -25,11 +28,8 @@ PATTERN = (
 
 
 def is_edtf(field: dict[str, Any]) -> bool:
-    """Whether a Table Schema field holds EDTF dates (a string field constrained by PATTERN)."""
-    return (
-        field.get("type", "string") == "string"
-        and field.get("constraints", {}).get("pattern") == PATTERN
-    )
+    """Whether a Table Schema field holds EDTF dates (marked ``"bdigest:edtf": true``)."""
+    return field.get(ANNOTATION) is True and field.get("type", "string") == "string"
 
 
 @dataclass(frozen=True)

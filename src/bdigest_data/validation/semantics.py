@@ -1,6 +1,6 @@
 """Semantics: rules about what the values mean, which no Table Schema constraint can state.
 
-- ``invalid-date``: an EDTF field (a string field constrained by ``edtf.PATTERN``, like
+- ``invalid-date``: an EDTF field (a string field marked ``"bdigest:edtf": true``, like
   visits' ``start_date`` or sources' ``published``) whose value has the
   right shape but is no date (``2013-02-30``) or is an interval ending before it starts.
 - ``date-order``: a row whose ``end_X`` ends before its ``start_X`` begins (any pair of
@@ -87,7 +87,7 @@ def _column(td: TableData, name: str) -> pa.ChunkedArray:
 
 
 def _edtf_fields(pkg: PackageData) -> dict[str, list[str]]:
-    """Per table, its EDTF fields (string fields constrained by ``edtf.PATTERN``)."""
+    """Per table, its EDTF fields (string fields marked ``"bdigest:edtf": true``)."""
     result: dict[str, list[str]] = {}
     for name, td in pkg.tables.items():
         for f in td.schema["fields"]:
