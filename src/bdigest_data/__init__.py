@@ -4,9 +4,10 @@ Every row of every table carries its source article and a verbatim quote that co
 against the article text. The public API is small:
 
 - ``tables()`` — names of the tables (fact tables and lookup tables).
-- ``load(name, *, validate=True, with_sources=False)`` — one table as a typed pandas
-  DataFrame (dtypes derived from its Table Schema; metadata in ``df.attrs``).
-- ``load_all(*, validate=True)`` — every table, as a dict of DataFrames.
+- ``load(name, *, validate=True, with_sources=False, backend="pandas")`` — one table as a
+  typed pandas DataFrame (dtypes derived from its Table Schema; metadata in ``df.attrs``),
+  or with ``backend="polars"`` a polars DataFrame (extra ``bdigest-data[polars]``).
+- ``load_all(*, validate=True, backend="pandas")`` — every table, as a dict of DataFrames.
 - ``schema(name)`` — the table's Table Schema (fields with types, constraints, descriptions).
 - ``records(name)`` — the rows as pydantic models generated from the same schema;
   ``model(name)`` is the model class.
@@ -18,7 +19,8 @@ against the article text. The public API is small:
 - ``export(format, out, *, force=False)`` — write SQLite, Parquet, xlsx or JSON.
 - ``__version__`` — the dataset version (equal to ``datapackage.json`` and CITATION.cff).
 
-Heavy libraries (pandas, pyarrow, pydantic) are imported only when a function needs them.
+Heavy libraries (pandas, pyarrow, pydantic, polars) are imported only when a function needs
+them.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The data API: each table as a typed pandas DataFrame with its metadata in ``df.attrs``.
+"""The data API: each table as a typed pandas DataFrame with its metadata in ``df.attrs``,
+or as a polars DataFrame (``backend="polars"``; polars is imported only then).
 
 Reading: pyarrow reads the CSV with every column as a string (the schema's
 ``missingValues`` become nulls), each column is converted to the type its Table Schema
@@ -9,7 +10,8 @@ raises ``ValidationError`` before a frame is built; a validated package is remem
 the process (keyed by its files' sizes and modification times), so ``load_all()``
 validates once. The same key caches each table's descriptor lookups, read options and
 per-field converters (:class:`bdigest_data.dtypes.Converter`) and the citation, so an
-edited file is read afresh.
+edited file is read afresh. Both backends share the reading, the checks and their errors;
+they differ only in the last step, Arrow columns to frame.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import copy
 import csv
 import functools
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +41,9 @@ Stamp = tuple[tuple[str, int, int], ...]
 SOURCES = "sources"
 # columns of the sources table that ``load(..., with_sources=True)`` joins (prefixed source_)
 SOURCE_COLUMNS = ("title", "published")
+
+# the frame libraries ``load`` returns; the first is the default
+BACKENDS = ("pandas", "polars")
 
 _validated: set[tuple[Stamp, tuple[str, ...] | None]] = set()
 
@@ -114,38 +120,65 @@ def schema(name: str, path: PathArg = None) -> dict[str, Any]:
 
 
 def load(
-    name: str, *, validate: bool = True, with_sources: bool = False, path: PathArg = None
-) -> pd.DataFrame:
+    name: str, *, validate: bool = True, with_sources: bool = False, path: PathArg = None,
+    backend: str = "pandas",
+) -> Any:
     """Table ``name`` as a DataFrame with dtypes derived from its Table Schema.
 
     ``validate`` runs the package's checks on the table first (``ValidationError`` with the
     findings if any fail; no frame is returned). ``with_sources`` adds the source
     article's title and publication date (``source_title``, ``source_published`` and its
     derived EDTF columns). ``path`` is a package directory or ``datapackage.json``
-    (default: the installed package). ``df.attrs`` holds table, title, description,
-    fields (column -> description), version, citation and source (the CSV path).
+    (default: the installed package). ``backend`` is ``"pandas"`` (a ``pd.DataFrame``
+    whose ``df.attrs`` holds table, title, description, fields (column -> description),
+    version, citation and source (the CSV path)) or ``"polars"`` (a ``pl.DataFrame`` with
+    the same columns and rows; polars frames have no ``attrs``: ``schema(name)`` and
+    ``citation()`` give the same facts).
     """
+    _check_backend(backend)
     package, stamp = _package(path)
     table = _table(name, package, stamp)
     if with_sources:
         _source_key(table)
     if validate:
         _validate(path, stamp, (name, SOURCES) if with_sources else (name,))
+    if backend == "polars":
+        frame = _polars_frame(table)
+        return _join_sources_polars(frame, table, stamp) if with_sources else frame
     frame = _frame(table)
     frame.attrs["citation"] = _citation(package, stamp)
     return _join_sources(frame, table, stamp) if with_sources else frame
 
 
-def load_all(*, validate: bool = True, path: PathArg = None) -> dict[str, pd.DataFrame]:
-    """Every table by name; with ``validate``, the whole package is checked once first."""
+def load_all(
+    *, validate: bool = True, path: PathArg = None, backend: str = "pandas"
+) -> dict[str, Any]:
+    """Every table by name, as :func:`load` gives it with the same ``backend``; with
+    ``validate``, the whole package is checked once first."""
+    _check_backend(backend)
     package, stamp = _package(path)
     if validate:
         _validate(path, stamp, None)
-    frames = {name: _frame(_table(name, package, stamp)) for name in table_names(package)}
+    names = table_names(package)
+    if backend == "polars":
+        return {name: _polars_frame(_table(name, package, stamp)) for name in names}
+    frames = {name: _frame(_table(name, package, stamp)) for name in names}
     cited = _citation(package, stamp)
     for frame in frames.values():
         frame.attrs["citation"] = cited
     return frames
+
+
+def _check_backend(backend: str) -> None:
+    """Refuse an unknown backend; a known one whose library is missing says how to add it."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; the backends are: {', '.join(BACKENDS)}")
+    if backend != BACKENDS[0]:
+        try:
+            importlib.import_module(backend)
+        except ImportError as exc:
+            raise ImportError(f"backend={backend!r} needs {backend}: "
+                              f"pip install 'bdigest-data[{backend}]'") from exc
 
 
 def sources(*, validate: bool = True, path: PathArg = None) -> pd.DataFrame:
@@ -290,6 +323,17 @@ def _frame(table: _Table) -> pd.DataFrame:
     return frame
 
 
+def _polars_frame(table: _Table) -> Any:
+    """The typed polars frame of ``table`` (fields and derived columns)."""
+    import polars as pl
+
+    arrays = _read(table)
+    columns: dict[str, Any] = dict.fromkeys(table.columns)
+    for conv in table.converters:
+        columns.update(conv.to_polars(arrays[conv.name]))
+    return pl.DataFrame(list(columns.values()))
+
+
 def _descriptions(fields: list[dict[str, Any]]) -> dict[str, str]:
     """Column -> description, for the fields and the columns derived from them."""
     out: dict[str, str] = {}
@@ -313,18 +357,32 @@ def _source_key(table: _Table) -> tuple[str, str]:
                      f"with_sources works for: {', '.join(linked)}")
 
 
-def _join_sources(frame: pd.DataFrame, table: _Table, stamp: Stamp) -> pd.DataFrame:
-    """``frame`` with each row's article title and date (columns prefixed ``source_``)."""
+def _source_columns(table: _Table, stamp: Stamp) -> tuple[_Table, str, dict[str, str]]:
+    """What a join of ``table`` with its source articles takes: the sources table, the
+    join key (``table``'s field) and the sources columns it takes with their new names
+    (the key renamed to ``table``'s; ``SOURCE_COLUMNS`` and their derived columns
+    prefixed ``source_``)."""
     local, remote = _source_key(table)
     src_table = _table(SOURCES, table.package, stamp)
-    src = _frame(src_table)
     src_fields = {f["name"]: f for f in src_table.schema["fields"]}
     wanted = [col for c in SOURCE_COLUMNS for col in (c, *dtypes.derived_columns(src_fields[c]))]
-    renamed = {c: f"source_{c}" for c in wanted}
-    right = src[[remote, *wanted]].rename(columns={remote: local, **renamed})
+    return src_table, local, {remote: local, **{c: f"source_{c}" for c in wanted}}
+
+
+def _join_sources(frame: pd.DataFrame, table: _Table, stamp: Stamp) -> pd.DataFrame:
+    """``frame`` with each row's article title and date (columns prefixed ``source_``)."""
+    src_table, local, renamed = _source_columns(table, stamp)
+    src = _frame(src_table)
+    right = src[list(renamed)].rename(columns=renamed)
     joined = frame.merge(right, on=local, how="left", validate="many_to_one")
     joined.attrs = copy.deepcopy(frame.attrs)
-    joined.attrs["fields"].update(
-        {new: f"From {SOURCES}: {src.attrs['fields'][old]}" for old, new in renamed.items()}
-    )
+    joined.attrs["fields"].update({new: f"From {SOURCES}: {src.attrs['fields'][old]}"
+                                   for old, new in renamed.items() if new != local})
     return joined
+
+
+def _join_sources_polars(frame: Any, table: _Table, stamp: Stamp) -> Any:
+    """:func:`_join_sources` of a polars frame."""
+    src_table, local, renamed = _source_columns(table, stamp)
+    right = _polars_frame(src_table).select(list(renamed)).rename(renamed)
+    return frame.join(right, on=local, how="left", validate="m:1", maintain_order="left")

@@ -1,20 +1,26 @@
-"""Table Schema field -> Arrow type and pandas dtype, strict cell conversion, EDTF columns.
+"""Table Schema field -> Arrow, pandas and polars types; strict cell conversion; EDTF columns.
 
 Every dtype is derived from the field's Table Schema entry; no field is named here.
 
-==========================  ===========================  ==============================
-Table Schema field          Arrow (``records``)          pandas (``load``)
-==========================  ===========================  ==============================
-``integer``                 ``int64``                    ``Int64``
-``number``                  ``float64``                  ``Float64``
-``boolean``                 ``bool``                     ``boolean``
-``date``                    ``date32``                   ``datetime64[us]``
-``string``                  ``large_string``             ``string`` (``pd.StringDtype("pyarrow")``)
-``string`` with an enum     ``large_string``             ``category`` with the schema's
-                                                         categories, ordered when the field
-                                                         has ``categoriesOrdered: true``
-``string`` EDTF date        ``large_string``             ``string`` + 3 derived columns
-==========================  ===========================  ==============================
+=======================  ===================  ============================  ================
+Table Schema field       Arrow (``records``)  pandas (``load``)             polars
+=======================  ===================  ============================  ================
+``integer``              ``int64``            ``Int64``                     ``Int64``
+``number``               ``float64``          ``Float64``                   ``Float64``
+``boolean``              ``bool``             ``boolean``                   ``Boolean``
+``date``                 ``date32``           ``datetime64[us]``            ``Date``
+``string``               ``large_string``     ``string``                    ``String``
+                                              (``StringDtype("pyarrow")``)
+``string`` with an enum  ``large_string``     ``category`` with the         ``Enum`` of the
+                                              schema's categories, ordered  categories
+                                              when the field has
+                                              ``categoriesOrdered: true``
+``string`` EDTF date     ``large_string``     ``string`` + 3 derived        ``String`` + 3
+                                              columns                       derived columns
+=======================  ===================  ============================  ================
+
+polars (``load(..., backend="polars")``) is imported only when asked for. Its ``Enum`` is
+always ordered by the categories' order (pandas orders only ``categoriesOrdered`` fields).
 
 Strings use ``pd.StringDtype("pyarrow")`` (dtype name ``"string"``, missing value ``pd.NA``)
 rather than pandas 3's default ``str`` (missing value ``NaN``), so strings, integers, numbers
@@ -25,11 +31,11 @@ and booleans share one missing value, ``pd.NA`` (categories and dates show their
 An EDTF field ``X`` (a string field marked ``"bdigest:edtf": true``) stays a
 string and gains, right after it:
 
-- ``X_earliest`` (``datetime64[us]``): the first day the value can denote
+- ``X_earliest`` (``datetime64[us]``; polars ``Date``): the first day the value can denote
   (``2013`` -> 2013-01-01, ``2009/2013`` -> 2009-01-01);
-- ``X_latest`` (``datetime64[us]``): the last day (``2013-11`` -> 2013-11-30);
-- ``X_precision`` (ordered ``category`` year < month < day): how precisely it is written
-  (of the coarser end of an interval).
+- ``X_latest`` (``datetime64[us]``; polars ``Date``): the last day (``2013-11`` -> 2013-11-30);
+- ``X_precision`` (ordered ``category`` year < month < day; polars ``Enum``): how
+  precisely it is written (of the coarser end of an interval).
 
 Conversion is strict: a cell that does not convert (only possible with ``validate=False``
 on a broken file) is reported, never turned into a missing value.
@@ -54,13 +60,13 @@ TEXT = pa.large_string()
 DATETIME = "datetime64[us]"
 _TIMESTAMP = pa.timestamp("us")
 
-# Table Schema type -> (Arrow type, pandas dtype)
-_TYPES: dict[str, tuple[pa.DataType, Any]] = {
-    "integer": (pa.int64(), pd.Int64Dtype()),
-    "number": (pa.float64(), pd.Float64Dtype()),
-    "boolean": (pa.bool_(), pd.BooleanDtype()),
-    "date": (pa.date32(), DATETIME),
-    "string": (TEXT, STRING),
+# Table Schema type -> (Arrow type, pandas dtype, name of the polars dtype)
+_TYPES: dict[str, tuple[pa.DataType, Any, str]] = {
+    "integer": (pa.int64(), pd.Int64Dtype(), "Int64"),
+    "number": (pa.float64(), pd.Float64Dtype(), "Float64"),
+    "boolean": (pa.bool_(), pd.BooleanDtype(), "Boolean"),
+    "date": (pa.date32(), DATETIME, "Date"),
+    "string": (TEXT, STRING, "String"),
 }
 # Table Schema defaults for boolean fields without trueValues / falseValues
 _TRUE = ["true", "True", "TRUE", "1"]
@@ -79,7 +85,7 @@ class BadCell:
     message: str
 
 
-def _type(field: dict[str, Any]) -> tuple[pa.DataType, Any]:
+def _type(field: dict[str, Any]) -> tuple[pa.DataType, Any, str]:
     kind = field.get("type", "string")
     if kind not in _TYPES or field.get("format", "default") != "default":
         raise TypeError(
@@ -110,6 +116,17 @@ def pandas_dtype(field: dict[str, Any]) -> Any:
     return _type(field)[1]
 
 
+def polars_dtype(field: dict[str, Any]) -> Any:
+    """The polars dtype of the field's column in a frame of ``load(..., backend="polars")``
+    (imports polars)."""
+    import polars as pl
+
+    cats = categories(field)
+    if cats is not None:
+        return _enum(tuple(str(c) for c in cats))
+    return getattr(pl, _type(field)[2])
+
+
 def derived_columns(field: dict[str, Any]) -> dict[str, str]:
     """Names and descriptions of the columns derived from ``field`` (none unless EDTF)."""
     if not edtf.is_edtf(field):
@@ -129,7 +146,7 @@ class Converter:
     ``TypeError`` when the field's type has no mapping.
     """
 
-    __slots__ = ("allowed", "derived", "dictionary", "dtype", "field", "name", "target")
+    __slots__ = ("_polars", "allowed", "derived", "dictionary", "dtype", "field", "name", "target")
 
     def __init__(self, field: dict[str, Any]) -> None:
         self.field = field
@@ -144,6 +161,7 @@ class Converter:
             self.allowed = _constant(tuple(str(c) for c in cats), pa.string())
             self.dictionary = _constant(tuple(cats), self.target)
         self.derived = tuple(derived_columns(field))
+        self._polars: Any = None  # the polars dtype, looked up on the first polars frame
 
     def to_arrow(self, array: pa.Array) -> tuple[pa.Array, list[BadCell]]:
         """:func:`to_arrow` of a column of this field."""
@@ -183,6 +201,29 @@ class Converter:
         out = {self.name: column}
         if self.derived:
             out.update(_edtf_columns(self.derived, array))
+        return out
+
+
+    def to_polars(self, array: pa.Array) -> dict[str, Any]:
+        """The polars Series (documented dtypes) of the field's column, converted by
+        :meth:`to_arrow` without bad cells, and of its derived columns."""
+        import polars as pl
+
+        if self._polars is None:
+            self._polars = polars_dtype(self.field)
+        column = pl.Series(self.name, array)
+        if self.dictionary is not None:  # polars' Enum holds strings
+            column = column.cast(pl.String).cast(self._polars)
+        out = {self.name: column}
+        if self.derived:
+            earliest, latest, precision = self.derived
+            dates = _distinct(array)
+            first, last, level = _edtf_days(tuple(dates.to_pylist()))
+            row_of = _positions(array, dates)  # -1 (missing) takes the last, missing entry
+            out[earliest] = pl.Series(earliest, pa.array(first[row_of]))
+            out[latest] = pl.Series(latest, pa.array(last[row_of]))
+            out[precision] = pl.Series(precision, pa.array(level[row_of], TEXT)).cast(
+                _enum(edtf.PRECISIONS))
         return out
 
 
@@ -253,6 +294,14 @@ def _constant(values: tuple[Any, ...], kind: pa.DataType) -> pa.Array:
 
 
 @functools.lru_cache(maxsize=256)
+def _enum(cats: tuple[str, ...]) -> Any:
+    """The polars ``Enum`` of ``cats``, built once."""
+    import polars as pl
+
+    return pl.Enum(list(cats))
+
+
+@functools.lru_cache(maxsize=256)
 def _categorical(cats: tuple[Any, ...], ordered: bool) -> pd.CategoricalDtype:
     return pd.CategoricalDtype(list(cats), ordered=ordered)
 
@@ -291,3 +340,12 @@ def _edtf_spans(dates: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndar
     return (np.array([p.earliest for p in parsed] + [None], DATETIME),
             np.array([p.latest for p in parsed] + [None], DATETIME),
             np.array([edtf.PRECISIONS.index(p.precision) for p in parsed] + [-1], np.int8))
+
+
+@functools.lru_cache(maxsize=256)
+def _edtf_days(dates: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_edtf_spans` as days (``datetime64[D]``, which Arrow reads as ``date32``) and
+    precision names (None for the missing entry)."""
+    first, last, codes = _edtf_spans(dates)
+    levels = np.array([*edtf.PRECISIONS, None], object)  # code -1 picks None
+    return first.astype("datetime64[D]"), last.astype("datetime64[D]"), levels[codes]
