@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from bdigest_data.descriptor import descriptor, table_schema
+from bdigest_data import metadata
 from bdigest_data.validation import coverage, provenance, semantics
 from bdigest_data.validation.context import PackageData, TableData
 from bdigest_data.validation.evidence import QuoteEvidence, articles, normalise
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def _sources(pkg: PackageData) -> TableData:
     import pyarrow.csv as pcsv
 
-    schema = table_schema("sources", ROOT)
+    schema = pkg.model.schema("sources")
     types = {"char_start": pa.int64(), "char_end": pa.int64()}
     table = pcsv.read_csv(ROOT / "data/sources.csv",
                           convert_options=pcsv.ConvertOptions(column_types=types))
@@ -38,7 +38,8 @@ def _sources(pkg: PackageData) -> TableData:
 
 def synthetic(rows: int, seed: int = 1) -> PackageData:
     """A package with the real sources and ``rows`` synthetic trade rows."""
-    pkg = PackageData(ROOT, descriptor(ROOT))
+    files = metadata.files_of(ROOT)
+    pkg = PackageData(files, metadata.package(files))
     pkg.tables["sources"] = _sources(pkg)
     candidates = []
     sources = pkg.tables["sources"].table.to_pylist()
@@ -51,9 +52,9 @@ def synthetic(rows: int, seed: int = 1) -> PackageData:
                                    sorted(y for y in ev.years if y <= year[sid])))
     rng = random.Random(seed)
     picks = [rng.choice(candidates) for _ in range(rows)]
-    schema = table_schema("trade", ROOT)
-    columns = {f["name"]: pa.nulls(rows, pa.float64() if f["type"] == "number" else pa.string())
-               for f in schema["fields"]}
+    schema = pkg.model.schema("trade")
+    columns = {f.name: pa.nulls(rows, pa.float64() if f.type == "number" else pa.string())
+               for f in schema.fields}
     columns["source_id"] = pa.array([p[0] for p in picks])
     columns["quote"] = pa.array([p[1] for p in picks])
     columns["value"] = pa.array([rng.choice(p[2]) for p in picks], pa.float64())

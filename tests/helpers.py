@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable
 from pathlib import Path
 
+from bdigest_data import metadata
 from bdigest_data.validation.context import PackageData
 from bdigest_data.validation.structure import read_table
 
@@ -91,13 +91,12 @@ def codes(findings: list, code: str) -> list:
 def package_data(root: Path) -> PackageData:
     """The package at ``root`` with every table read and typed from its schema (with the
     validator's own reader)."""
-    desc = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
-    pkg = PackageData(root, desc)
-    for res in desc["resources"]:
-        if not res.get("schema"):
-            continue
-        schema = json.loads((root / res["schema"]).read_text(encoding="utf-8"))
-        data = read_table(res["name"], root / res["path"], schema, keep=None, limit=None).data
-        assert data is not None, f"{res['path']} cannot be read"
-        pkg.tables[res["name"]] = data
+    files = metadata.files_of(root)
+    model = metadata.package(files)
+    pkg = PackageData(files, model)
+    for name, schema in model.tables.items():
+        path = files.path(model.by_name[name].path)
+        data = read_table(name, path, schema, keep=None, limit=None).data
+        assert data is not None, f"{path} cannot be read"
+        pkg.tables[name] = data
     return pkg

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from helpers import set_cell
 
+from bdigest_data.metadata import files as safety
 from bdigest_data.release.stamp import stamp, write_descriptor
-from bdigest_data.validation import safety
 from bdigest_data.validation.runner import validate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,8 +124,12 @@ def test_files_over_the_size_limit_are_refused(package_copy: Path,
 
 
 def test_a_seed_path_in_a_cell_cannot_leave_the_package(package_copy: Path) -> None:
+    from bdigest_data import metadata
     from bdigest_data.validation.context import PackageData
 
-    pkg = PackageData(package_copy, descriptor(package_copy))
-    with pytest.raises(OSError, match="'..'"):
+    files = metadata.files_of(package_copy)
+    pkg = PackageData(files, metadata.package(files))
+    with pytest.raises(OSError, match="not a resource"):
         pkg.text("../pkg/seeds/x.txt")
+    with pytest.raises(OSError, match="'..'"):
+        files.read_text("../pkg/seeds/x.txt")

@@ -169,11 +169,11 @@ def test_tables_restricts_to_a_table_and_what_it_refers_to(package_copy: Path) -
         validate(package_copy, tables=["nope"])
 
 
-def test_unsupported_schema_type_is_a_schema_error(package_copy: Path) -> None:
+def test_unsupported_schema_type_is_a_field_error(package_copy: Path) -> None:
     schema = package_copy / "schemas" / "actors.json"
     schema.write_text(schema.read_text().replace('"type": "string"', '"type": "geopoint"', 1))
     f = only(package_copy)
-    assert (f.code, f.table, f.field) == ("schema-error", "actors", "actor_id")
+    assert (f.code, f.table, f.field) == ("field-error", "actors", "actor_id")
 
 
 def test_a_table_without_key_fields_still_reports_a_multiline_ragged_row(package_copy):

@@ -70,3 +70,9 @@ class ValidationError(Exception):
         if len(findings) > shown:
             lines.append(f"  … and {len(findings) - shown} more")
         super().__init__("\n".join(lines))
+
+
+class PackageFileError(ValidationError):
+    """A ``ValidationError`` raised because a package file cannot be opened or read: no
+    descriptor at the path given, a path the safety rules refuse, a file that is missing or
+    unreadable. ``findings`` says which file and why."""

@@ -1,10 +1,11 @@
 """Cell rules of one Table Schema field, checked on a whole column at once with pyarrow.
 
-A ``FieldRule`` is built from a field descriptor (types and constraints as frictionless-py
-reads them, see ``TYPES``); ``check(raw)`` takes a column of raw text and returns the typed
-column (missing and invalid cells null) and one ``Issue`` per broken rule, each with a mask
-of the failing rows. Frictionless' order is kept: a cell with a type error is not checked
-against constraints, and a missing cell only against ``required``.
+A ``FieldRule`` is built from a field of the package model (``metadata.Field``; its type
+as ``metadata.types`` maps it, constraints as frictionless-py reads them); ``check(raw)``
+takes a column of raw text and returns the typed column (missing and invalid cells null)
+and one ``Issue`` per broken rule, each with a mask of the failing rows. Frictionless'
+order is kept: a cell with a type error is not checked against constraints, and a missing
+cell only against ``required``.
 
 Types are read a little more strictly than frictionless (which strips blanks around numbers
 and accepts ``1_000``, ``NaN`` and one-digit months): a value we accept it accepts too.
@@ -22,29 +23,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bdigest_data.metadata.classes import Field
 from bdigest_data.validation.arrays import null, scalar, texts, to_numpy
 
 _INTEGER = r"^[+-]?[0-9]{1,18}$"
 _NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?$"
 _YEAR = r"^[0-9]{4}$"
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-_TRUE = ["true", "True", "TRUE", "1"]
-_FALSE = ["false", "False", "FALSE", "0"]
 _YES, _NO = scalar(True), scalar(False)
-
-_ORDERED = ["required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"]
-# type -> (arrow type, what a valid value looks like, constraints frictionless supports)
-TYPES: dict[str, tuple[pa.DataType, str, list[str]]] = {
-    "string": (pa.string(), "text", ["required", "minLength", "maxLength", "pattern", "enum"]),
-    "integer": (pa.int64(), "a whole number such as 12 or -3 (digits only)", _ORDERED),
-    "number": (pa.float64(), "a decimal number such as 97, 84.7 or -0.6667", _ORDERED),
-    "year": (pa.int64(), "a four-digit year such as 2013", _ORDERED),
-    "date": (pa.date32(), "a date written YYYY-MM-DD that exists in the calendar", _ORDERED),
-    "boolean": (pa.bool_(), "one of " + ", ".join(_TRUE + _FALSE), ["required", "enum"]),
-    "any": (pa.string(), "anything", ["required", "enum"]),
-}
-_SUPPORTED_KEYS = {"name", "type", "format", "title", "description", "constraints", "example",
-                   "missingValues", "rdfType", "trueValues", "falseValues"}
 
 
 class SchemaProblem(ValueError):
@@ -64,37 +50,30 @@ class Issue:
 class FieldRule:
     """The compiled rules of one field (see the module docstring)."""
 
-    def __init__(self, field: dict[str, Any], missing_values: list[str]) -> None:
-        self.name = str(field.get("name"))
-        self.type = field.get("type", "string")
-        if self.type not in TYPES:
-            raise SchemaProblem(f'field "{self.name}": type "{self.type}" is not supported '
-                                f"by bdigest-data validate (supported: {', '.join(TYPES)})")
-        if field.get("format", "default") != "default":
-            raise SchemaProblem(f'field "{self.name}": format "{field["format"]}" is not '
-                                "supported; only the default format is")
-        unknown = sorted(k for k in field if k not in _SUPPORTED_KEYS and ":" not in k)
-        if unknown:
-            raise SchemaProblem(f'field "{self.name}": properties {unknown} are not supported')
-        self.arrow_type, self.expected, supported = TYPES[self.type]
-        self.missing = texts(field.get("missingValues", missing_values))
+    def __init__(self, field: Field, missing_values: list[str]) -> None:
+        self.name = field.name
+        self.type = field.type
+        info = field.info  # a type the schema's model accepted (``metadata.types``)
+        self.arrow_type = pa.string() if info.is_text else field.arrow_type
+        self.expected = info.expected
+        self.missing = texts(field.missingValues if field.missingValues is not None
+                             else missing_values)
         self._only_empty = self.missing.to_pylist() == [""]
-        self.true_values = field.get("trueValues", _TRUE)
-        self.false_values = field.get("falseValues", _FALSE)
-        constraints = field.get("constraints", {})
-        if not isinstance(constraints, dict):
-            raise SchemaProblem(f'field "{self.name}": constraints must be an object')
-        extra = sorted(set(constraints) - set(supported) - {"unique"})
-        if extra:
-            raise SchemaProblem(f'field "{self.name}": constraint(s) {extra} not supported by '
-                                f'type "{self.type}"')
+        self.true_values = field.true_values
+        self.false_values = field.false_values
+        constraints = field.constraints.given()
         self.constraints = constraints
-        self.unique = bool(constraints.get("unique"))
+        self.unique = field.unique
         self._value_checks = [self._compile(k, v) for k, v in constraints.items()
                               if k not in ("required", "unique")]
         # whether ``check`` can find anything (a text field without constraints cannot)
-        self.checks_cells = (self.type not in ("string", "any") or bool(self._value_checks)
-                             or bool(constraints.get("required")))
+        self.checks_cells = (not info.is_text or bool(self._value_checks)
+                             or field.required)
+
+    @classmethod
+    def text(cls, name: str, missing_values: list[str]) -> FieldRule:
+        """The rule of a column no field describes (any text)."""
+        return cls(Field(name=name, type="any"), missing_values)
 
     # -- reading -------------------------------------------------------------------------
 

@@ -1,13 +1,14 @@
-"""What every check sees: the package's descriptor, its tables as typed Arrow tables, texts."""
+"""What every check sees: the package's model, its tables as typed Arrow tables, its texts."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from bdigest_data.validation.safety import resolve
+from bdigest_data.metadata.classes import Package, TableSchema
+from bdigest_data.metadata.files import PackageFiles, UnsafePathError
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -17,16 +18,16 @@ if TYPE_CHECKING:
 class TableData:
     """One table after the structure checks.
 
-    ``table`` has one column per schema field, typed from the schema (integer -> int64,
-    number -> float64, boolean -> bool, date -> date32, string -> string); a cell that
-    failed its type check is null here (and already reported). ``lines[i]`` is the 1-based
-    CSV line where data row ``i`` (0-based) starts; ``None`` when every row is one line
-    (then row ``i`` starts on line ``i + 2``). Data row ``i + 1`` in findings is ``table``
-    row ``i``: blank rows and rows with missing or extra cells are kept (cut or padded).
+    ``schema`` is the table's model (``metadata.TableSchema``). ``table`` has one column
+    per kept schema field, typed from the schema (``metadata.types``); a cell that failed
+    its type check is null here (and already reported). ``lines[i]`` is the 1-based CSV
+    line where data row ``i`` (0-based) starts; ``None`` when every row is one line (then
+    row ``i`` starts on line ``i + 2``). Data row ``i + 1`` in findings is ``table`` row
+    ``i``: blank rows and rows with missing or extra cells are kept (cut or padded).
     """
 
     name: str
-    schema: dict[str, Any]
+    schema: TableSchema
     table: pa.Table
     lines: Sequence[int] | None = None
 
@@ -34,23 +35,47 @@ class TableData:
         """CSV line of the 0-based data row ``index`` (header on line 1)."""
         return self.lines[index] if self.lines is not None else index + 2
 
+    def column(self, name: str | None) -> pa.ChunkedArray:
+        """The kept column ``name``, or a column of nulls when the table has none."""
+        import pyarrow as pa
+
+        if name is not None and name in self.table.column_names:
+            return self.table.column(name)
+        return pa.chunked_array([pa.nulls(self.table.num_rows, pa.string())])
+
 
 @dataclass
 class PackageData:
-    """A package being validated: ``root`` holds ``datapackage.json``."""
+    """A package being validated: its files, its model and its tables as read."""
 
-    root: Path
-    descriptor: dict[str, Any]
+    files: PackageFiles
+    model: Package
     tables: dict[str, TableData] = field(default_factory=dict)
     _texts: dict[str, str] = field(default_factory=dict, repr=False)
 
-    def text(self, relpath: str) -> str:
-        """A file of the package decoded as UTF-8 (cached), e.g. a seed file.
+    @property
+    def root(self) -> Path:
+        return self.files.root
 
-        Raises ``OSError`` (``safety.UnsafePathError``) for a path outside the package, and
-        ``UnicodeDecodeError`` for a file that is not UTF-8.
+    def fact_tables(self) -> list[str]:
+        """The fact tables (``"bdigest:role": "facts"``) that were read, in package order."""
+        return [n for n in self.model.fact_tables if n in self.tables]
+
+    def role_table(self, role: str) -> TableData | None:
+        """The table read whose schema has ``bdigest:role`` ``role``."""
+        name = self.model.table_with_role(role)
+        return self.tables.get(name) if name else None
+
+    def text(self, relpath: str) -> str:
+        """A file of the package decoded as UTF-8 (cached), e.g. a seed file. Only a file
+        the descriptor declares as a resource is read.
+
+        Raises ``OSError`` (``UnsafePathError``) for a path outside the package or not
+        declared, and ``UnicodeDecodeError`` for a file that is not UTF-8.
         """
         if relpath not in self._texts:
-            path = resolve(self.root, relpath, what="file")
-            self._texts[relpath] = path.read_text(encoding="utf-8")
+            if relpath not in {r.path for r in self.model.resources}:
+                raise UnsafePathError("unsafe-path", f"{relpath!r} is not a resource of the "
+                                                     "package")
+            self._texts[relpath] = self.files.read_text(relpath, what="file")
         return self._texts[relpath]

@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from bdigest_data.findings import Finding
+from bdigest_data.metadata.classes import TableSchema
 from bdigest_data.validation.context import PackageData, TableData
 from bdigest_data.validation.evidence import (
     Article,
@@ -41,8 +42,8 @@ from bdigest_data.validation.evidence import (
 )
 from bdigest_data.validation.grouping import distinct
 
-EXCLUSIONS = "coverage_exclusions"
-SEEDS = "seeds"  # the descriptor's resource for the seed texts
+EXCLUSIONS = "coverage-exclusions"  # the bdigest:role of the exclusions table
+SEEDS = "seeds"  # the bdigest:role of the descriptor's resource for the seed texts
 _PARAGRAPH = re.compile(r"(?s).+?(?=\n[ \t]*\n|\Z)")
 _CAPTION = "Source:"
 CONTEXT_WORDS = 3  # words each side a suggested context starts with
@@ -81,7 +82,7 @@ class _Exclusion:
     context: str
 
 
-def needs(schema: dict[str, Any]) -> set[str]:
+def needs(schema: TableSchema) -> set[str]:
     """The fields of a fact table that coverage reads."""
     return {"source_id", "quote"}
 
@@ -95,14 +96,17 @@ def check(pkg: PackageData) -> list[Finding]:
     """``uncovered-figure`` and ``stale-exclusion`` findings for ``pkg``."""
     cov = _Coverage(pkg)
     findings = list(cov.stale)
+    seeds = pkg.model.resources_with_role(SEEDS)
+    seeds_name = seeds[0].name if seeds else None
+    exclusions = pkg.model.table_with_role(EXCLUSIONS) or "the exclusions table"
     for entry in cov.ledger:
         for u in entry.uncovered:
             findings.append(Finding(
                 "uncovered-figure",
                 f"article {entry.source_id!r}: the figure {u.figure!r} ({entry.seed_file} line "
                 f"{u.line}, “{u.context}”) is in no fact row's quote; add a row or an "
-                f"exclusion to {EXCLUSIONS}",
-                table=SEEDS, line=u.line, value=u.figure))
+                f"exclusion to {exclusions}",
+                table=seeds_name, line=u.line, value=u.figure))
     return findings
 
 
@@ -129,11 +133,12 @@ class _Coverage:
         return self.newlines[seed_file]
 
     def _titles(self) -> dict[str, str]:
-        sources = self.pkg.tables.get("sources")
-        if sources is None:
+        sources = self.pkg.role_table("sources")
+        if sources is None or not sources.schema.primary_key:
             return {}
-        return dict(zip(sources.table.column("source_id").to_pylist(),
-                        sources.table.column("title").to_pylist(), strict=True))
+        return dict(zip(sources.column(sources.schema.primary_key[0]).to_pylist(),
+                        sources.column(sources.schema.role_name("title")).to_pylist(),
+                        strict=True))
 
     def _quote_spans(self) -> dict[str, list[str]]:
         """Normalised distinct quotes of every fact table, by source_id."""
@@ -148,11 +153,12 @@ class _Coverage:
         return {sid: sorted(q) for sid, q in quotes.items()}
 
     def _exclusions(self) -> dict[str, list[_Exclusion]]:
-        td: TableData | None = self.pkg.tables.get(EXCLUSIONS)
+        td: TableData | None = self.pkg.role_table(EXCLUSIONS)
         self.exclusions_table = td
         if td is None:
             return {}
-        cols = [td.table.column(c).to_pylist() for c in ("source_id", "figure", "context")]
+        cols = [td.column(c).to_pylist() for c in
+                ("source_id", td.schema.role_name("figure"), td.schema.role_name("context"))]
         result: dict[str, list[_Exclusion]] = {}
         for row, (sid, figure, context) in enumerate(zip(*cols, strict=True)):
             if sid and figure and context:

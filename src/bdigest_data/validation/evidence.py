@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING
 from bdigest_data.edtf import Edtf
 
 if TYPE_CHECKING:
+    from bdigest_data.metadata.classes import TableSchema
     from bdigest_data.validation.context import PackageData
 
 # --- normalisation -------------------------------------------------------------------------
@@ -269,14 +270,18 @@ class Article:
 
 
 def articles(pkg: PackageData) -> dict[str, Article]:
-    """The package's articles by source_id; rows whose seed file cannot be read are left out
-    (the structure and integrity checks report those)."""
-    sources = pkg.tables.get("sources")
-    if sources is None:
+    """The package's articles by source id (the rows of the ``"bdigest:role": "sources"``
+    table, its fields found by role: ``seed-file``, ``char-start``, ``char-end``); rows whose
+    seed file is not a declared resource or cannot be read are left out (other checks
+    report those)."""
+    sources = pkg.role_table("sources")
+    if sources is None or not sources.schema.primary_key:
         return {}
-    cols = ("source_id", "seed_file", "char_start", "char_end")
+    schema = sources.schema
+    cols = (schema.primary_key[0], schema.role_name("seed-file"), schema.role_name("char-start"),
+            schema.role_name("char-end"))
     result: dict[str, Article] = {}
-    for sid, seed, start, end in zip(*(sources.table.column(c).to_pylist() for c in cols),
+    for sid, seed, start, end in zip(*(sources.column(c).to_pylist() for c in cols),
                                      strict=True):
         if None in (sid, seed, start, end):
             continue
@@ -289,12 +294,10 @@ def articles(pkg: PackageData) -> dict[str, Article]:
 
 
 def fact_tables(pkg: PackageData) -> list[str]:
-    """Tables whose schema has a ``quote`` field, in package order."""
-    return [name for name, td in pkg.tables.items()
-            if any(f["name"] == "quote" for f in td.schema["fields"])]
+    """The fact tables read (``"bdigest:role": "facts"``), in package order."""
+    return pkg.fact_tables()
 
 
-def evidence_fields(schema: dict) -> dict[str, str]:
+def evidence_fields(schema: TableSchema) -> dict[str, str]:
     """Field name -> ``number`` or ``date`` for the fields marked ``bdigest:evidence``."""
-    return {f["name"]: f["bdigest:evidence"] for f in schema["fields"]
-            if "bdigest:evidence" in f}
+    return {f.name: f.evidence for f in schema.fields if f.evidence}

@@ -7,12 +7,10 @@ checked against the field at that position.
 
 from __future__ import annotations
 
-from typing import Any
-
 from bdigest_data.findings import Finding
 
 
-def check_labels(table: str, labels: list[str], fields: list[dict[str, Any]],
+def check_labels(table: str, labels: list[str], names: list[str],
                  first_line: int = 1) -> list[Finding]:
     """Findings about the header: blank header, extra, missing, blank, duplicate and
     incorrect labels (frictionless' label errors)."""
@@ -24,7 +22,6 @@ def check_labels(table: str, labels: list[str], fields: list[dict[str, Any]],
     if labels == [""]:
         return [finding("blank-header", "the header line is empty; the first line must name "
                         "the columns", None, "")]
-    names = [str(f.get("name")) for f in fields]
     out: list[Finding] = []
     for pos, label in enumerate(labels, start=1):
         if pos > len(names):

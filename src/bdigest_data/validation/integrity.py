@@ -1,7 +1,8 @@
 """Integrity: each file's size and hash against the descriptor, one version everywhere.
 
 - ``bytes`` and ``hash`` (``sha256:<hex>``; a bare hex digest is md5, as in Data Package v1)
-  of every resource are recomputed from the file (``byte-count``, ``hash-count``);
+  of every resource are recomputed from the file (``byte-count``, ``hash-count``); in this
+  package every resource must declare both (``unstamped-resource``), so no file escapes;
 - the ``version`` of ``datapackage.json`` must equal CITATION.cff's and the project's in
   ``pyproject.toml``, where those files are present (``version-mismatch``): a static
   ``[project] version``, or the ``[tool.hatch.version]`` source, which must read the
@@ -14,9 +15,10 @@ import hashlib
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
 
 from bdigest_data.findings import Finding
+from bdigest_data.metadata.classes import Package, Resource
+from bdigest_data.metadata.files import PackageFiles
 
 _CFF_VERSION = re.compile(r"^version:\s*['\"]?([^'\"\s#]+)", re.MULTILINE)
 RESTAMP = ("the file changed after datapackage.json was stamped; if the change is intended, "
@@ -24,16 +26,21 @@ RESTAMP = ("the file changed after datapackage.json was stamped; if the change i
 _HATCH_DEFAULT = r"""(?i)^(__version__|VERSION) *= *(['"])v?(?P<version>.+?)\2"""
 
 
-def check_file(name: str, path: Path, resource: dict[str, Any]) -> list[Finding]:
-    """``byte-count`` and ``hash-count`` findings for one resource's file."""
+def check_file(name: str, path: Path, resource: Resource) -> list[Finding]:
+    """``unstamped-resource``, ``byte-count`` and ``hash-count`` findings for one resource's
+    file."""
     out: list[Finding] = []
-    expected_bytes = resource.get("bytes")
+    expected_bytes, expected = resource.bytes, resource.hash
+    absent = [k for k, v in (("bytes", expected_bytes), ("hash", expected)) if v is None]
+    if absent:
+        out.append(Finding(code="unstamped-resource", table=name, value=resource.path,
+                           message=f"the resource declares no {' and no '.join(absent)}, so "
+                                   "its file is not checked; stamp it (bdigest-data stamp)"))
     size = path.stat().st_size
     if expected_bytes is not None and expected_bytes != size:
         out.append(Finding(code="byte-count", table=name, value=str(size),
                            message=f"the file has {size} bytes, datapackage.json says "
                                    f"{expected_bytes}: {RESTAMP}"))
-    expected = resource.get("hash")
     if expected is not None:
         algorithm, _, digest = str(expected).rpartition(":")
         algorithm = algorithm or "md5"
@@ -49,24 +56,34 @@ def check_file(name: str, path: Path, resource: dict[str, Any]) -> list[Finding]
     return out
 
 
-def check_versions(root: Path, descriptor: dict[str, Any], descriptor_file: Path
-                   ) -> list[Finding]:
+VERSION_FILES = ("CITATION.cff", "pyproject.toml")  # read by check_versions when present
+
+
+def check_versions(files: PackageFiles, model: Package) -> list[Finding]:
     """``version-mismatch`` findings between datapackage.json, CITATION.cff, pyproject.toml."""
-    version = descriptor.get("version")
-    if not isinstance(version, str) or not version:
+    version = model.version
+    if not version:
         return [Finding(code="version-mismatch", value=repr(version),
                         message="datapackage.json has no version")]
     out: list[Finding] = []
-    cff = root / "CITATION.cff"
-    if cff.is_file():
-        m = _CFF_VERSION.search(cff.read_text(encoding="utf-8", errors="replace"))
+    cff = _text(files, "CITATION.cff")
+    if cff is not None:
+        m = _CFF_VERSION.search(cff)
         found = m.group(1) if m else None
         if found != version:
             out.append(_mismatch("CITATION.cff", found, version))
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        out += _pyproject(pyproject, version, descriptor_file)
+    pyproject = _text(files, "pyproject.toml")
+    if pyproject is not None:
+        out += _pyproject(pyproject, version, files)
     return out
+
+
+def _text(files: PackageFiles, name: str) -> str | None:
+    """A top-level file's text (bad bytes replaced), ``None`` when it is absent or refused."""
+    try:
+        return files.read_bytes(name).decode("utf-8", errors="replace")
+    except OSError:
+        return None
 
 
 def _mismatch(where: str, found: str | None, version: str) -> Finding:
@@ -75,10 +92,10 @@ def _mismatch(where: str, found: str | None, version: str) -> Finding:
                            "they must be equal")
 
 
-def _pyproject(pyproject: Path, version: str, descriptor_file: Path) -> list[Finding]:
+def _pyproject(text: str, version: str, files: PackageFiles) -> list[Finding]:
     try:
-        project = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        project = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         return [Finding(code="version-mismatch", value=None,
                         message=f"pyproject.toml cannot be read: {exc}")]
     static = project.get("project", {}).get("version")
@@ -90,13 +107,12 @@ def _pyproject(pyproject: Path, version: str, descriptor_file: Path) -> list[Fin
         return [Finding(code="version-mismatch", value=None,
                         message="pyproject.toml has neither a [project] version nor a "
                                 "[tool.hatch.version] source")]
-    target = (pyproject.parent / str(source.get("path", ""))).resolve()
-    if target != descriptor_file.resolve():
+    if (files.root / str(source.get("path", ""))).resolve() != files.descriptor_path.resolve():
         return [Finding(code="version-mismatch", value=str(source.get("path")),
                         message="pyproject.toml [tool.hatch.version] reads the version from "
                                 f"{source.get('path')!r}, not from datapackage.json")]
     pattern = source.get("pattern", _HATCH_DEFAULT)
-    m = re.search(pattern, descriptor_file.read_text(encoding="utf-8"), re.MULTILINE)
+    m = re.search(pattern, files.read_text(files.descriptor), re.MULTILINE)
     found = m.group("version") if m else None
     return [] if found == version else [_mismatch("pyproject.toml [tool.hatch.version]", found,
                                                   version)]

@@ -1,6 +1,7 @@
 """Provenance: every fact row's quote is in its own article and shows the row's figures.
 
-For every table whose schema has a ``quote`` field:
+For every fact table (``"bdigest:role": "facts"``; the fields all fact tables share are
+``metadata.classes.FACT_FIELDS``):
 
 - ``quote-not-found``: the normalised quote must occur in the normalised text of the
   row's own article (``sources``: ``seed_file`` from ``char_start`` to ``char_end``).
@@ -31,6 +32,7 @@ import pyarrow as pa
 
 from bdigest_data import edtf
 from bdigest_data.findings import Finding
+from bdigest_data.metadata.classes import TableSchema
 from bdigest_data.validation.arrays import from_numpy
 from bdigest_data.validation.context import PackageData, TableData
 from bdigest_data.validation.evidence import (
@@ -56,7 +58,7 @@ def check(pkg: PackageData) -> list[Finding]:
     return findings
 
 
-def needs(schema: dict) -> set[str]:
+def needs(schema: TableSchema) -> set[str]:
     """The fields of a fact table with ``schema`` that these checks read."""
     return {"quote", "source_id", "derived_fields", "value_basis", "basis_note",
             *evidence_fields(schema)}
@@ -78,7 +80,7 @@ class _TableCheck:
         self.arts = arts
         self.table: pa.Table = td.table
         self.evidence = evidence_fields(td.schema)
-        self.names = {f["name"] for f in td.schema["fields"]}
+        self.names = set(td.schema.names)
         self.quote_evidence: dict[str, QuoteEvidence] = {}
 
     def finding(self, code: str, row: int, message: str, field: str | None = None,

@@ -6,19 +6,23 @@
 - ``date-order``: a row whose ``end_X`` ends before its ``start_X`` begins (any pair of
   EDTF fields named so, e.g. visits' ``start_date``/``end_date``).
 - ``after-publication``: a fact dated (earliest day of a date evidence field)
-  after the latest day its article can have been published (sources' ``published``),
-  unless the row's ``certainty`` is ``planned`` or ``target`` or its ``status`` is
-  ``planned``.
-- ``invalid-country-code``: an actor of ``actor_type`` ``state`` whose ``actor_id`` is not
-  an ISO 3166-1 alpha-3 code (pycountry).
+  after the latest day its article can have been published (the ``published`` role of the
+  sources table), unless one of the row's fields annotated
+  ``"bdigest:may-postdate-source": [values]`` holds one of those values (certainty
+  ``planned`` or ``target``, status ``planned``).
+- ``invalid-country-code``: a field annotated ``"bdigest:country-code-when": {field:
+  value}`` (actors' ``actor_id`` when ``actor_type`` is ``state``) whose value is not an
+  ISO 3166-1 alpha-3 code (pycountry) in a row where the condition holds.
 - ``part-unit-mismatch`` / ``part-exceeds-total`` / ``parts-exceed-total``: rows with a
-  ``part_of`` (a foreign key to the same table) must share the total's unit fields
-  (``unit``, ``scale``, ``currency`` where the table has them); no part may exceed the
+  ``"bdigest:role": "part-of"`` field (a foreign key to the same table) must share the
+  total's ``"unit"``-role fields (unit, scale, currency); no part may exceed the
   total's value (the table's number evidence field), nor may the parts together. A
-  ``part_of`` naming no row is left to the foreign-key check.
-- ``source-offsets``: a source whose ``char_start``/``char_end`` fall outside its seed
-  text or are not ordered, or whose title does not appear in its span (Markdown ``#`` and
-  ``*`` dropped, whitespace folded).
+  part naming no row is left to the foreign-key check.
+- ``source-offsets``: a source whose ``char-start``/``char-end`` fall outside its seed
+  text or are not ordered, or whose ``title`` does not appear in its span (Markdown ``#``
+  and ``*`` dropped, whitespace folded).
+- ``undeclared-seed``: a source whose ``seed-file`` is not a resource of the package with
+  a ``hash`` (so every text a quote is checked against is itself checked).
 """
 
 from __future__ import annotations
@@ -32,37 +36,34 @@ import pyarrow.compute as pc
 
 from bdigest_data import edtf
 from bdigest_data.findings import Finding
+from bdigest_data.metadata.classes import COUNTRY_CODE_WHEN, MAY_POSTDATE, TableSchema
 from bdigest_data.validation.arrays import from_numpy, scalar, texts, to_numpy
 from bdigest_data.validation.context import PackageData, TableData
 from bdigest_data.validation.evidence import evidence_fields, fact_tables, normalise, show
 from bdigest_data.validation.grouping import decoded, decoded_type, distinct
 
-EXEMPT = {"certainty": {"planned", "target"}, "status": {"planned"}}  # may postdate the article
-UNIT_FIELDS = ("unit", "scale", "currency")
-PART_OF = "part_of"
 EPSILON = 1e-9
 
 
 def check(pkg: PackageData) -> list[Finding]:
     """Semantic findings for ``pkg``."""
     published = _published(pkg)
-    edtf_fields = _edtf_fields(pkg)
     findings: list[Finding] = []
-    for name, td in pkg.tables.items():
-        findings.extend(_dates(td, edtf_fields.get(name, [])))
+    for td in pkg.tables.values():
+        findings.extend(_dates(td, [f.name for f in td.schema.fields if f.edtf]))
+        findings.extend(_country_codes(td))
     for name in fact_tables(pkg):
         findings.extend(_after_publication(pkg.tables[name], published))
         findings.extend(_parts(pkg.tables[name]))
-    findings.extend(_country_codes(pkg))
     findings.extend(_source_offsets(pkg))
     return findings
 
 
-def needs(schema: dict[str, Any]) -> set[str]:
+def needs(schema: TableSchema) -> set[str]:
     """The fields of a fact table with ``schema`` that these checks read."""
-    pk = schema.get("primaryKey") or []
-    return {"source_id", PART_OF, *EXEMPT, *UNIT_FIELDS, *([pk] if isinstance(pk, str) else pk),
-            *evidence_fields(schema), *(f["name"] for f in schema["fields"] if edtf.is_edtf(f))}
+    return {"source_id", *schema.primary_key, *evidence_fields(schema),
+            *(f.name for f in schema.fields
+              if f.edtf or f.role in ("part-of", "unit") or f.annotation(MAY_POSTDATE))}
 
 
 @lru_cache(maxsize=4096)
@@ -78,22 +79,6 @@ def _finding(td: TableData, code: str, row: int, message: str, field: str | None
              value: Any = None) -> Finding:
     return Finding(code, message, table=td.name, row=row + 1, line=td.line(row), field=field,
                    value=None if value is None else show(value))
-
-
-def _column(td: TableData, name: str) -> pa.ChunkedArray:
-    if name in td.table.column_names:
-        return td.table.column(name)
-    return pa.chunked_array([pa.nulls(td.table.num_rows, pa.string())])
-
-
-def _edtf_fields(pkg: PackageData) -> dict[str, list[str]]:
-    """Per table, its EDTF fields (string fields marked ``"bdigest:edtf": true``)."""
-    result: dict[str, list[str]] = {}
-    for name, td in pkg.tables.items():
-        for f in td.schema["fields"]:
-            if edtf.is_edtf(f):
-                result.setdefault(name, []).append(f["name"])
-    return result
 
 
 # dates ------------------------------------------------------------------------------------
@@ -139,11 +124,11 @@ def _order(start: str | None, end: str | None) -> tuple[str, str] | None:
 
 
 def _published(pkg: PackageData) -> dict[str, edtf.Edtf]:
-    sources = pkg.tables.get("sources")
-    if sources is None:
+    sources = pkg.role_table("sources")
+    if sources is None or not sources.schema.primary_key:
         return {}
-    ids = _column(sources, "source_id").to_pylist()
-    dates = _column(sources, "published").to_pylist()
+    ids = sources.column(sources.schema.primary_key[0]).to_pylist()
+    dates = sources.column(sources.schema.role_name("published")).to_pylist()
     return {s: d for s, p in zip(ids, dates, strict=True)
             if s and p and not isinstance(d := _parse(p), str)}
 
@@ -166,9 +151,10 @@ def _after_publication(td: TableData, published: dict[str, edtf.Edtf]) -> list[F
     if td.table.num_rows == 0 or not fields:
         return []
     exempt = np.zeros(td.table.num_rows, dtype=bool)
-    for name, values in EXEMPT.items():
-        if name in td.table.column_names:
-            hit = pc.is_in(td.table.column(name), value_set=texts(sorted(values)))
+    for f in td.schema.fields:
+        values = f.annotation(MAY_POSTDATE)
+        if values and f.name in td.table.column_names:
+            hit = pc.is_in(td.table.column(f.name), value_set=texts(sorted(values)))
             exempt |= to_numpy(pc.fill_null(hit, scalar(False)))
     findings: list[Finding] = []
     for name in fields:
@@ -183,27 +169,35 @@ def _after_publication(td: TableData, published: dict[str, edtf.Edtf]) -> list[F
 # actors -----------------------------------------------------------------------------------
 
 
-def _country_codes(pkg: PackageData) -> list[Finding]:
-    actors = pkg.tables.get("actors")
-    if actors is None or actors.table.num_rows == 0:
+def _country_codes(td: TableData) -> list[Finding]:
+    """Fields annotated ``bdigest:country-code-when`` hold ISO 3166-1 alpha-3 codes in the
+    rows where the condition holds."""
+    coded = [f for f in td.schema.fields if isinstance(f.annotation(COUNTRY_CODE_WHEN), dict)]
+    if not coded or td.table.num_rows == 0:
         return []
     import pycountry
 
-    ids = _column(actors, "actor_id").to_pylist()
-    types = _column(actors, "actor_type").to_pylist()
-    return [_finding(actors, "invalid-country-code", row,
-                     f"actor {code!r} is a state but not an ISO 3166-1 alpha-3 code",
-                     "actor_id", code)
-            for row, (code, kind) in enumerate(zip(ids, types, strict=True))
-            if kind == "state" and code and pycountry.countries.get(alpha_3=code) is None]
+    findings = []
+    for f in coded:
+        conditions = f.annotation(COUNTRY_CODE_WHEN).items()
+        columns = [td.column(name).to_pylist() for name, _ in conditions]
+        wanted = [value for _, value in conditions]
+        for row, (code, *cells) in enumerate(zip(td.column(f.name).to_pylist(), *columns,
+                                                 strict=True)):
+            if cells == wanted and code and pycountry.countries.get(alpha_3=code) is None:
+                where = ", ".join(f"{n} {v!r}" for n, v in conditions)
+                findings.append(_finding(td, "invalid-country-code", row,
+                                         f"{f.name} {code!r} ({where}) is not an ISO 3166-1 "
+                                         "alpha-3 code", f.name, code))
+    return findings
 
 
 # parts and totals -------------------------------------------------------------------------
 
 
 def _self_reference(td: TableData, name: str) -> bool:
-    return any(fk["fields"] in ([name], name) and fk["reference"]["resource"] == ""
-               for fk in td.schema.get("foreignKeys", []))
+    return any(fk.fields == [name] and fk.target(td.name) == td.name
+               for fk in td.schema.foreignKeys)
 
 
 def _rows(mask: pa.ChunkedArray | pa.Array) -> np.ndarray:
@@ -215,16 +209,17 @@ def _rows(mask: pa.ChunkedArray | pa.Array) -> np.ndarray:
 def _parts(td: TableData) -> list[Finding]:
     """Parts against their totals, vectorised over the part rows; Python only builds the
     findings."""
-    numbers = [f["name"] for f in td.schema["fields"] if f.get("bdigest:evidence") == "number"]
-    if len(numbers) != 1 or not _self_reference(td, PART_OF) or td.table.num_rows == 0:
+    numbers = [f.name for f in td.schema.fields if f.evidence == "number"]
+    part_of = td.schema.role_name("part-of")
+    if len(numbers) != 1 or part_of is None or not _self_reference(td, part_of) \
+            or td.table.num_rows == 0 or len(td.schema.primary_key) != 1:
         return []
-    value, pk = numbers[0], td.schema["primaryKey"]
-    key = pk if isinstance(pk, str) else pk[0]
-    units = [u for u in UNIT_FIELDS if u in td.table.column_names]
-    part_rows = _rows(pc.is_valid(td.table.column(PART_OF)))
+    value, key = numbers[0], td.schema.primary_key[0]
+    units = [f.name for f in td.schema.with_role("unit") if f.name in td.table.column_names]
+    part_rows = _rows(pc.is_valid(td.table.column(part_of)))
     if not len(part_rows):
         return []
-    wanted = decoded(pc.take(td.table.column(PART_OF), from_numpy(part_rows)))
+    wanted = decoded(pc.take(td.table.column(part_of), from_numpy(part_rows)))
     keys = td.table.column(key)
     if decoded_type(keys.type) != wanted.type:
         return []  # no id can equal a total's
@@ -248,7 +243,7 @@ def _parts(td: TableData) -> list[Finding]:
     margin = pc.add(pc.cast(theirs, pa.float64()), scalar(EPSILON))
     exceeds = compared & to_numpy(pc.fill_null(pc.greater(mine, margin), scalar(False)))
     flagged = np.flatnonzero(mismatch | exceeds)
-    cells = _cells(td, [PART_OF, value, *units], parts[flagged], totals[flagged])
+    cells = _cells(td, [part_of, value, *units], parts[flagged], totals[flagged])
     findings: list[Finding] = []
     for j, (part, total) in zip(flagged.tolist(), cells, strict=True):
         i = int(parts[j])
@@ -256,14 +251,14 @@ def _parts(td: TableData) -> list[Finding]:
             bad = [u for k, u in enumerate(units) if differ[k, j]]
             findings.append(_finding(
                 td, "part-unit-mismatch", i,
-                f"part of {part[PART_OF]} but its {', '.join(bad)} differ from the total's "
+                f"part of {part[part_of]} but its {', '.join(bad)} differ from the total's "
                 f"({', '.join(f'{u} {part[u]!r} vs {total[u]!r}' for u in bad)})",
                 bad[0], part[bad[0]]))
         else:
             findings.append(_finding(
                 td, "part-exceeds-total", i,
                 f"{value} {show(part[value])} exceeds the {value} {show(total[value])} "
-                f"of its total {part[PART_OF]}", value, part[value]))
+                f"of its total {part[part_of]}", value, part[value]))
     return findings + _sums(td, key, value, parts[compared], totals[compared],
                             pc.filter(mine, from_numpy(compared)))
 
@@ -309,13 +304,24 @@ def _heading_free(text: str) -> str:
 
 
 def _source_offsets(pkg: PackageData) -> list[Finding]:
-    sources = pkg.tables.get("sources")
-    if sources is None:
+    sources = pkg.role_table("sources")
+    if sources is None or not sources.schema.primary_key:
         return []
-    cols = ("source_id", "title", "seed_file", "char_start", "char_end")
+    schema = sources.schema
+    names = [schema.primary_key[0], *(schema.role_name(r) for r in
+                                      ("title", "seed-file", "char-start", "char-end"))]
+    _, _, seed_field, start_field, end_field = names
+    hashed = {r.path for r in pkg.model.resources if r.hash is not None}
     findings: list[Finding] = []
     for row, (sid, title, seed, start, end) in enumerate(
-            zip(*(_column(sources, c).to_pylist() for c in cols), strict=True)):
+            zip(*(sources.column(c).to_pylist() for c in names), strict=True)):
+        if seed is not None and seed not in hashed:
+            findings.append(_finding(
+                sources, "undeclared-seed", row,
+                f"source {sid!r}: {seed_field} {seed!r} is not a resource of datapackage.json "
+                "with a hash; declare the seed file as a resource and stamp it",
+                seed_field, seed))
+            continue
         if None in (seed, start, end):
             continue
         try:
@@ -325,13 +331,13 @@ def _source_offsets(pkg: PackageData) -> list[Finding]:
         if not 0 <= start < end <= len(text):
             findings.append(_finding(
                 sources, "source-offsets", row,
-                f"source {sid!r}: char_start {start} and char_end {end} must satisfy "
-                f"0 <= char_start < char_end <= {len(text)} (the length of {seed})",
-                "char_end" if end > len(text) else "char_start", f"{start}-{end}"))
+                f"source {sid!r}: {start_field} {start} and {end_field} {end} must satisfy "
+                f"0 <= {start_field} < {end_field} <= {len(text)} (the length of {seed})",
+                end_field if end > len(text) else start_field, f"{start}-{end}"))
         elif title and _heading_free(title) not in _heading_free(text[start:end]):
             findings.append(_finding(
                 sources, "source-offsets", row,
                 f"the title of {sid!r} does not appear in characters {start}-{end} of {seed} "
                 "(Markdown # and * dropped, whitespace folded): the offsets or the title are "
-                "wrong", "title", title))
+                "wrong", names[1], title))
     return findings

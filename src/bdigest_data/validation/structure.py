@@ -16,16 +16,16 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from bdigest_data.findings import Finding
+from bdigest_data.metadata.classes import TableSchema
 from bdigest_data.validation import keys
 from bdigest_data.validation.arrays import from_numpy, texts, to_numpy
-from bdigest_data.validation.cells import TYPES, FieldRule, SchemaProblem
+from bdigest_data.validation.cells import FieldRule, SchemaProblem
 from bdigest_data.validation.context import TableData
 from bdigest_data.validation.header import check_labels
 from bdigest_data.validation.reader import CsvStream, Ragged, read
@@ -45,7 +45,7 @@ class TableResult:
     omitted: int = 0
 
 
-def read_table(name: str, path: Path, schema: dict[str, Any], *, keep: set[str] | None,
+def read_table(name: str, path: Path, schema: TableSchema, *, keep: set[str] | None,
                limit: int | None) -> TableResult:
     """Read and check table ``name`` from ``path``. ``keep`` names the typed columns to keep
     in ``TableData.table`` (``None``: all); ``limit`` caps the findings of the table."""
@@ -60,31 +60,31 @@ def read_table(name: str, path: Path, schema: dict[str, Any], *, keep: set[str] 
 class _Checker:
     """One pass over a table's rows (see ``read_table``)."""
 
-    def __init__(self, name: str, schema: dict[str, Any], stream: CsvStream,
+    def __init__(self, name: str, schema: TableSchema, stream: CsvStream,
                  keep: set[str] | None, limit: int | None) -> None:
         self.name, self.schema, self.stream = name, schema, stream
-        self.fields: list[dict[str, Any]] = schema.get("fields", [])
-        self.names = [str(f.get("name")) for f in self.fields]
+        self.fields = schema.fields
+        self.names = schema.names
         self.keep = [n for n in self.names if keep is None or n in keep]
         self.limit = limit
         self.omitted = 0
         self.pending: list[tuple[int, bool, int, str, str | None, str | None, str]] = []
-        self.findings = check_labels(name, stream.labels, self.fields)
-        missing = schema.get("missingValues", [""])
+        self.findings = check_labels(name, stream.labels, self.names)
+        missing = schema.missingValues
         self.rules: list[FieldRule] = []
         for f in self.fields[: len(stream.labels)]:
             try:
                 self.rules.append(FieldRule(f, missing))
             except SchemaProblem as exc:
-                self.findings.append(Finding(code="schema-error", table=name, field=f.get("name"),
+                self.findings.append(Finding(code="schema-error", table=name, field=f.name,
                                              message=str(exc)))
-                self.rules.append(FieldRule({"name": f.get("name"), "type": "any"}, missing))
+                self.rules.append(FieldRule.text(f.name, missing))
         for label in stream.labels[len(self.fields):]:
-            self.rules.append(FieldRule({"name": label, "type": "any"}, missing))
-        self.types = {n: TYPES.get(f.get("type"), TYPES["any"])[0]
-                      for n, f in zip(self.names, self.fields, strict=True)}
+            self.rules.append(FieldRule.text(label, missing))
+        self.types = {f.name: pa.string() if f.info.is_text else f.arrow_type
+                      for f in self.fields}
         self.types.update((r.name, r.arrow_type) for r in self.rules[: len(self.names)])
-        distinct_values = set(_primary_key(schema)) | {r.name for r in self.rules if r.unique}
+        distinct_values = set(schema.primary_key) | {r.name for r in self.rules if r.unique}
         self.encoded = {n for n in self.keep
                         if self.types[n] == pa.string() and n not in distinct_values}
         self.types.update((n, TEXT_CODES) for n in self.encoded)
@@ -235,7 +235,7 @@ class _Checker:
 
     def _keys(self, data: TableData, labelled: set[str]) -> list[Finding]:
         """Unique fields and the primary key (skipped when a key field has no column)."""
-        pk = _primary_key(self.schema)
+        pk = self.schema.primary_key
         check_pk = bool(pk) and set(pk) <= labelled and set(pk) <= set(data.table.column_names)
         repeats: dict[str, list[tuple[int, int]]] = {}
         out: list[Finding] = []
@@ -260,11 +260,6 @@ def _compact(column: pa.ChunkedArray) -> pa.ChunkedArray:
                  if len(dictionary) <= 1 << (t.bit_width - 1))
     codes = pa.concat_arrays([c.indices for c in unified.chunks]).cast(width)
     return pa.chunked_array([pa.DictionaryArray.from_arrays(codes, dictionary)])
-
-
-def _primary_key(schema: dict[str, Any]) -> list[str]:
-    pk = schema.get("primaryKey") or []
-    return [pk] if isinstance(pk, str) else list(map(str, pk))
 
 
 def _has_newline(col: pa.Array) -> bool:

@@ -1,0 +1,66 @@
+"""The typed model of the package, read once: every layer asks it, none re-parses JSON.
+
+Modules: ``files`` (the one reader of package files, with the safety rules), ``classes``
+(pydantic models of descriptor, resources, Table Schemas, fields and keys), ``types`` (the
+one mapping of Table Schema types to Arrow, pandas, SQL and Python), ``profile`` (parse and
+check, every fault a located finding).
+
+``parse(path)`` gives the ``ParsedPackage`` of a package directory or descriptor
+(default: the installed package), remembered while its descriptor and schema files keep
+their content; ``package(path)`` the model itself, raising ``ValidationError`` when the
+metadata has faults.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from bdigest_data.findings import Finding, PackageFileError, ValidationError
+from bdigest_data.metadata.classes import Field, ForeignKey, Package, Resource, TableSchema
+from bdigest_data.metadata.files import DESCRIPTOR, PackageFiles, open_files
+from bdigest_data.metadata.profile import ParsedPackage, read_package
+
+__all__ = ["DESCRIPTOR", "Field", "ForeignKey", "Package", "PackageFiles", "ParsedPackage",
+           "Resource", "TableSchema", "files_of", "open_files", "package", "parse"]
+
+_cache: dict[tuple[Path, str], tuple[str, ParsedPackage]] = {}
+_lock = threading.Lock()
+
+
+def files_of(path: str | Path | None = None) -> PackageFiles:
+    """The files of the package directory or descriptor ``path`` (default: installed).
+
+    ``PackageFileError`` when there is no descriptor there.
+    """
+    from bdigest_data._paths import descriptor_path
+
+    dp = descriptor_path(path)
+    if not dp.is_file():
+        raise PackageFileError([Finding(code="file-error", value=str(dp),
+                                        message=f"no {DESCRIPTOR} at {dp}")])
+    return PackageFiles(dp.parent, dp.name)
+
+
+def parse(path: str | Path | PackageFiles | None = None) -> ParsedPackage:
+    """The parsed package at ``path`` (see ``profile.read_package``), read again only when
+    the content of its descriptor or a schema file changes."""
+    files = path if isinstance(path, PackageFiles) else files_of(path)
+    key = (files.root, files.descriptor)
+    with _lock:
+        cached = _cache.get(key)
+    if cached is not None and files.digest(cached[1].files) == cached[0]:
+        return cached[1]
+    parsed = read_package(files)
+    with _lock:
+        _cache[key] = (files.digest(parsed.files), parsed)
+    return parsed
+
+
+def package(path: str | Path | PackageFiles | None = None) -> Package:
+    """The model of the package at ``path``; ``ValidationError`` with the findings when its
+    descriptor or schemas have faults."""
+    parsed = parse(path)
+    if parsed.findings or parsed.package is None:
+        raise ValidationError(parsed.findings)
+    return parsed.package

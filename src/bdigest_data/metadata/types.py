@@ -1,0 +1,98 @@
+"""The one mapping of Table Schema types: what each type is in Arrow, pandas, SQL and Python.
+
+=========  ==================  ===================  =======  ===============  =================
+type       Arrow (loaded)      pandas (``load``)    SQL      Python (models)  cells read as
+=========  ==================  ===================  =======  ===============  =================
+string     ``large_string``    ``string`` (Arrow)   TEXT     ``str``          any text
+any        ``large_string``    ``string`` (Arrow)   TEXT     ``str``          any text
+integer    ``int64``           ``Int64``            INTEGER  ``int``          ``[+-]`` digits
+year       ``int64``           ``Int64``            INTEGER  ``int``          four digits
+number     ``float64``         ``Float64``          REAL     ``float``        decimal, exponent
+boolean    ``bool``            ``boolean``          INTEGER  ``bool``         trueValues/falseValues
+date       ``date32``          ``datetime64[us]``   DATE     ``datetime.date``  ``YYYY-MM-DD``
+=========  ==================  ===================  =======  ===============  =================
+
+A field with categories (``categories`` or an ``enum`` constraint) loads as a pandas
+``category``. Only the ``default`` format is supported; any other type or format is a
+``field-error`` when the schema is read, so no layer meets it.
+
+Other backends add their mapping here: give ``TypeInfo`` an attribute (e.g. ``polars``,
+``duckdb``) filled in ``TYPES``, and ``metadata.classes.Field`` a property reading it
+(next to ``Field.arrow_type``), so the mapping stays in one table.
+
+pandas and pyarrow are imported only when a dtype is asked for.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+# Table Schema defaults for boolean fields without trueValues / falseValues
+TRUE_VALUES = ("true", "True", "TRUE", "1")
+FALSE_VALUES = ("false", "False", "FALSE", "0")
+_ORDERED = ("required", "unique", "minimum", "maximum", "exclusiveMinimum",
+            "exclusiveMaximum", "enum")
+
+
+@dataclass(frozen=True)
+class TypeInfo:
+    """What one Table Schema type is in each layer (see the module docstring)."""
+
+    name: str
+    arrow: str  # pyarrow type factory name (``pa.<arrow>()``)
+    pandas: str  # pandas dtype name
+    sql: str
+    python: type
+    expected: str  # what a valid cell looks like, for messages
+    constraints: tuple[str, ...]  # the constraints the type supports
+
+    @property
+    def is_text(self) -> bool:
+        """Whether cells are kept as text (no conversion)."""
+        return self.arrow == "large_string"
+
+
+TYPES: dict[str, TypeInfo] = {t.name: t for t in (
+    TypeInfo("string", "large_string", "string", "TEXT", str, "text",
+             ("required", "unique", "minLength", "maxLength", "pattern", "enum")),
+    TypeInfo("any", "large_string", "string", "TEXT", str, "anything",
+             ("required", "unique", "enum")),
+    TypeInfo("integer", "int64", "Int64", "INTEGER", int,
+             "a whole number such as 12 or -3 (digits only)", _ORDERED),
+    TypeInfo("year", "int64", "Int64", "INTEGER", int, "a four-digit year such as 2013",
+             _ORDERED),
+    TypeInfo("number", "float64", "Float64", "REAL", float,
+             "a decimal number such as 97, 84.7 or -0.6667", _ORDERED),
+    TypeInfo("boolean", "bool_", "boolean", "INTEGER", bool,
+             "one of " + ", ".join(TRUE_VALUES + FALSE_VALUES), ("required", "unique", "enum")),
+    TypeInfo("date", "date32", "datetime64[us]", "DATE", datetime.date,
+             "a date written YYYY-MM-DD that exists in the calendar", _ORDERED),
+)}
+
+# SQL type of a loaded column by the family of its pandas dtype (derived columns included)
+SQL_BY_KIND = {"string": "TEXT", "category": "TEXT", "integer": "INTEGER", "number": "REAL",
+               "date": "DATE", "boolean": "INTEGER"}
+
+
+@cache
+def arrow_type(name: str) -> Any:
+    """The Arrow type of Table Schema type ``name`` as loaded."""
+    import pyarrow as pa
+
+    return getattr(pa, TYPES[name].arrow)()
+
+
+@cache
+def pandas_dtype(name: str) -> Any:
+    """The pandas dtype of Table Schema type ``name`` (without categories)."""
+    import pandas as pd
+
+    pandas = TYPES[name].pandas
+    if pandas == "string":
+        return pd.StringDtype("pyarrow")
+    if pandas.startswith("datetime64"):
+        return pandas
+    return pd.api.types.pandas_dtype(pandas)
