@@ -15,6 +15,9 @@ the quote of any fact row of that article; *excluded* when a row of
   exactly once in the article (normalised like a quote);
 - ``reason``: why no row captures it.
 
+The ``sentences`` table is checked against the seed texts first (``validation.units``:
+``sentence-error``).
+
 Findings: ``uncovered-figure`` (neither covered nor excluded; names the article, the
 figure, its line in the seed file and a context unique in the article, ready to paste into
 the exclusions file) and ``stale-exclusion`` (an exclusion whose context is missing or not
@@ -41,6 +44,7 @@ from bdigest_data.validation.evidence import (
     normalise,
 )
 from bdigest_data.validation.grouping import distinct
+from bdigest_data.validation.units import units
 
 EXCLUSIONS = "coverage-exclusions"  # the bdigest:role of the exclusions table
 SEEDS = "seeds"  # the bdigest:role of the descriptor's resource for the seed texts
@@ -93,9 +97,9 @@ def ledger(pkg: PackageData) -> list[ArticleCoverage]:
 
 
 def check(pkg: PackageData) -> list[Finding]:
-    """``uncovered-figure`` and ``stale-exclusion`` findings for ``pkg``."""
+    """``sentence-error``, ``uncovered-figure`` and ``stale-exclusion`` findings for ``pkg``."""
     cov = _Coverage(pkg)
-    findings = list(cov.stale)
+    findings = units(pkg)[1] + cov.stale
     seeds = pkg.model.resources_with_role(SEEDS)
     seeds_name = seeds[0].name if seeds else None
     exclusions = pkg.model.table_with_role(EXCLUSIONS) or "the exclusions table"
