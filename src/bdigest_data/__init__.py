@@ -17,6 +17,8 @@ against the article text. The public API is small:
 - ``cite(format="text")`` — how to cite the dataset; ``cite_row(name, row)`` for the
   article behind one row.
 - ``export(format, out, *, force=False)`` — write SQLite, Parquet, xlsx or JSON.
+- ``site(out, *, force=False)`` — write a static site: data card, article readers with
+  every row's quote highlighted, sortable tables, charts (the ``site`` extra).
 - ``__version__`` — the dataset version (equal to ``datapackage.json`` and CITATION.cff).
 
 Heavy libraries (pandas, pyarrow, pydantic, polars) are imported only when a function needs
@@ -43,6 +45,7 @@ _LAZY = {
     "cite": "bdigest_data.release.citation",
     "cite_row": "bdigest_data.release.citation",
     "export": "bdigest_data.exports",
+    "site": "bdigest_data.website",
 }
 
 __all__ = ["Finding", "Report", "ValidationError", "__version__", *_LAZY]

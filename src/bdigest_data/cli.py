@@ -16,6 +16,7 @@ COMMANDS = {
     "cite": "bdigest_data.release.cli",
     "stamp": "bdigest_data.release.cli",
     "export": "bdigest_data.exports.cli",
+    "site": "bdigest_data.website.cli",
 }
 
 

@@ -1,0 +1,105 @@
+"""A static site of the package: data card, evidence reader, tables and charts.
+
+``site(out)`` (and ``bdigest-data site OUT``) writes, into the directory ``out``:
+
+- ``index.html``: what the dataset is, each table (rows, grain, links), version, licence,
+  citation (text and BibTeX) and coverage per article;
+- ``articles/<source_id>.html``: each article with every fact row's quote highlighted;
+  the element with ``id`` equal to a row's primary key is its highlight;
+- ``tables/<table>.html``: every table, sortable and filterable, each fact row linking to
+  its highlight (and ``<tr id=...>`` for the highlight to link back to);
+- ``<table>/<id>.html`` for every row of a lookup table that facts point to (actors,
+  persons, places): the facts it appears in;
+- ``charts.html`` and ``charts/*.svg``: static charts drawn at build time (matplotlib, the
+  ``site`` extra), each with a caption, a text alternative and links to its rows;
+- ``dictionary.html`` and ``assets/`` (one stylesheet, one small script; nothing is
+  fetched from elsewhere, so the site works from ``file://`` and any static host).
+
+As with exports, the package is validated first and an invalid one builds nothing; an
+existing ``out`` is replaced only with ``force`` and only if it is empty or an earlier
+site (it holds the marker file ``.bdigest-site``). The site is written to a temporary
+directory beside ``out`` and moved into place when complete.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bdigest_data.website.content import SiteData
+
+MARKER = ".bdigest-site"
+ASSETS = ("site.css", "site.js")
+
+
+def _check_target(out: Path, force: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(f"{out} exists and is not a directory")
+    if out.is_dir() and any(out.iterdir()):
+        if not force:
+            raise FileExistsError(f"{out} already exists; use force=True (--force) to replace "
+                                  "it")
+        if not (out / MARKER).is_file():
+            raise FileExistsError(f"{out} is not empty and is not a bdigest-data site (no "
+                                  f"{MARKER}); refusing to replace it")
+
+
+def site(out: str | Path, *, force: bool = False, path: str | Path | None = None) -> Path:
+    """Build the site of the package at ``path`` (default: the installed one) into ``out``.
+
+    Returns ``out``. Raises ``FileExistsError`` when ``out`` exists (without ``force``, or
+    when it is not an earlier site), ``bdigest_data.ValidationError`` when the package is
+    invalid, ``ImportError`` when the ``site`` extra (markdown-it-py) is missing.
+    """
+    out = Path(out)
+    _check_target(out, force)
+    from bdigest_data.website import content
+
+    data = content.read(path)  # validates first: nothing is written for an invalid package
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".bdigest-site-") as tmp:
+        staged = Path(tmp) / "site"
+        _write(data, staged)
+        if out.exists():
+            old = Path(tmp) / "old"
+            out.rename(old)
+        staged.rename(out)
+    return out
+
+
+def _write(data: SiteData, root: Path) -> None:
+    from bdigest_data.website import charts, pages
+    from bdigest_data.website.content import slug
+    from bdigest_data.website.coverage import per_article
+    from bdigest_data.website.reader import ArticleRenderer
+
+    files: dict[str, str] = {}
+    drawn = charts.draw(data, root / "charts")
+    files["charts.html"] = charts.page(data, drawn)
+    files["index.html"] = pages.index(data, per_article(data.root), drawn)
+    files["dictionary.html"] = pages.dictionary(data)
+    files["tables/index.html"] = pages.tables_index(data)
+    for table in data.tables.values():
+        files[f"tables/{table.name}.html"] = pages.table_page(data, table)
+    renderer = ArticleRenderer()
+    for article in data.articles.values():
+        files[f"articles/{slug(article.source_id)}.html"] = pages.article_page(
+            data, article, renderer)
+    for table in data.entities:
+        for i, rid in enumerate(table.ids):
+            files[f"{table.name}/{slug(rid)}.html"] = pages.entity_page(data, table, i)
+    for name, html in files.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+    assets = root / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    for name in ASSETS:
+        with resources.as_file(resources.files(__package__) / "assets" / name) as src:
+            shutil.copyfile(src, assets / name)
+    (root / MARKER).write_text(f"bdigest-data {data.package.version}\n", encoding="utf-8")
+    (root / ".nojekyll").write_text("", encoding="utf-8")  # GitHub Pages: serve as is

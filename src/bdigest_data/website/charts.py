@@ -1,0 +1,316 @@
+"""Static SVG charts drawn when the site is built (matplotlib, the ``site`` extra).
+
+Each chart is drawn from the loaded frames (typed, with the EDTF columns ``*_earliest``,
+``*_latest``), comes with a caption, a text alternative (``alt`` plus a table of every row
+drawn, each linking to its row) and a link to its table. A chart whose table or columns
+are missing, or which has no row to draw, is left out. Without matplotlib the site is
+built without charts.
+
+- ``visits``: one bar per visit or meeting from the earliest to the latest day its dates
+  allow (a month-precision date is a month long), in panels per period;
+- ``arms``: arms-export amounts by recipient and year, totals apart from their parts,
+  labelled with their unit (SIPRI TIV where the unit says so);
+- ``trade``: trade and other economic levels by partner, one panel per unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bdigest_data.website.content import SiteData, text
+from bdigest_data.website.layout import a, esc, site_page
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+_NOT_AMOUNTS = {"percent", "fraction", "times", "ratio"}
+_SCALE = {"": 1.0, "thousand": 1e-3, "million": 1.0, "billion": 1e3}  # to millions
+_GAP = dt.timedelta(days=75)  # dates further apart than this go to separate panels
+_STATUS_COLOURS = {"held": "#1f6f8b", "planned": "#e6a100", "postponed": "#b23a48"}
+
+
+@dataclass
+class Chart:
+    """A drawn chart: its file, words, and the rows behind it."""
+
+    name: str
+    title: str
+    caption: str
+    alt: str
+    table: str
+    columns: list[str]
+    rows: list[tuple[str, list[str]]] = field(default_factory=list)  # (row id, cells)
+    left_out: list[str] = field(default_factory=list)  # ids of rows not drawn (no data)
+
+    @property
+    def file(self) -> str:
+        return f"charts/{self.name}.svg"
+
+
+def draw(data: SiteData, out: Path) -> list[Chart]:
+    """Draw every chart the package has data for into ``out``; [] without matplotlib."""
+    try:
+        import matplotlib
+    except ImportError:
+        return []
+    matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "bdigest",
+                                "font.size": 9, "font.family": "DejaVu Sans"})
+    out.mkdir(parents=True, exist_ok=True)
+    drawn = []
+    for maker in _MAKERS:
+        made = maker(data)
+        if made is None:
+            continue
+        chart, fig = made
+        fig.savefig(out / f"{chart.name}.svg", format="svg", metadata={"Date": None})
+        drawn.append(chart)
+    return drawn
+
+
+def _frame_of(data: SiteData, name: str, needed: set[str]) -> pd.DataFrame | None:
+    table = data.tables.get(name)
+    if table is None or not needed <= set(table.source.frame.columns):
+        return None
+    return table.source.frame
+
+
+_WIDTH, _LEFT, _RIGHT = 8.5, 3.1, 0.35  # inches: figure width, label margin, right margin
+_ROW, _TICKS, _TOP = 0.3, 0.45, 0.35  # inches: per bar, under each panel, above all
+
+
+def _stacked(rows: list[int], title_room: float = 0.0) -> tuple[Figure, list[Any]]:
+    """A figure of panels stacked top to bottom, ``rows[i]`` bars high each, placed in
+    inches (room for long labels on the left and for each panel's ticks and title); a
+    layout engine would cost more time than all the drawing."""
+    from matplotlib.figure import Figure
+
+    heights = [n * _ROW + 0.15 for n in rows]
+    total = _TOP + sum(h + _TICKS + title_room for h in heights)
+    fig = Figure(figsize=(_WIDTH, total))
+    axes, top = [], total - _TOP
+    for h in heights:
+        top -= title_room
+        bottom = top - h
+        axes.append(fig.add_axes((_LEFT / _WIDTH, bottom / total,
+                                  1 - (_LEFT + _RIGHT) / _WIDTH, h / total)))
+        top = bottom - _TICKS
+    return fig, axes
+
+
+# --- visits timeline ------------------------------------------------------------------------
+
+def _visits(data: SiteData) -> tuple[Chart, Figure] | None:
+    need = {"visit_id", "visitor_actor", "host_actor", "start_date_earliest",
+            "start_date_latest", "end_date_latest", "status"}
+    frame = _frame_of(data, "visits", need)
+    if frame is None:
+        return None
+    import pandas as pd
+
+    spans = []
+    left_out = []
+    for row in frame.itertuples(index=False):
+        start = row.start_date_earliest
+        if pd.isna(start):
+            left_out.append(row.visit_id)
+            continue
+        ends = [v for v in (row.end_date_latest, row.start_date_latest) if not pd.isna(v)]
+        end = max(ends) + pd.Timedelta(days=1)  # the latest day, included
+        who = text(getattr(row, "visitor_normalised", ""))
+        place = text(getattr(row, "place", ""))
+        route = f"{row.visitor_actor} → {row.host_actor}{', ' + place if place else ''}"
+        label = f"{who} ({route})" if who else route
+        spans.append((start.to_pydatetime(), end.to_pydatetime(), label, row))
+    if not spans:
+        return None
+    spans.sort(key=lambda s: s[0])
+    panels: list[list[Any]] = [[spans[0]]]
+    for s in spans[1:]:
+        if s[0] - max(p[1] for p in panels[-1]) > _GAP:
+            panels.append([])
+        panels[-1].append(s)
+    import matplotlib.dates as mdates
+    from matplotlib.patches import Patch
+
+    fig, axes = _stacked([len(p) for p in panels], title_room=0.3)
+    for ax, panel in zip(axes, panels, strict=True):
+        for y, (start, end, _, row) in enumerate(panel):
+            ax.barh(y, mdates.date2num(end) - mdates.date2num(start),
+                    left=mdates.date2num(start), height=0.6,
+                    color=_STATUS_COLOURS.get(str(row.status), "#777777"))
+        ax.set_yticks(range(len(panel)), [s[2] for s in panel])
+        ax.set_ylim(len(panel) - 0.5, -0.5)
+        lo, hi = min(s[0] for s in panel), max(s[1] for s in panel)
+        pad = max((hi - lo) * 0.08, dt.timedelta(days=2))
+        ax.set_xlim(mdates.date2num(lo - pad), mdates.date2num(hi + pad))
+        locator = mdates.AutoDateLocator(maxticks=6)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
+        last = hi - dt.timedelta(days=1)
+        same = (lo.year, lo.month) == (last.year, last.month)
+        ax.set_title(f"{lo:%B %Y}" if same else f"{lo:%B %Y} – {last:%B %Y}", loc="left",
+                     fontsize=9, fontweight="bold")
+        ax.grid(axis="x", alpha=0.3)
+        ax.spines[["top", "right"]].set_visible(False)
+    fig.legend(handles=[Patch(color=c, label=s) for s, c in _STATUS_COLOURS.items()],
+               loc="upper right", fontsize=8, frameon=False, ncols=3)
+    chart = Chart(
+        "visits", "Visits and meetings over time",
+        "Each bar runs from the earliest to the latest day the row's dates allow: a date "
+        "given to the day is a day long, one given only to the month a month long. Periods "
+        "far apart are drawn in separate panels, each with its own time axis.",
+        f"Timeline of {len(spans)} dated visits and meetings in {len(panels)} periods, "
+        f"from {spans[0][0]:%B %Y} to {spans[-1][1]:%B %Y}; the table below lists each.",
+        "visits", ["visit", "from", "to", "status"],
+        [(s[3].visit_id, [s[2], f"{s[0]:%Y-%m-%d}",
+                          f"{s[1] - dt.timedelta(days=1):%Y-%m-%d}", text(s[3].status)])
+         for s in spans], left_out)
+    return chart, fig
+
+
+# --- amounts (arms exports, trade) ----------------------------------------------------------
+
+def _unit_label(row: Any) -> str:
+    unit = text(getattr(row, "unit", ""))
+    currency = text(getattr(row, "currency", ""))
+    if "tiv" in unit.lower():
+        return "SIPRI TIV, millions"
+    if unit in ("currency", "") and currency:
+        return f"{currency} millions"
+    if unit == "currency":
+        return "millions, currency not stated"
+    if unit in ("USD", "EUR", "RUB", "BYN"):
+        return f"{unit} millions"
+    return f"{unit}, {text(getattr(row, 'scale', '')) or 'units'}"
+
+
+def _amount(row: Any) -> float:
+    scale = text(getattr(row, "scale", ""))
+    label = _unit_label(row)
+    factor = _SCALE.get(scale, 1.0) if "millions" in label else 1.0
+    return float(row.value) * factor
+
+
+def _bars(title: str, groups: dict[str, list[tuple[str, float, str]]], xlabel: str = ""
+          ) -> Figure:
+    """Horizontal bars, one panel per group (unit): (label, value, colour) each."""
+    fig, axes = _stacked([len(g) for g in groups.values()], title_room=0.3)
+    for ax, (unit, bars) in zip(axes, groups.items(), strict=True):
+        ys = range(len(bars))
+        ax.barh(list(ys), [b[1] for b in bars], color=[b[2] for b in bars], height=0.6)
+        ax.set_yticks(list(ys), [b[0] for b in bars])
+        ax.set_ylim(len(bars) - 0.5, -0.5)
+        ax.set_title(unit if not xlabel else f"{xlabel} ({unit})", loc="left", fontsize=9,
+                     fontweight="bold")
+        for y, b in zip(ys, bars, strict=True):
+            ax.annotate(f"{b[1]:g}", (b[1], y), xytext=(3, 0), textcoords="offset points",
+                        va="center", fontsize=8)
+        ax.margins(x=0.12)
+        ax.grid(axis="x", alpha=0.3)
+        ax.spines[["top", "right"]].set_visible(False)
+    fig.suptitle(title, x=0.02, y=1 - 0.08 / fig.get_figheight(), ha="left", va="top",
+                 fontsize=10)
+    return fig
+
+
+def _arms(data: SiteData) -> tuple[Chart, Figure] | None:
+    frame = _frame_of(data, "arms_exports", {"arms_id", "recipient", "period", "value", "unit"})
+    if frame is None:
+        return None
+    rows = [r for r in frame.itertuples(index=False)
+            if text(r.value) and text(r.unit) not in _NOT_AMOUNTS]
+    if not rows:
+        return None
+    rows.sort(key=lambda r: (text(r.period), bool(text(r.recipient)), -float(r.value)))
+    groups: dict[str, list[tuple[str, float, str]]] = {}
+    table = []
+    for r in rows:
+        unit = _unit_label(r)
+        body = text(getattr(r, "cited_body", ""))
+        if body.endswith("SIPRI") and "TIV" not in unit:
+            unit += " (as stated; source SIPRI)"
+        who = text(r.recipient) or "all recipients (total)"
+        label = f"{text(r.period) or 'no year'} · {who}"
+        colour = "#1f6f8b" if text(r.recipient) else "#9aa5ad"
+        groups.setdefault(unit, []).append((label, _amount(r), colour))
+        table.append((r.arms_id, [label, f"{_amount(r):g}", unit, body]))
+    chart = Chart(
+        "arms", "Arms-export figures by recipient and year",
+        "Each bar is one row: the exports to one recipient in one year, or the total of a "
+        "year (grey), drawn apart, never summed with its parts. The unit is the row's own; "
+        "rows whose unit is a share or a growth rate are not drawn.",
+        f"Bar chart of {len(rows)} arms-export figures by year and recipient, in "
+        f"{len(groups)} unit(s): {'; '.join(groups)}.",
+        "arms_exports", ["year · recipient", "value", "unit", "cited body"], table)
+    return chart, _bars("Arms exports by recipient and year", groups)
+
+
+def _trade(data: SiteData) -> tuple[Chart, Figure] | None:
+    frame = _frame_of(data, "trade", {"trade_id", "partner", "flow", "value", "unit"})
+    if frame is None:
+        return None
+    rows = [r for r in frame.itertuples(index=False)
+            if text(r.value) and text(r.unit) not in _NOT_AMOUNTS
+            and text(getattr(r, "measure", "level")) in ("", "level")]
+    if not rows:
+        return None
+    rows.sort(key=lambda r: (text(r.partner), text(getattr(r, "period", ""))))
+    groups: dict[str, list[tuple[str, float, str]]] = {}
+    table = []
+    for r in rows:
+        unit = _unit_label(r)
+        period = text(getattr(r, "period", "")) or "no period"
+        target = text(getattr(r, "certainty", "")) == "target"
+        commodity = text(getattr(r, "commodity", ""))
+        label = f"{r.partner} · {r.flow}{f' ({commodity})' if commodity else ''} · {period}"
+        if target:
+            label += " · target"
+        groups.setdefault(unit, []).append((label, _amount(r),
+                                            "#e6a100" if target else "#1f6f8b"))
+        table.append((r.trade_id, [label, f"{_amount(r):g}", unit]))
+    chart = Chart(
+        "trade", "Trade and economic flows by partner",
+        "Each bar is one row stating a level (not a change) of a flow between Belarus and a "
+        "partner; one panel per unit; targets in orange. Changes and shares are in the "
+        "trade table.",
+        f"Bar chart of {len(rows)} trade figures by partner, in {len(groups)} unit(s): "
+        f"{'; '.join(groups)}.",
+        "trade", ["partner · flow · period", "value", "unit"], table)
+    return chart, _bars("Trade by partner", groups)
+
+
+_MAKERS: list[Callable[[SiteData], tuple[Chart, Figure] | None]] = [_visits, _arms, _trade]
+
+
+# --- the charts page -----------------------------------------------------------------------
+
+def page(data: SiteData, charts: list[Chart]) -> str:
+    """Every chart as a figure with caption, text alternative and links to its rows."""
+    parts = ["<h1>Charts</h1>"]
+    if not charts:
+        parts.append("<p>No charts: this site was built without matplotlib (install the "
+                     "<code>site</code> extra).</p>")
+    for c in charts:
+        head = "".join(f'<th scope="col">{esc(h)}</th>' for h in ["row", *c.columns])
+        rows = "".join(
+            f"<tr><td>{a(f'tables/{c.table}.html#{rid}', esc(rid))}</td>"
+            + "".join(f"<td>{esc(v)}</td>" for v in cells) + "</tr>"
+            for rid, cells in c.rows)
+        left = ("<p>Not drawn (no date or value): " + ", ".join(
+            a(f"tables/{c.table}.html#{rid}", esc(rid)) for rid in c.left_out) + ".</p>"
+            if c.left_out else "")
+        parts.append(
+            f'<section id="{esc(c.name)}" aria-labelledby="{esc(c.name)}-h">'
+            f'<h2 id="{esc(c.name)}-h">{esc(c.title)}</h2><figure>'
+            f'<img src="{esc(c.file)}" alt="{esc(c.alt)}" loading="lazy">'
+            f"<figcaption>{esc(c.caption)} Rows: "
+            f"{a(f'tables/{c.table}.html', esc(c.table))}.</figcaption></figure>"
+            f"<details><summary>The rows drawn ({len(c.rows)})</summary>"
+            f'<div class="scroll"><table class="plain"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{rows}</tbody></table></div></details>{left}</section>")
+    return site_page(data, "Charts", "\n".join(parts), 0, "charts.html")

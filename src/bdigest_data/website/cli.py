@@ -1,0 +1,40 @@
+"""``bdigest-data site OUT [--force] [--package DIR]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``site`` sub-command."""
+    parser = subparsers.add_parser(
+        "site",
+        help="write a static site: data card, evidence reader, tables and charts",
+        description="Validate the package and write a static site into the directory OUT: "
+        "an index (tables, version, licence, citation, coverage), one reader page per "
+        "article with every fact row's quote highlighted, sortable and filterable table "
+        "pages, pages of the actors, persons and places, and SVG charts. It works from "
+        "file:// and any static host.",
+    )
+    parser.add_argument("out", metavar="OUT", help="output directory")
+    parser.add_argument("--force", action="store_true",
+                        help="replace OUT when it is an earlier site")
+    parser.add_argument("--package", metavar="DIR",
+                        help="package directory or datapackage.json (default: installed)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build; print the index page's path, or the reason nothing was written (exit 1)."""
+    from bdigest_data.findings import ValidationError
+    from bdigest_data.website import site
+
+    try:
+        out = site(args.out, force=args.force, path=args.package)
+    except (OSError, ImportError, ValueError, ValidationError) as exc:
+        print(f"bdigest-data site: nothing written: {exc}", file=sys.stderr)
+        return 1
+    print(out / "index.html")
+    return 0

@@ -1,0 +1,267 @@
+"""What the site shows, read from the validated package and driven by its Table Schemas.
+
+Every table's primary key gives its rows' ids; its foreign keys give the links between
+pages; the schema roles (``bdigest:role``) say which tables are facts (rows with a
+verbatim ``quote``), which is the list of source articles (and where each article's text
+is: the ``seed-file``, ``char-start`` and ``char-end`` fields), and which tables set text
+aside (a field with role ``context``, shown with the row's ``reason``). A lookup table
+that fact rows point to, directly or through a link table, is an *entity* table: each of
+its rows (actor, person, place) gets a page listing the facts it appears in. New tables
+therefore appear on the site without code of their own.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bdigest_data._paths import descriptor_path
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from bdigest_data.exports.package import ExportPackage, ExportTable
+
+ROLE = "bdigest:role"
+FACTS = "facts"
+SOURCES = "sources"
+QUOTE = "quote"
+CONTEXT = "context"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def text(value: Any) -> str:
+    """A cell as the site prints it: empty for missing, integers without ``.0``."""
+    if value is None or value is getattr(value, "NA", object()):
+        return ""
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer():
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+def slug(value: str) -> str:
+    """``value`` made safe as a file name and a relative URL (``org:SIPRI`` -> ``org_SIPRI``)."""
+    return _UNSAFE.sub("_", value).strip("_") or "_"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A single-field foreign key: ``field`` of this table points at ``table.target``."""
+
+    field: str
+    table: str
+    target: str
+
+
+@dataclass
+class Table:
+    """One table of the site: its export table (schema, frame), rows as text, and links."""
+
+    source: ExportTable
+    rows: list[dict[str, str]]
+    ids: list[str]
+    links: dict[str, Link]
+    role: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        return self.source.schema
+
+    @property
+    def fields(self) -> list[str]:
+        return [f["name"] for f in self.schema["fields"]]
+
+    @property
+    def is_facts(self) -> bool:
+        return self.role == FACTS or (not self.role and QUOTE in self.fields)
+
+    def field_with_role(self, role: str) -> str | None:
+        """The field annotated with ``bdigest:role`` ``role``, if any."""
+        return next((f["name"] for f in self.schema["fields"] if f.get(ROLE) == role), None)
+
+    def link_to(self, table: str) -> Link | None:
+        """This table's (first) foreign key to ``table``."""
+        return next((lk for lk in self.links.values() if lk.table == table), None)
+
+
+@dataclass
+class Article:
+    """A source article: its id, title, Markdown text and the site's data about it."""
+
+    source_id: str
+    title: str
+    row: dict[str, str]
+    markdown: str
+
+
+@dataclass
+class SiteData:
+    """The whole package as the site uses it."""
+
+    package: ExportPackage
+    root: Path  # the package directory
+    tables: dict[str, Table]
+    articles: dict[str, Article] = field(default_factory=dict)
+
+    @property
+    def facts(self) -> list[Table]:
+        return [t for t in self.tables.values() if t.is_facts]
+
+    @functools.cached_property
+    def sources(self) -> Table | None:
+        by_role = [t for t in self.tables.values() if t.role == SOURCES]
+        return by_role[0] if by_role else self.tables.get(SOURCES)
+
+    @functools.cached_property
+    def asides(self) -> list[Table]:
+        """Tables that set article text aside: a ``context`` field and a source link."""
+        return [t for t in self.tables.values() if not t.is_facts and t.field_with_role(CONTEXT)
+                and self.sources is not None and t.link_to(self.sources.name)]
+
+    @functools.cached_property
+    def entities(self) -> list[Table]:
+        """Lookup tables that fact rows point to, directly or through a link table."""
+        fact_names = {t.name for t in self.facts}
+        skip = fact_names | {self.sources.name if self.sources else ""}
+        out = []
+        for t in self.tables.values():
+            if t.name in skip or t in self.asides:
+                continue
+            direct = any(lk.table == t.name for f in self.facts for lk in f.links.values())
+            linked = any(lk.table == t.name for other in self.tables.values()
+                         if other.name not in skip for lk in other.links.values()
+                         if any(o.table in fact_names for o in other.links.values()))
+            if direct or linked:
+                out.append(t)
+        return out
+
+    def entity_names(self) -> set[str]:
+        return {t.name for t in self.entities}
+
+    def href(self, table: str, key: str) -> str:
+        """Where a reference to row ``key`` of ``table`` points (relative to the site root)."""
+        if self.sources is not None and table == self.sources.name:
+            return f"articles/{slug(key)}.html"
+        if table in self.entity_names():
+            return f"{table}/{slug(key)}.html"
+        return f"tables/{table}.html#{key}"
+
+    def source_of(self, table: Table, i: int) -> str:
+        """The source article id of row ``i`` of ``table`` ('' when it has none)."""
+        link = table.link_to(self.sources.name) if self.sources else None
+        return table.rows[i].get(link.field, "") if link else ""
+
+    @functools.cached_property
+    def mentions(self) -> dict[tuple[str, str], list[tuple[Table, int]]]:
+        """(entity table, entity id) -> the fact rows that name it, directly or through a
+        link table (a row of which points both at a fact row and at the entity)."""
+        entity_names = self.entity_names()
+        fact_index = {t.name: {rid: i for i, rid in enumerate(t.ids)} for t in self.facts}
+        found: dict[tuple[str, str], dict[tuple[str, int], tuple[Table, int]]] = {}
+
+        def add(key: tuple[str, str], table: Table, i: int) -> None:
+            found.setdefault(key, {})[(table.name, i)] = (table, i)
+
+        for t in self.tables.values():
+            ent_links = [lk for lk in t.links.values() if lk.table in entity_names]
+            if not ent_links:
+                continue
+            if t.is_facts:
+                for i, row in enumerate(t.rows):
+                    for lk in ent_links:
+                        if row.get(lk.field):
+                            add((lk.table, row[lk.field]), t, i)
+                continue
+            fact_links = [lk for lk in t.links.values() if lk.table in fact_index]
+            for row in t.rows:
+                for flk in fact_links:
+                    j = fact_index[flk.table].get(row.get(flk.field, ""))
+                    if j is None:
+                        continue
+                    for lk in ent_links:
+                        if row.get(lk.field):
+                            add((lk.table, row[lk.field]), self.tables[flk.table], j)
+        return {k: list(v.values()) for k, v in found.items()}
+
+
+def _links(table: ExportTable) -> dict[str, Link]:
+    out: dict[str, Link] = {}
+    for fields, ref, targets in table.foreign_keys():
+        fields = [fields] if isinstance(fields, str) else fields
+        targets = [targets] if isinstance(targets, str) else targets
+        if len(fields) == 1:
+            out[fields[0]] = Link(fields[0], ref, targets[0])
+    return out
+
+
+def _rows(frame: pd.DataFrame, names: list[str]) -> list[dict[str, str]]:
+    columns = {n: [text(v) for v in frame[n].tolist()] for n in names}
+    return [{n: columns[n][i] for n in names} for i in range(len(frame))]
+
+
+def _ids(table: ExportTable, rows: list[dict[str, str]]) -> list[str]:
+    key = table.primary_key
+    if not key:
+        return [f"{table.name}-{i + 1}" for i in range(len(rows))]
+    if len(key) == 1:
+        return [row[key[0]] for row in rows]
+    return [slug("~".join(row[k] for k in key)) for row in rows]
+
+
+def read(path: str | Path | None = None) -> SiteData:
+    """Validate and load the package at ``path`` (default: the installed one).
+
+    Raises ``bdigest_data.ValidationError`` when the package is invalid.
+    """
+    from bdigest_data.exports.package import load_package
+
+    package = load_package(path)
+    tables = {}
+    for t in package.tables:
+        names = [f["name"] for f in t.schema["fields"]]
+        rows = _rows(t.frame, names)
+        tables[t.name] = Table(t, rows, _ids(t, rows), _links(t), t.schema.get(ROLE, ""))
+    data = SiteData(package, descriptor_path(path).resolve().parent, tables)
+    data.articles = _articles(data)
+    return data
+
+
+def _articles(data: SiteData) -> dict[str, Article]:
+    src = data.sources
+    if src is None:
+        return {}
+    key = src.source.primary_key[0]
+    title = src.field_with_role("title") or "title"
+    seed, start, end = (src.field_with_role(r) for r in ("seed-file", "char-start", "char-end"))
+    if not (seed and start and end):
+        return {}
+    texts: dict[str, str] = {}
+    out = {}
+    for row in src.rows:
+        path = (data.root / row[seed]).resolve()
+        if not path.is_relative_to(data.root):
+            raise ValueError(f"{src.name}: seed file {row[seed]!r} is outside the package")
+        if row[seed] not in texts:
+            texts[row[seed]] = path.read_text(encoding="utf-8")
+        body = texts[row[seed]][int(row[start]): int(row[end])]
+        out[row[key]] = Article(row[key], row.get(title, row[key]), row, body)
+    return out

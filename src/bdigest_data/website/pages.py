@@ -1,0 +1,277 @@
+"""The site's HTML pages: index, data dictionary, tables, article readers, entity pages.
+
+Each function returns one page as a string; :mod:`bdigest_data.website.build` writes them.
+Links follow the foreign keys (:class:`~bdigest_data.website.content.SiteData`); every fact
+row has an element whose id is its primary key on its article's page (the highlight) and
+on its table's page (the row), each linking to the other.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bdigest_data.website.content import Article, SiteData, Table, slug
+from bdigest_data.website.coverage import COUNTS
+from bdigest_data.website.layout import a, esc, rel, site_page
+from bdigest_data.website.reader import ArticleRenderer, Span
+
+# fields a fact card does not repeat (the quote is the highlight itself)
+_CARD_SKIP = {"quote"}
+_BASIS = "value_basis"
+_DERIVED = "derived_fields"
+_BASIS_NOTE = "basis_note"
+_CORRECTION = "correction_note"
+
+
+def _derived(row: dict[str, str]) -> set[str]:
+    return {n for n in row.get(_DERIVED, "").split(";") if n}
+
+
+def is_derived(row: dict[str, str]) -> bool:
+    """The row rests on an inference or computation (``value_basis`` not ``stated``)."""
+    return bool(row.get(_BASIS)) and row[_BASIS] != "stated"
+
+
+def cell(data: SiteData, table: Table, name: str, value: str, depth: int) -> str:
+    """One value as HTML: a link when its field is a foreign key."""
+    link = table.links.get(name)
+    if link and value:
+        return a(rel(depth) + data.href(link.table, value), esc(value))
+    return esc(value)
+
+
+def fact_card(data: SiteData, table: Table, i: int, depth: int, *, here: bool) -> str:
+    """A fact row as a card: its fields (derived ones marked), correction, and links to its
+    table row and to its highlight (``#id`` on its own article page when ``here``)."""
+    row, rid = table.rows[i], table.ids[i]
+    derived = _derived(row)
+    items = []
+    for name in table.fields:
+        value = row[name]
+        if not value or name in _CARD_SKIP:
+            continue
+        badge = (' <span class="badge derived" title="derived: see basis note">derived</span>'
+                 if name in derived else "")
+        cls = ' class="correction"' if name == _CORRECTION else ""
+        items.append(f"<dt>{esc(name)}</dt><dd{cls}>{cell(data, table, name, value, depth)}"
+                     f"{badge}</dd>")
+    marks = []
+    if is_derived(row):
+        marks.append('<span class="badge derived">derived</span>')
+    if row.get(_CORRECTION):
+        marks.append('<span class="badge corrected">corrected</span>')
+    source = data.source_of(table, i)
+    evidence = (f"#{rid}" if here else
+                rel(depth) + f"articles/{slug(source)}.html#{rid}") if source else ""
+    links = [a(rel(depth) + f"tables/{table.name}.html#{rid}", f"row in {esc(table.name)}",
+               class_="to-row")]
+    if evidence:
+        links.append(a(evidence, "highlight in the article", class_="to-text"))
+    quote = "" if here else f'<blockquote>{esc(row.get("quote", ""))}</blockquote>'
+    return (f'<li class="fact" id="card:{esc(rid)}"><p class="fact-head"><strong>'
+            f'{esc(table.name)} · {esc(rid)}</strong> {" ".join(marks)}</p>{quote}'
+            f'<dl>{"".join(items)}</dl><p class="fact-links">{" · ".join(links)}</p></li>')
+
+
+# --- index -------------------------------------------------------------------------------
+
+def index(data: SiteData, coverage: dict[str, dict[str, Any]], charts: list[Any]) -> str:
+    pkg = data.package
+    lic = pkg.license
+    from bdigest_data import cite
+
+    tables = "".join(
+        f"<tr><td>{a(f'tables/{t.name}.html', esc(t.name))}</td><td>{esc(t.source.title)}"
+        f"</td><td class=\"num\">{len(t.rows)}</td><td>{esc(t.source.grain)}</td>"
+        f"<td>{a(f'dictionary.html#{t.name}', 'fields')}</td></tr>"
+        for t in data.tables.values())
+    body = [
+        f"<h1>{esc(pkg.title)}</h1>",
+        f"<p>{esc(pkg.descriptor.get('description', ''))}</p>",
+        f'<p class="meta">Version <strong>{esc(pkg.version)}</strong> · licence '
+        f'{a(lic.get("path", "#"), esc(lic.get("title") or lic.get("name", "")))} · '
+        f'{len(data.articles)} articles · '
+        f'{sum(len(t.rows) for t in data.facts)} fact rows, each with its verbatim quote.</p>',
+        '<h2 id="tables">Tables</h2>',
+        '<div class="scroll"><table class="plain"><thead><tr><th scope="col">Table</th>'
+        '<th scope="col">Title</th>'
+        '<th scope="col">Rows</th><th scope="col">Grain</th><th scope="col">Dictionary</th>'
+        f"</tr></thead><tbody>{tables}</tbody></table></div>",
+        _coverage_table(data, coverage),
+        '<h2 id="charts">Charts</h2>',
+        "<ul>" + "".join(f"<li>{a(f'charts.html#{c.name}', esc(c.title))}</li>"
+                         for c in charts) + "</ul>" if charts else
+        "<p>No charts: install the <code>site</code> extra (matplotlib) to draw them.</p>",
+        '<h2 id="cite">How to cite</h2>',
+        f'<p class="citation">{esc(cite("text", data.root))}</p>',
+        "<h3>BibTeX</h3>",
+        f'<pre class="bibtex">{esc(cite("bibtex", data.root))}</pre>',
+    ]
+    if data.entities:
+        body.insert(5, '<h2 id="entities">People, places and actors</h2><ul>' + "".join(
+            f"<li>{a(f'tables/{t.name}.html', esc(t.source.title))}: {len(t.rows)}, "
+            "each with a page of the facts it appears in</li>" for t in data.entities)
+            + "</ul>")
+    return site_page(data, "Overview", "\n".join(body), 0, "index.html")
+
+
+def _coverage_table(data: SiteData, coverage: dict[str, dict[str, Any]]) -> str:
+    keys = [k for k in COUNTS if any(k in c for c in coverage.values())]
+    keys += sorted({k for c in coverage.values() for k in c} - set(keys))
+    head = "".join(f'<th scope="col">{esc(k.replace("_", " "))}</th>' for k in keys)
+    rows = []
+    for sid, art in data.articles.items():
+        n = sum(1 for t in data.facts for i in range(len(t.rows)) if data.source_of(t, i) == sid)
+        counts = "".join(f'<td class="num">{esc(coverage.get(sid, {}).get(k, ""))}</td>'
+                         for k in keys)
+        rows.append(f"<tr><td>{a(f'articles/{slug(sid)}.html', esc(art.title))}</td>"
+                    f'<td class="num">{n}</td>{counts}</tr>')
+    return ('<h2 id="coverage">Articles and coverage</h2><p>Per article: its fact rows, and '
+            "how many of its figures a row's quote covers, a reason excludes, or neither "
+            "(<code>bdigest-data coverage</code>).</p>"
+            '<div class="scroll"><table class="plain"><thead><tr><th scope="col">Article</th>'
+            f'<th scope="col">fact rows</th>{head}</tr></thead><tbody>{"".join(rows)}'
+            "</tbody></table></div>")
+
+
+# --- data dictionary ------------------------------------------------------------------------
+
+def dictionary(data: SiteData) -> str:
+    """The package's data dictionary (``bdigest_data.dictionary``), Markdown to HTML."""
+    from markdown_it import MarkdownIt
+
+    from bdigest_data.dictionary import render
+
+    md = MarkdownIt("commonmark").enable("table")
+    tokens = md.parse(render(data.root))
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open" and tok.tag == "h2":
+            tok.attrSet("id", tokens[i + 1].content.strip())
+    body = md.renderer.render(tokens, md.options, {})
+    return site_page(data, "Data dictionary", body, 0, "dictionary.html")
+
+
+# --- table pages ------------------------------------------------------------------------------
+
+def tables_index(data: SiteData) -> str:
+    items = "".join(f"<li>{a(f'{t.name}.html', esc(t.name))}: {esc(t.source.title)} "
+                    f"({len(t.rows)} rows)</li>" for t in data.tables.values())
+    return site_page(data, "Tables", f"<h1>Tables</h1><ul>{items}</ul>", 1, "tables/index.html")
+
+
+def table_page(data: SiteData, table: Table) -> str:
+    """Every row of ``table``, sortable and filterable, fact rows linking to their evidence."""
+    fields = table.fields
+    facts = table.is_facts
+    head = "".join(
+        f'<th scope="col" aria-sort="none"><button type="button" class="sort">{esc(n)}'
+        "</button></th>" for n in fields)
+    if facts:
+        head = '<th scope="col">evidence</th>' + head
+    body = []
+    entity = table.name in data.entity_names()
+    for i, row in enumerate(table.rows):
+        rid = table.ids[i]
+        cells = []
+        if facts:
+            src = data.source_of(table, i)
+            link = a(f"../articles/{slug(src)}.html#{rid}", "in text", class_="to-text")
+            cells.append(f"<td>{link}</td>")
+        for n in fields:
+            value = cell(data, table, n, row[n], 1)
+            if entity and n in table.source.primary_key and row[n]:
+                value = a(f"../{table.name}/{slug(row[n])}.html", esc(row[n]))
+            cls = ' class="num"' if _numeric(table, n) else (' class="quote"' if n == "quote"
+                                                             else "")
+            cells.append(f"<td{cls}>{value}</td>")
+        classes = " ".join(c for c, on in (("derived", facts and is_derived(row)),
+                                           ("corrected", bool(row.get(_CORRECTION)))) if on)
+        cls = f' class="{classes}"' if classes else ""
+        body.append(f'<tr id="{esc(rid)}"{cls}>{"".join(cells)}</tr>')
+    intro = (f"<h1>{esc(table.source.title)} <code>{esc(table.name)}</code></h1>"
+             f"<p>{esc(table.source.description)}</p>"
+             f'<p class="meta">Grain: {esc(table.source.grain)} · {len(table.rows)} rows · '
+             f'{a(f"../dictionary.html#{table.name}", "fields in the data dictionary")}</p>')
+    tools = ('<div class="tools"><label for="filter">Filter rows</label> '
+             '<input type="search" id="filter" class="filter" data-table="rows" '
+             'placeholder="any text in a row"> <output id="count" for="filter" '
+             f'aria-live="polite">{len(table.rows)} of {len(table.rows)} rows</output></div>')
+    grid = (f'<div class="scroll"><table class="data sortable" id="rows"><caption>'
+            f"{esc(table.name)}: click a column name to sort</caption><thead><tr>{head}</tr>"
+            f'</thead><tbody>{"".join(body)}</tbody></table></div>')
+    return site_page(data, table.name, intro + tools + grid, 1)
+
+
+def _numeric(table: Table, name: str) -> bool:
+    kind = next((f.get("type") for f in table.schema["fields"] if f["name"] == name), "")
+    return kind in ("integer", "number")
+
+
+# --- article readers ----------------------------------------------------------------------
+
+def article_page(data: SiteData, article: Article, renderer: ArticleRenderer) -> str:
+    """The article with every fact row's quote highlighted and each aside's reason."""
+    rows = [(t, i) for t in data.facts for i in range(len(t.rows))
+            if data.source_of(t, i) == article.source_id]
+    spans = [Span(t.ids[i], t.rows[i].get("quote", ""), "fact", _span_classes(t.rows[i]),
+                  f"{t.name} {t.ids[i]}") for t, i in rows]
+    asides = _asides(data, article.source_id)
+    spans += [Span(key, context, "aside", ("aside",), f"set aside: {reason}")
+              for key, context, reason in asides]
+    rendered = renderer.render(article.markdown, spans)
+    missing = set(rendered.missing)
+    lost = [(t, i) for t, i in rows if t.ids[i] in missing]
+    meta = " · ".join(esc(f"{k}: {v}") for k, v in article.row.items()
+                      if k in ("publisher", "published") and v)
+    legend = ('<p class="legend"><mark class="hl">highlighted</mark> the quote of a fact row '
+              '(hover, focus or tab to it to see the row) · <mark class="hl derived">dashed'
+              '</mark> a row with a derived value · <mark class="hl corrected">flagged</mark> '
+              'a row with a correction · <mark class="aside">grey</mark> text set aside, '
+              "with its reason</p>")
+    parts = [f"<h1>{esc(article.title)}</h1>", f'<p class="meta">{meta} · {len(rows)} fact '
+             "rows</p>", legend, f'<article class="text">{rendered.html}</article>']
+    if lost:
+        parts.append('<h2>Rows whose quote is not in the rendered text</h2><p>'
+                     + " ".join(f'<span class="anchor" id="{esc(t.ids[i])}"></span>'
+                                f"{esc(t.ids[i])}" for t, i in lost) + "</p>")
+    parts.append('<h2 id="facts">Fact rows from this article</h2><ol class="facts">'
+                 + "".join(fact_card(data, t, i, 1, here=True) for t, i in rows) + "</ol>")
+    if asides:
+        parts.append('<h2 id="set-aside">Set aside</h2><ul class="asides">' + "".join(
+            f'<li id="card:{esc(key)}"><q>{esc(context)}</q> — {esc(reason)}</li>'
+            for key, context, reason in asides) + "</ul>")
+    return site_page(data, article.title, "\n".join(parts), 1)
+
+
+def _span_classes(row: dict[str, str]) -> tuple[str, ...]:
+    return tuple(c for c, on in (("derived", is_derived(row)),
+                                 ("corrected", bool(row.get(_CORRECTION)))) if on)
+
+
+def _asides(data: SiteData, source_id: str) -> list[tuple[str, str, str]]:
+    """(key, context, reason) of every row setting text of ``source_id`` aside."""
+    out = []
+    for t in data.asides:
+        context = t.field_with_role("context") or "context"
+        reason = t.field_with_role("reason") or "reason"
+        for i, row in enumerate(t.rows):
+            if data.source_of(t, i) == source_id and row.get(context):
+                out.append((f"aside:{t.name}:{t.ids[i]}", row[context], row.get(reason, "")))
+    return out
+
+
+# --- entity pages -------------------------------------------------------------------------
+
+def entity_page(data: SiteData, table: Table, i: int) -> str:
+    """One actor, person or place: its row and every fact row it appears in."""
+    row, rid = table.rows[i], table.ids[i]
+    label = next((row[f] for f in ("name", "title", "label") if row.get(f)), rid)
+    fields = "".join(f"<dt>{esc(n)}</dt><dd>{cell(data, table, n, v, 1)}</dd>"
+                     for n, v in row.items() if v)
+    facts = data.mentions.get((table.name, rid), [])
+    cards = "".join(fact_card(data, t, j, 1, here=False) for t, j in facts)
+    body = (f"<h1>{esc(label)}</h1><p class=\"meta\">{esc(table.source.title)} · "
+            f"{a(f'../tables/{table.name}.html#{rid}', 'row in ' + esc(table.name))}</p>"
+            f'<dl class="entity">{fields}</dl><h2>In {len(facts)} fact rows</h2>'
+            f'<ol class="facts">{cards}</ol>')
+    return site_page(data, label, body, 1)

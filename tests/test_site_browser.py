@@ -1,0 +1,222 @@
+"""The built site in a real headless Chromium (Debian's chromium and chromedriver, which
+``.ci/run`` installs), opened from ``file://`` as a reader would open a downloaded copy.
+
+Selenium drives the system chromedriver (``Service('/usr/bin/chromedriver')``), so nothing
+is downloaded; Chromium runs with its background networking off and a fresh profile.
+Without the browser the tests skip, except under CI, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import bdigest_data as bd
+
+CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync")
+DESKTOP, PHONE = (1280, 900), (390, 844)
+ARTICLE = "azerbaijan-independence"
+
+if not (Path(CHROMIUM).exists() and Path(DRIVER).exists()):
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{CHROMIUM} and {DRIVER} are needed (.ci/run installs them)")
+    pytest.skip("Debian chromium + chromium-driver not installed", allow_module_level=True)
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    return bd.site(tmp_path_factory.mktemp("site") / "out")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver.set_window_size(*DESKTOP)
+    yield driver
+    driver.quit()
+
+
+def _open(browser, built: Path, page: str) -> None:
+    browser.get((built / page).as_uri())
+    browser.get_log("browser")  # drop what an earlier page logged
+
+
+def _facts_of(source_id: str) -> list[tuple[str, str]]:
+    out = []
+    for name in bd.tables():
+        schema = bd.schema(name)
+        if schema.get("bdigest:role") != "facts":
+            continue
+        frame = bd.load(name)
+        key = schema["primaryKey"][0]
+        out += [(name, rid) for rid in frame.loc[frame["source_id"] == source_id, key]]
+    return out
+
+
+IN_VIEW = """
+const el = document.getElementById(arguments[0]);
+if (!el) { return "missing"; }
+const r = el.getBoundingClientRect();
+const header = document.querySelector("header").getBoundingClientRect().bottom;
+return (r.top >= header - 1 && r.top < window.innerHeight) ? "in view" : "at " + r.top;
+"""
+
+
+SCROLL_EACH = """
+const check = new Function(""" + repr(IN_VIEW) + """);
+return arguments[0].map(id => {
+  const el = document.getElementById(id);
+  if (el) { el.scrollIntoView({block: "start"}); }
+  return check.call(null, id);
+});
+"""
+
+
+@pytest.mark.parametrize("page", ["index.html", f"articles/{ARTICLE}.html", "charts.html",
+                                  "tables/visits.html"])
+def test_page_loads_without_console_errors_and_its_images_render(browser, built, page):
+    browser.get((built / page).as_uri())
+    assert browser.find_element(By.TAG_NAME, "h1").text
+    errors = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
+    assert errors == []
+    broken = browser.execute_script(
+        "return [...document.images].filter(i => !i.complete || !i.naturalWidth)"
+        ".map(i => i.src);")
+    assert broken == []
+
+
+def test_every_fact_anchor_exists_and_scrolls_into_view(browser, built):
+    for src in bd.sources()["source_id"]:
+        _open(browser, built, f"articles/{src}.html")
+        facts = _facts_of(src)
+        assert facts, src
+        ids = [rid for _, rid in facts]
+        where = browser.execute_script(SCROLL_EACH, ids)
+        assert {rid: w for rid, w in zip(ids, where, strict=True) if w != "in view"} == {}, src
+
+
+def test_a_deep_link_opens_the_article_at_the_highlight(browser, built):
+    browser.get((built / "articles" / f"{ARTICLE}.html").as_uri() + "#arms-005")
+    assert browser.execute_script(IN_VIEW, "arms-005") == "in view"
+    lit = browser.find_elements(By.CSS_SELECTOR, "mark.target")
+    assert lit and all("arms-005" in m.get_attribute("data-rows").split() for m in lit)
+
+
+def test_a_highlight_links_to_its_row_and_the_row_links_back(browser, built):
+    _open(browser, built, f"articles/{ARTICLE}.html")
+    mark = browser.find_element(By.CSS_SELECTOR, "#visit-001 + mark")
+    webdriver.ActionChains(browser).move_to_element(mark).perform()
+    pop = browser.find_element(By.ID, "pop")
+    assert pop.is_displayed() and "visit-001" in pop.text
+    pop.find_element(By.CSS_SELECTOR, "a.to-row").click()
+    assert browser.current_url.endswith("tables/visits.html#visit-001")
+    assert browser.execute_script(IN_VIEW, "visit-001") == "in view"
+    row = browser.find_element(By.ID, "visit-001")
+    row.find_element(By.CSS_SELECTOR, "a.to-text").click()
+    assert browser.current_url.endswith(f"articles/{ARTICLE}.html#visit-001")
+    assert browser.execute_script(IN_VIEW, "visit-001") == "in view"
+
+
+def test_one_quote_backing_several_rows_shows_them_all(browser, built):
+    _open(browser, built, f"articles/{ARTICLE}.html")
+    mark = browser.find_element(By.CSS_SELECTOR, "mark[data-rows~='arms-004']")
+    ids = mark.get_attribute("data-rows").split()
+    assert len(ids) > 1
+    webdriver.ActionChains(browser).move_to_element(mark).perform()
+    text = browser.find_element(By.ID, "pop").text
+    assert all(rid in text for rid in ids)
+
+
+def test_filtering_and_sorting_a_table(browser, built):
+    _open(browser, built, "tables/visits.html")
+    visits = bd.load("visits")
+    wanted = sorted(visits.loc[visits["visitor"].str.contains("Erdoğan", na=False),
+                               "visit_id"])
+    box = browser.find_element(By.ID, "filter")
+    box.send_keys("erdoğan")
+    shown = [r.get_attribute("id") for r in browser.find_elements(By.CSS_SELECTOR,
+                                                                   "#rows tbody tr")
+             if r.is_displayed()]
+    assert sorted(shown) == wanted and wanted
+    assert browser.find_element(By.ID, "count").text == f"{len(wanted)} of {len(visits)} rows"
+    box.clear()
+    box.send_keys(" ")  # an empty filter shows every row again
+    header = browser.find_element(By.XPATH, "//th[button[text()='visit_id']]")
+    header.find_element(By.TAG_NAME, "button").click()
+    header.find_element(By.TAG_NAME, "button").click()
+    assert header.get_attribute("aria-sort") == "descending"
+    first = browser.find_element(By.CSS_SELECTOR, "#rows tbody tr").get_attribute("id")
+    assert first == max(visits["visit_id"])
+
+
+def test_keyboard_focus_reaches_a_highlight_and_shows_its_row(browser, built):
+    _open(browser, built, f"articles/{ARTICLE}.html")
+    body = browser.find_element(By.TAG_NAME, "body")
+    for _ in range(30):
+        body.send_keys(Keys.TAB) if _ == 0 else browser.switch_to.active_element.send_keys(
+            Keys.TAB)
+        focused = browser.switch_to.active_element
+        if focused.tag_name == "mark":
+            break
+    assert focused.tag_name == "mark", "no highlight within 30 tab stops"
+    assert browser.find_element(By.ID, "pop").is_displayed()
+    assert focused.get_attribute("aria-describedby") == "pop"
+
+
+@pytest.mark.parametrize("page", ["index.html", f"articles/{ARTICLE}.html", "charts.html",
+                                  "tables/visits.html", "actors/AZE.html"])
+def test_basic_accessibility(browser, built, page):
+    _open(browser, built, page)
+    assert browser.execute_script("return document.documentElement.lang") == "en"
+    levels = browser.execute_script(
+        "return [...document.querySelectorAll('main h1,main h2,main h3,main h4,main h5,"
+        "main h6')].map(h => +h.tagName[1]);")
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    assert browser.execute_script(
+        "return [...document.images].filter(i => !(i.alt || '').trim()).length;") == 0
+
+
+def _not_blank(png: Path) -> bool:
+    from PIL import Image
+
+    with Image.open(png) as im:
+        colours = im.convert("RGB").getcolors(maxcolors=1 << 16)
+    # None: more colours than counted; else more than a handful, none covering it all
+    return colours is None or (len(colours) > 8 and max(colours)[0] < 0.97 * sum(
+        c for c, _ in colours))
+
+
+def test_screenshots_at_desktop_and_phone_widths_are_not_blank(browser, built,
+                                                               tmp_path_factory):
+    shots = tmp_path_factory.mktemp("screenshots")
+    try:
+        for width, height in (DESKTOP, PHONE):
+            browser.set_window_size(width, height)
+            for page in ("index.html", f"articles/{ARTICLE}.html", "charts.html"):
+                _open(browser, built, page)
+                png = shots / f"{page.replace('/', '_')}-{width}.png"
+                assert browser.save_screenshot(str(png))
+                assert _not_blank(png), png
+                overflow = browser.execute_script(
+                    "return document.documentElement.scrollWidth - window.innerWidth;")
+                assert overflow <= 0, f"{page} scrolls sideways at {width} px"
+    finally:
+        browser.set_window_size(*DESKTOP)
+    if os.environ.get("BDIGEST_SCREENSHOTS"):
+        shutil.copytree(shots, os.environ["BDIGEST_SCREENSHOTS"], dirs_exist_ok=True)
