@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 
 def texts(values: Sequence[str | None]) -> pa.Array:
@@ -40,6 +41,12 @@ def from_numpy(values: np.ndarray) -> pa.Array:
 def scalar(value: bool | int | float) -> pa.Scalar:
     """A boolean, int64 or float64 scalar."""
     return from_numpy(np.array([value]))[0]
+
+
+def count_true(mask: pa.Array | pa.ChunkedArray) -> int:
+    """How many cells of a boolean array are true (``BooleanArray.true_count`` crashes on
+    some arrays that compute functions return in pyarrow 14 and 15)."""
+    return pc.sum(mask).as_py() or 0
 
 
 def null(kind: pa.DataType) -> pa.Scalar:

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bdigest_data.metadata.classes import Field
-from bdigest_data.validation.arrays import null, scalar, texts, to_numpy
+from bdigest_data.validation.arrays import count_true, null, scalar, texts, to_numpy
 
 _INTEGER = r"^[+-]?[0-9]{1,18}$"
 _NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?$"
@@ -108,7 +108,7 @@ class FieldRule:
             return typed, _where(present, pc.invert(ok))
         shape = {"integer": _INTEGER, "number": _NUMBER, "year": _YEAR}[self.type]
         ok = _matches(text, shape)
-        if ok.true_count == len(ok):  # every cell has the shape: nothing to mask
+        if count_true(ok) == len(ok):  # every cell has the shape: nothing to mask
             return pc.cast(pc.utf8_ltrim(text, characters="+"), self.arrow_type), None
         valid = pc.if_else(ok, pc.utf8_ltrim(text, characters="+"), null(pa.string()))
         return pc.cast(valid, self.arrow_type), _where(present, pc.invert(ok))
@@ -154,7 +154,7 @@ class FieldRule:
                                 "must not be empty", pc.invert(present)))
         for message, test in self._value_checks:
             passed = test(tested)
-            if passed.true_count == len(passed):
+            if count_true(passed) == len(passed):
                 continue  # no cell failed, none was left untested (null)
             failed = pc.invert(pc.fill_null(passed, _YES))
             if codes is not None:

@@ -60,7 +60,8 @@ def _codes(column: Column) -> tuple[np.ndarray, int]:
     """Each row's code among the distinct values of ``column`` (null is a value too) and
     how many codes there are; a dictionary-encoded column is coded by its dictionary."""
     if pa.types.is_dictionary(column.type):
-        chunks = pa.chunked_array(column).unify_dictionaries().chunks
+        chunked = column if isinstance(column, pa.ChunkedArray) else pa.chunked_array([column])
+        chunks = chunked.unify_dictionaries().chunks
         size = len(chunks[0].dictionary) if chunks else 0
         index = pa.chunked_array([c.indices for c in chunks], column.type.index_type)
         return to_numpy(pc.fill_null(index.cast(pa.int64()), scalar(size))), size + 1

@@ -176,7 +176,11 @@ def _open(source: str | pa.BufferReader, block: int) -> CsvStream | None:
 
     def batches() -> Iterator[pa.RecordBatch]:
         if first.num_rows > 1:
-            yield first.slice(1)
+            # a copy without the header: no Arrow kernel sees a sliced array (on
+            # sliced text, if_else corrupts values in pyarrow 16-23)
+            yield pa.RecordBatch.from_arrays(
+                [pa.concat_arrays([c.slice(1)]) for c in first.columns],
+                names=first.schema.names)
         yield from _ahead(reader, AHEAD)
 
     return CsvStream(labels, header_newlines, batches(), ragged)

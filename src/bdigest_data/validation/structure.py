@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import TableSchema
 from bdigest_data.validation import keys
-from bdigest_data.validation.arrays import from_numpy, texts, to_numpy
+from bdigest_data.validation.arrays import count_true, from_numpy, texts, to_numpy
 from bdigest_data.validation.cells import FieldRule, SchemaProblem
 from bdigest_data.validation.context import TableData
 from bdigest_data.validation.header import check_labels
@@ -129,7 +129,7 @@ class _Checker:
             if name in kept:
                 typed[name] = values
             for issue in issues:
-                if not issue.mask.true_count:
+                if not count_true(issue.mask):
                     continue
                 mask = pc.and_(issue.mask, from_numpy(~blank)) if any_blank else issue.mask
                 self._emit(mask, col, start, exact, j, issue.code, issue.message)
