@@ -49,14 +49,14 @@ def test_reader_columns_are_plain_unsliced_text(raw_columns):
 
 
 def test_missing_cells_from_offsets_agrees_with_equal(raw_columns):
-    rule = FieldRule({"name": "x", "type": "string"}, [""])
+    rule = FieldRule.text("x", [""])
     for col in [*raw_columns, raw_columns[0].slice(3)]:
         fast = rule.missing_cells(col)
         assert fast.tolist() == pc.equal(col, texts([""])[0]).to_pylist()
 
 
 def test_with_nulls_agrees_with_if_else(raw_columns):
-    rule = FieldRule({"name": "x", "type": "string"}, [""])
+    rule = FieldRule.text("x", [""])
     for col in raw_columns:
         absent = rule.missing_cells(col)
         present = from_numpy(~absent)
