@@ -19,14 +19,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # runs inside the new venv, from a directory outside the checkout
 SCRIPT = """
-import json, sys
+import json, sys, tempfile
 from pathlib import Path
 import bdigest_data as bd
 from bdigest_data._paths import package_dir
 
 frames = bd.load_all()
 records = {name: len(bd.records(name)) for name in bd.tables()}
+site = bd.site(Path(tempfile.mkdtemp()) / "site")
 print(json.dumps({
+    "site": sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file()),
     "module": bd.__file__,
     "package_dir": str(package_dir()),
     "prefix": sys.prefix,
@@ -77,3 +79,7 @@ def test_the_installed_wheel_loads_every_table_from_its_own_files(tmp_path):
         with (ROOT / "data" / f"{name}.csv").open(encoding="utf-8") as fh:
             rows = sum(1 for line in fh if line.strip()) - 1
         assert result["shapes"][name][0] == result["records"][name] == rows, name
+    # the site builds from the wheel's own files, its assets shipped inside the wheel
+    assert {"index.html", "assets/site.css", "assets/site.js", "charts.html"} <= set(
+        result["site"])
+    assert {f"tables/{name}.html" for name in tables} <= set(result["site"])
