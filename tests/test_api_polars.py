@@ -5,34 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pandas as pd
 import polars as pl
 import pytest
 from helpers import set_cell
+from polars_frames import assert_same_as_pandas
 
 import bdigest_data as bd
-from bdigest_data.exports.columns import kind_of
-from bdigest_data.exports.values import column_values
 
 TABLES = bd.tables()
-# the polars type of each family of pandas dtype that ``load`` gives (dtypes.py's table)
-POLARS = {"integer": pl.Int64, "number": pl.Float64, "string": pl.String, "date": pl.Date}
-
-
-def expected_type(dtype: object) -> pl.DataType:
-    if isinstance(dtype, pd.CategoricalDtype):
-        return pl.Enum(list(dtype.categories))
-    return POLARS[kind_of(dtype)]
-
-
-def assert_same_as_pandas(frame: pl.DataFrame, expected: pd.DataFrame) -> None:
-    """``frame`` has ``expected``'s columns in order, their types, and the same values."""
-    assert isinstance(frame, pl.DataFrame)
-    assert frame.columns == list(expected.columns)
-    for name, dtype in expected.dtypes.items():
-        assert frame.schema[name] == expected_type(dtype), name
-        values = column_values(expected[name], kind_of(dtype))
-        assert frame[name].to_list() == values, name
 
 
 @pytest.mark.parametrize("table", TABLES)

@@ -1,9 +1,9 @@
-"""Export the package to SQLite, Parquet, Excel (xlsx) or JSON.
+"""Export the package to SQLite, Parquet, Excel (xlsx), JSON or DuckDB.
 
 Every format is written from the frames ``bdigest_data.load`` returns (after validation),
 with their derived EDTF columns, and with the table and column descriptions, the package
 version and the citation. See the module of each format for how it maps the types:
-:mod:`.sqlite`, :mod:`.parquet`, :mod:`.xlsx`, :mod:`.jsonfile`.
+:mod:`.sqlite`, :mod:`.parquet`, :mod:`.xlsx`, :mod:`.jsonfile`, :mod:`.duckdbfile`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ FORMATS = {
     "parquet": "bdigest_data.exports.parquet",
     "xlsx": "bdigest_data.exports.xlsx",
     "json": "bdigest_data.exports.jsonfile",
+    "duckdb": "bdigest_data.exports.duckdbfile",
 }
 
 
@@ -43,7 +44,7 @@ def export(
 
     ``format`` is ``sqlite`` (``out`` is the database file; ``<stem>.metadata.json`` for
     datasette is written next to it), ``parquet`` (``out`` is a directory receiving
-    ``<table>.parquet`` files), ``xlsx`` or ``json`` (``out`` is the file). Returns the
+    ``<table>.parquet`` files), ``xlsx``, ``json`` or ``duckdb`` (``out`` is the file). Returns the
     files written. Raises ``FileExistsError`` when one of them exists and ``force`` is
     false, ``bdigest_data.ValidationError`` when the package is invalid. The files are
     written to a temporary directory first and moved into place only when all succeeded.

@@ -1,4 +1,5 @@
-"""``bdigest-data export --format sqlite|parquet|xlsx|json OUT [--force] [--package DIR]``."""
+"""``bdigest-data export --format FORMAT OUT [--force] [--package DIR]``; FORMAT is one of
+sqlite, parquet, xlsx, json, duckdb."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ def register(subparsers: Any) -> None:
     """Add the ``export`` sub-command."""
     parser = subparsers.add_parser(
         "export",
-        help="write the tables as SQLite, Parquet, xlsx or JSON",
+        help="write the tables as SQLite, Parquet, xlsx, JSON or DuckDB",
         description="Validate the package and write every table, with descriptions, version "
         "and citation, as a SQLite database (+ datasette metadata.json), a directory of "
-        "Parquet files, an Excel workbook or a JSON file.",
+        "Parquet files, an Excel workbook, a JSON file or a DuckDB database.",
     )
     parser.add_argument("--format", "-f", required=True, choices=list(FORMATS))
     parser.add_argument("out", metavar="OUT",

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bdigest_data.exports import sql
 from bdigest_data.exports.columns import Column
 from bdigest_data.exports.package import ExportPackage, ExportTable
+from bdigest_data.exports.sql import limit_checks, quote
 from bdigest_data.exports.values import iso, rows
 
 SQL_TYPES = {"string": "TEXT", "category": "TEXT", "integer": "INTEGER", "number": "REAL",
@@ -53,64 +54,24 @@ def metadata_path(db: Path) -> Path:
     return db.with_name(db.stem + ".metadata.json")
 
 
-def _q(name: str) -> str:
-    """A quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(value: Any) -> str:
-    """A SQL literal for an enum value or a bound."""
-    if isinstance(value, str):
-        return "'" + value.replace("'", "''") + "'"
-    return repr(value)
-
-
-# Column.limits() operator -> CHECK expression of a quoted column name and the operand
-_CHECKS: dict[str, Callable[[str, Any], str]] = {
-    "in": lambda c, values: f"{c} IN ({', '.join(map(_literal, values))})",
-    ">=": lambda c, bound: f"{c} >= {_literal(bound)}",
-    "<=": lambda c, bound: f"{c} <= {_literal(bound)}",
-    "min_length": lambda c, n: f"length({c}) >= {n}",
-}
-
-
 def checks(col: Column) -> list[str]:
     """The CHECK expressions of one column, from its Table Schema constraints."""
-    c = _q(col.name)
-    out = [_CHECKS[op](c, value) for op, value in col.limits()]
+    out = limit_checks(col)
     if col.kind == "date":
+        c = quote(col.name)
         out.append(f"{c} = date({c}, '+0 days')")  # the modifier normalises 02-30 to 03-02
     return out
 
 
-def _column_ddl(col: Column, primary_key: list[str]) -> str:
-    parts = [_q(col.name), SQL_TYPES[col.kind]]
-    if col.required:
-        parts.append("NOT NULL")
-    if col.unique and primary_key != [col.name]:
-        parts.append("UNIQUE")
-    parts.extend(f"CHECK ({expr})" for expr in checks(col))
-    return " ".join(parts)
-
-
 def create_table(table: ExportTable) -> str:
     """The ``CREATE TABLE`` statement of one table."""
-    lines = [_column_ddl(col, table.primary_key) for col in table.columns]
-    if table.primary_key:
-        lines.append(f"PRIMARY KEY ({', '.join(map(_q, table.primary_key))})")
-    for fields, ref_table, ref_fields in table.foreign_keys():
-        lines.append(
-            f"FOREIGN KEY ({', '.join(map(_q, fields))}) "
-            f"REFERENCES {_q(ref_table)} ({', '.join(map(_q, ref_fields))})"
-        )
-    body = ",\n  ".join(lines)
-    return f"CREATE TABLE {_q(table.name)} (\n  {body}\n)"
+    return sql.create_table(table, lambda col: SQL_TYPES[col.kind], checks)
 
 
 def _insert(con: sqlite3.Connection, table: ExportTable) -> None:
     marks = ", ".join("?" for _ in table.columns)
     con.executemany(
-        f"INSERT INTO {_q(table.name)} VALUES ({marks})",
+        f"INSERT INTO {quote(table.name)} VALUES ({marks})",
         [tuple(iso(v) for v in row) for row in rows(table)],
     )
 
