@@ -60,13 +60,13 @@ TEXT = pa.large_string()
 DATETIME = "datetime64[us]"
 _TIMESTAMP = pa.timestamp("us")
 
-# Table Schema type -> (Arrow type, pandas dtype, name of the polars dtype)
-_TYPES: dict[str, tuple[pa.DataType, Any, str]] = {
-    "integer": (pa.int64(), pd.Int64Dtype(), "Int64"),
-    "number": (pa.float64(), pd.Float64Dtype(), "Float64"),
-    "boolean": (pa.bool_(), pd.BooleanDtype(), "Boolean"),
-    "date": (pa.date32(), DATETIME, "Date"),
-    "string": (TEXT, STRING, "String"),
+# Table Schema type -> (Arrow type, pandas dtype)
+_TYPES: dict[str, tuple[pa.DataType, Any]] = {
+    "integer": (pa.int64(), pd.Int64Dtype()),
+    "number": (pa.float64(), pd.Float64Dtype()),
+    "boolean": (pa.bool_(), pd.BooleanDtype()),
+    "date": (pa.date32(), DATETIME),
+    "string": (TEXT, STRING),
 }
 # Table Schema defaults for boolean fields without trueValues / falseValues
 _TRUE = ["true", "True", "TRUE", "1"]
@@ -85,7 +85,7 @@ class BadCell:
     message: str
 
 
-def _type(field: dict[str, Any]) -> tuple[pa.DataType, Any, str]:
+def _type(field: dict[str, Any]) -> tuple[pa.DataType, Any]:
     kind = field.get("type", "string")
     if kind not in _TYPES or field.get("format", "default") != "default":
         raise TypeError(
@@ -118,13 +118,11 @@ def pandas_dtype(field: dict[str, Any]) -> Any:
 
 def polars_dtype(field: dict[str, Any]) -> Any:
     """The polars dtype of the field's column in a frame of ``load(..., backend="polars")``
-    (imports polars)."""
-    import polars as pl
+    (``metadata.Field.polars_dtype``; imports polars)."""
+    from bdigest_data.metadata.classes import Field
 
-    cats = categories(field)
-    if cats is not None:
-        return _enum(tuple(str(c) for c in cats))
-    return getattr(pl, _type(field)[2])
+    _type(field)
+    return Field.model_validate(field).polars_dtype
 
 
 def derived_columns(field: dict[str, Any]) -> dict[str, str]:

@@ -36,9 +36,11 @@ from bdigest_data.exports.package import ExportPackage, ExportTable
 from bdigest_data.exports.parquet import arrow_table
 from bdigest_data.exports.sql import literal, quote
 from bdigest_data.exports.values import column_values
+from bdigest_data.metadata.types import TYPES
 
-DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE",
-                "boolean": "BOOLEAN", "date": "DATE"}
+# DuckDB type by the kind of a column (the Table Schema type of the same name)
+DUCKDB_TYPES = {kind: TYPES[kind].duckdb for kind in ("string", "integer", "number", "boolean",
+                                                       "date")}
 # bytes per storage block: DuckDB's default (256 KiB) makes a 10 MB file of this package
 BLOCK_SIZE = 16384
 META_TABLE = "_meta_package"

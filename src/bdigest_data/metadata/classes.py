@@ -186,6 +186,17 @@ class Field(_Annotated):
         return types.pandas_dtype(self.type)
 
     @property
+    def polars_dtype(self) -> Any:
+        """The polars dtype of the column in a ``backend="polars"`` frame (an ``Enum`` of the
+        schema's categories, as text, for a field that has them); imports polars."""
+        cats = self.category_values
+        if cats is not None:
+            from bdigest_data.dtypes import _enum as enum
+
+            return enum(tuple(str(c) for c in cats))
+        return types.polars_dtype(self.type)
+
+    @property
     def sql_type(self) -> str:
         return "TEXT" if self.category_values is not None else self.info.sql
 

@@ -12,15 +12,30 @@ boolean    ``bool``            ``boolean``          INTEGER  ``bool``         tr
 date       ``date32``          ``datetime64[us]``   DATE     ``datetime.date``  ``YYYY-MM-DD``
 =========  ==================  ===================  =======  ===============  =================
 
+and in the other backends (``load(..., backend="polars")``, the DuckDB export):
+
+=========  ===========  ========
+type       polars       DuckDB
+=========  ===========  ========
+string     ``String``   VARCHAR
+any        ``String``   VARCHAR
+integer    ``Int64``    BIGINT
+year       ``Int64``    BIGINT
+number     ``Float64``  DOUBLE
+boolean    ``Boolean``  BOOLEAN
+date       ``Date``     DATE
+=========  ===========  ========
+
 A field with categories (``categories`` or an ``enum`` constraint) loads as a pandas
-``category``. Only the ``default`` format is supported; any other type or format is a
+``category`` and a polars ``Enum``, and is a DuckDB ``ENUM`` of the categories (SQLite:
+TEXT). Only the ``default`` format is supported; any other type or format is a
 ``field-error`` when the schema is read, so no layer meets it.
 
 Other backends add their mapping here: give ``TypeInfo`` an attribute (e.g. ``polars``,
 ``duckdb``) filled in ``TYPES``, and ``metadata.classes.Field`` a property reading it
 (next to ``Field.arrow_type``), so the mapping stays in one table.
 
-pandas and pyarrow are imported only when a dtype is asked for.
+pandas, pyarrow and polars are imported only when a dtype is asked for.
 """
 
 from __future__ import annotations
@@ -44,7 +59,9 @@ class TypeInfo:
     name: str
     arrow: str  # pyarrow type factory name (``pa.<arrow>()``)
     pandas: str  # pandas dtype name
-    sql: str
+    sql: str  # SQLite
+    polars: str  # polars dtype name (``pl.<polars>``)
+    duckdb: str
     python: type
     expected: str  # what a valid cell looks like, for messages
     constraints: tuple[str, ...]  # the constraints the type supports
@@ -56,19 +73,19 @@ class TypeInfo:
 
 
 TYPES: dict[str, TypeInfo] = {t.name: t for t in (
-    TypeInfo("string", "large_string", "string", "TEXT", str, "text",
+    TypeInfo("string", "large_string", "string", "TEXT", "String", "VARCHAR", str, "text",
              ("required", "unique", "minLength", "maxLength", "pattern", "enum")),
-    TypeInfo("any", "large_string", "string", "TEXT", str, "anything",
+    TypeInfo("any", "large_string", "string", "TEXT", "String", "VARCHAR", str, "anything",
              ("required", "unique", "enum")),
-    TypeInfo("integer", "int64", "Int64", "INTEGER", int,
+    TypeInfo("integer", "int64", "Int64", "INTEGER", "Int64", "BIGINT", int,
              "a whole number such as 12 or -3 (digits only)", _ORDERED),
-    TypeInfo("year", "int64", "Int64", "INTEGER", int, "a four-digit year such as 2013",
-             _ORDERED),
-    TypeInfo("number", "float64", "Float64", "REAL", float,
+    TypeInfo("year", "int64", "Int64", "INTEGER", "Int64", "BIGINT", int,
+             "a four-digit year such as 2013", _ORDERED),
+    TypeInfo("number", "float64", "Float64", "REAL", "Float64", "DOUBLE", float,
              "a decimal number such as 97, 84.7 or -0.6667", _ORDERED),
-    TypeInfo("boolean", "bool_", "boolean", "INTEGER", bool,
+    TypeInfo("boolean", "bool_", "boolean", "INTEGER", "Boolean", "BOOLEAN", bool,
              "one of " + ", ".join(TRUE_VALUES + FALSE_VALUES), ("required", "unique", "enum")),
-    TypeInfo("date", "date32", "datetime64[us]", "DATE", datetime.date,
+    TypeInfo("date", "date32", "datetime64[us]", "DATE", "Date", "DATE", datetime.date,
              "a date written YYYY-MM-DD that exists in the calendar", _ORDERED),
 )}
 
@@ -83,6 +100,14 @@ def arrow_type(name: str) -> Any:
     import pyarrow as pa
 
     return getattr(pa, TYPES[name].arrow)()
+
+
+@cache
+def polars_dtype(name: str) -> Any:
+    """The polars dtype of Table Schema type ``name`` (without categories); imports polars."""
+    import polars as pl
+
+    return getattr(pl, TYPES[name].polars)
 
 
 @cache
