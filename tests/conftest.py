@@ -27,8 +27,11 @@ def package_copy(tmp_path: Path) -> Path:
     return dest
 
 
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real ``bdigest-data`` command in a subprocess and capture its output."""
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+            ) -> subprocess.CompletedProcess[str]:
+    """Run the real ``bdigest-data`` command in a subprocess and capture its output;
+    ``env`` replaces the environment (default: this process's)."""
     exe = shutil.which("bdigest-data", path=str(Path(sys.executable).parent))
     cmd = [exe] if exe else [sys.executable, "-m", "bdigest_data.cli"]
-    return subprocess.run([*cmd, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+    return subprocess.run([*cmd, *args], capture_output=True, text=True, cwd=cwd, timeout=300,
+                          env=env)

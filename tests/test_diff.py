@@ -58,7 +58,7 @@ def test_corrected_value_is_a_patch_with_before_and_after(pair):
     rows[1][1] = "A corrected title"
     write_csv(new / "data" / "sources.csv", rows)
     result = run_cli("diff", str(old), str(new), "--format", "json")
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # the copy kept the old version: too low
     report = json.loads(result.stdout)
     assert report["required_bump"] == "patch"
     sources = next(t for t in report["tables"] if t["name"] == "sources")

@@ -182,7 +182,7 @@ def test_cli_reports_a_quote_not_in_its_article(package_copy):
     recs = rows(package_copy, "rankings")
     recs[0]["quote"] = recs[0]["quote"] + " Invented."
     write_rows(package_copy, "rankings", recs)
-    result = run_cli("validate", str(package_copy), "--checks", "provenance", "--format", "json")
+    result = run_cli("validate", "-p", str(package_copy), "--checks", "provenance", "-f", "json")
     assert result.returncode == 1
     found = json.loads(result.stdout)["findings"]
     assert [(f["code"], f["table"], f["row"]) for f in found] == [

@@ -111,15 +111,15 @@ def test_stamp_command_refreshes_a_stale_hash(package_copy):
     csv_path = package_copy / "data" / "rankings.csv"
     csv_path.write_text(csv_path.read_text(encoding="utf-8").replace(
         "Edition not stated", "Edition not given", 1), encoding="utf-8")
-    before = run_cli("validate", str(package_copy), "--checks", "integrity")
+    before = run_cli("validate", "--package", str(package_copy), "--checks", "integrity")
     assert before.returncode == 1 and "hash-count" in before.stdout
-    stamped = run_cli("stamp", str(package_copy))
+    stamped = run_cli("stamp", "--package", str(package_copy))
     assert stamped.returncode == 0, stamped.stderr
-    after = run_cli("validate", str(package_copy), "--checks", "integrity")
+    after = run_cli("validate", "--package", str(package_copy), "--checks", "integrity")
     assert after.returncode == 0, after.stdout
 
 
 def test_stamp_command_reports_a_missing_package(tmp_path):
-    result = run_cli("stamp", str(tmp_path))
+    result = run_cli("stamp", "--package", str(tmp_path))
     assert result.returncode == 2
     assert "datapackage.json" in result.stderr

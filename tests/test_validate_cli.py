@@ -26,7 +26,7 @@ def test_invalid_package_exits_1_with_findings_grouped_by_table(package_copy: Pa
     set_cell(package_copy, "trade", 3, "value", "12x")
     set_cell(package_copy, "visits", 2, "status", "cancelled")
     stamp(package_copy)
-    result = run_cli("validate", str(package_copy), "--checks", "structure,integrity")
+    result = run_cli("validate", "-p", str(package_copy), "--checks", "structure,integrity")
     assert result.returncode == 1, result.stderr
     out = result.stdout
     assert "trade (data/trade.csv): 1 finding" in out
@@ -39,7 +39,7 @@ def test_invalid_package_exits_1_with_findings_grouped_by_table(package_copy: Pa
 def test_json_output_is_stable_and_complete(package_copy: Path) -> None:
     set_cell(package_copy, "rankings", 2, "rank", "0")
     stamp(package_copy)
-    result = run_cli("validate", str(package_copy / "datapackage.json"), "--format", "json",
+    result = run_cli("validate", "-p", str(package_copy / "datapackage.json"), "-f", "json",
                      "--skip", "provenance,semantics,coverage")
     assert result.returncode == 1
     doc = json.loads(result.stdout)
@@ -58,14 +58,18 @@ def test_json_output_is_stable_and_complete(package_copy: Path) -> None:
 def test_python_api_reports_the_same_findings(package_copy: Path) -> None:
     set_cell(package_copy, "actors", 4, "actor_type", "planet")
     stamp(package_copy)
-    cli = json.loads(run_cli("validate", str(package_copy), "-f", "json").stdout)["findings"]
+    cli = json.loads(run_cli("validate", "-p", str(package_copy), "-f", "json").stdout)["findings"]
     api = [f.to_dict() for f in bdigest_data.validate(package_copy)]
     assert cli == api and api
 
 
 def test_usage_and_io_errors_exit_2(tmp_path: Path) -> None:
-    missing = run_cli("validate", str(tmp_path / "nowhere"))
-    assert missing.returncode == 2 and "no datapackage.json" in missing.stderr
+    missing = run_cli("validate", "--package", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2
+    assert "no such package directory or release archive" in missing.stderr
+    tmp_path.joinpath("folder").mkdir()
+    folder = run_cli("validate", "--package", str(tmp_path / "folder"))
+    assert folder.returncode == 2 and "no datapackage.json here" in folder.stderr
     bad_group = run_cli("validate", "--checks", "spelling")
     assert bad_group.returncode == 2 and "unknown check group" in bad_group.stderr
     bad_table = run_cli("validate", "--table", "nope")
@@ -75,7 +79,7 @@ def test_usage_and_io_errors_exit_2(tmp_path: Path) -> None:
 
 def test_a_descriptor_that_is_not_json_is_a_finding(package_copy: Path) -> None:
     (package_copy / "datapackage.json").write_text('{"name": "x",\n "resources": [\n')
-    result = run_cli("validate", str(package_copy))
+    result = run_cli("validate", "-p", str(package_copy))
     assert result.returncode == 1 and "[package-error]" in result.stdout
     assert "Traceback" not in result.stderr
 
@@ -86,7 +90,7 @@ def test_invalid_utf8_in_a_ragged_row_is_a_finding_not_noise(package_copy: Path)
     lines[2] = lines[2].replace(b",", b"\xff,", 1) + b",extra"
     path.write_bytes(b"\n".join(lines))
     stamp(package_copy)
-    result = run_cli("validate", str(package_copy), "--checks", "structure")
+    result = run_cli("validate", "-p", str(package_copy), "--checks", "structure")
     assert result.returncode == 1 and result.stderr == ""
     assert "line 3 [encoding-error]" in result.stdout
     assert "row 2, line 3 [extra-cell]" in result.stdout

@@ -188,7 +188,7 @@ def test_a_table_without_key_fields_still_reports_a_multiline_ragged_row(package
     with (package_copy / "data" / "rankings.csv").open("a", encoding="utf-8") as fh:
         fh.write('rank-006,"two\nlines",x\n')
     stamp(package_copy)
-    result = run_cli("validate", str(package_copy), "--checks", "structure", "--format", "json")
+    result = run_cli("validate", "-p", str(package_copy), "--checks", "structure", "-f", "json")
     assert result.returncode == 1, result.stderr
     findings = json.loads(result.stdout)["findings"]
     assert {(f["code"], f["row"], f["line"]) for f in findings} >= {("missing-cell", 6, 7)}

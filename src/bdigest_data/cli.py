@@ -17,6 +17,8 @@ COMMANDS = {
     "stamp": "bdigest_data.release.cli",
     "export": "bdigest_data.exports.cli",
     "site": "bdigest_data.website.cli",
+    "add-article": "bdigest_data.authoring.cli",
+    "locate": "bdigest_data.authoring.cli",
 }
 
 
@@ -24,7 +26,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; with ``command`` (a known sub-command) only its module is imported."""
     parser = argparse.ArgumentParser(
         prog="bdigest-data",
-        description="Validate, cite, diff and export the bdigest-data package.",
+        description="Validate, cite, diff, stamp and export the bdigest-data package; add "
+        "an article and locate a quote in it.",
     )
     parser.add_argument("--version", action="store_true", help="print the package version")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -46,7 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2
-    return int(args.func(args))
+    from bdigest_data.cliargs import UsageError, report_usage_error
+
+    try:
+        return int(args.func(args))
+    except UsageError as exc:
+        return report_usage_error(args, exc)
 
 
 if __name__ == "__main__":

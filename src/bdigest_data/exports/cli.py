@@ -7,6 +7,7 @@ import argparse
 import sys
 from typing import Any
 
+from bdigest_data.cliargs import add_package, reading
 from bdigest_data.exports import FORMATS
 
 
@@ -23,8 +24,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("out", metavar="OUT",
                         help="output file (a directory for parquet)")
     parser.add_argument("--force", action="store_true", help="overwrite existing output")
-    parser.add_argument("--package", metavar="DIR",
-                        help="package directory or datapackage.json (default: installed)")
+    add_package(parser)
     parser.set_defaults(func=run)
 
 
@@ -34,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
     from bdigest_data.findings import ValidationError
 
     try:
-        written = export(args.format, args.out, force=args.force, path=args.package)
+        with reading(args.package) as root:
+            written = export(args.format, args.out, force=args.force, path=root)
     except (OSError, ImportError, ValueError, ValidationError) as exc:
         print(f"bdigest-data export: nothing written: {exc}", file=sys.stderr)
         return 1

@@ -118,6 +118,59 @@ class RowCitation:
         text = f"{self.table} {self.row_id}: {self.article.reference()}"
         return text + (f' Quote: "{self.quote}"' if self.quote else "")
 
+    def render(self, format: str = "text") -> str:
+        """The citation in ``format``, one of ``ROW_FORMATS`` (``cff`` describes only the
+        dataset), ending with a newline."""
+        if format not in ROW_FORMATS:
+            raise ValueError(f"a row's article cannot be cited as {format!r}; choose one of "
+                             f"{', '.join(ROW_FORMATS)}")
+        return _ROW_FORMATTERS[format](self)
+
+
+def _row_text(c: RowCitation) -> str:
+    return f"{c}\n"
+
+
+def _row_note(c: RowCitation) -> str:
+    note = f"Publication date {c.article.published} (EDTF) inferred from the text."
+    return note + (f" {c.table} {c.row_id} quotes: \u201c{c.quote}\u201d" if c.quote else "")
+
+
+def _row_apa(c: RowCitation) -> str:
+    title = c.article.title if c.article.title.endswith((".", "?", "!")) else c.article.title + "."
+    return f"{c.article.publisher}. ({c.article.published}). {title} {c.article.publisher}.\n"
+
+
+def _row_bibtex(c: RowCitation) -> str:
+    fields = {
+        "author": "{{" + _bibtex_escape(c.article.publisher) + "}}",
+        "title": "{{" + _bibtex_escape(c.article.title) + "}}",
+        "journal": "{" + _bibtex_escape(c.article.publisher) + "}",
+        "year": "{" + str(c.article.year) + "}",
+        "note": "{" + _bibtex_escape(_row_note(c)) + "}",
+    }
+    body = ",\n".join(f"  {k} = {v}" for k, v in fields.items())
+    return f"@article{{{c.article.source_id},\n{body}\n}}\n"
+
+
+def _row_csl_json(c: RowCitation) -> str:
+    item = {
+        "id": c.article.source_id,
+        "type": "article-newspaper",
+        "title": c.article.title,
+        "author": [{"literal": c.article.publisher}],
+        "container-title": c.article.publisher,
+        "issued": {"date-parts": [[c.article.year]]},
+        "note": _row_note(c),
+    }
+    return json.dumps([item], indent=2, ensure_ascii=False) + "\n"
+
+
+ROW_FORMATS = ("text", "bibtex", "apa", "csl-json")
+_ROW_FORMATTERS: dict[str, Callable[[RowCitation], str]] = {
+    "text": _row_text, "bibtex": _row_bibtex, "apa": _row_apa, "csl-json": _row_csl_json,
+}
+
 
 def _source_field(schema: dict[str, Any]) -> str | None:
     """The field of ``schema`` that is a foreign key to the sources table."""

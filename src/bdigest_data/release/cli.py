@@ -6,7 +6,9 @@ import argparse
 import sys
 from typing import Any
 
+from bdigest_data.cliargs import UsageError, add_package, package, reading
 from bdigest_data.release.citation import FORMATS as CITE_FORMATS
+from bdigest_data.release.citation import ROW_FORMATS
 from bdigest_data.release.report import FORMATS as DIFF_FORMATS
 
 
@@ -19,7 +21,8 @@ def register(subparsers: Any) -> None:
         "changes field by field, rows added and removed and changed values (keyed by each "
         "table's primary key), and the smallest version bump the changes require "
         "(major: breaking schema change or removed rows; minor: rows, fields or tables "
-        "added; patch: corrected values). Exit 0, or 2 when a package cannot be read.",
+        "added; patch: corrected values). Exit 0; 1 when NEW's version is lower than the "
+        "changes require; 2 when OLD or NEW is not a readable package.",
     )
     diff.add_argument("old", metavar="OLD", help="older package directory or release archive")
     diff.add_argument("new", metavar="NEW", help="newer package directory or release archive")
@@ -32,11 +35,11 @@ def register(subparsers: Any) -> None:
         description="Print the dataset's citation, or with --row the source article "
         "(title, publisher, inferred date) and verbatim quote of one row.",
     )
-    cite.add_argument("--format", "-f", choices=CITE_FORMATS, default="text")
+    cite.add_argument("--format", "-f", choices=CITE_FORMATS, default="text",
+                      help=f"default text; with --row one of {', '.join(ROW_FORMATS)}")
     cite.add_argument("--row", nargs=2, metavar=("TABLE", "ID"),
                       help="cite the source article of row ID of TABLE instead")
-    cite.add_argument("--package", metavar="DIR",
-                      help="package directory or datapackage.json (default: installed)")
+    add_package(cite)
     cite.set_defaults(func=run_cite)
 
     stamp = subparsers.add_parser(
@@ -45,8 +48,7 @@ def register(subparsers: Any) -> None:
         description="After an intended edit of the data, schemas or seeds: refresh the "
         "bytes and sha256 hash of every resource in datapackage.json (then validate).",
     )
-    stamp.add_argument("path", metavar="PATH", nargs="?", default=".",
-                       help="package directory (default: the current directory)")
+    add_package(stamp, writes=True, legacy_positional=True)
     stamp.set_defaults(func=run_stamp)
 
 
@@ -64,6 +66,9 @@ def run_diff(args: argparse.Namespace) -> int:
         print(f"bdigest-data diff: {exc}", file=sys.stderr)
         return 2
     sys.stdout.write(render(result, args.format))
+    if result.version_problem:
+        print(f"bdigest-data diff: version too low: {result.version_problem}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -71,11 +76,15 @@ def run_cite(args: argparse.Namespace) -> int:
     """Print the citation; exit 1 with the reason for an unknown table or row."""
     from bdigest_data.release.citation import cite, cite_row
 
+    if args.row and args.format not in ROW_FORMATS:
+        raise UsageError(f"--format {args.format} cites the dataset; with --row use one of "
+                         f"{', '.join(ROW_FORMATS)}")
     try:
-        if args.row:
-            print(cite_row(*args.row, path=args.package))
-        else:
-            sys.stdout.write(cite(args.format, path=args.package))
+        with reading(args.package) as root:
+            if args.row:
+                sys.stdout.write(cite_row(*args.row, path=root).render(args.format))
+            else:
+                sys.stdout.write(cite(args.format, path=root))
     except (KeyError, ValueError, OSError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) else exc
         print(f"bdigest-data cite: {message}", file=sys.stderr)
@@ -85,14 +94,15 @@ def run_cite(args: argparse.Namespace) -> int:
 
 def run_stamp(args: argparse.Namespace) -> int:
     """Refresh bytes and hashes; exit 2 when the directory holds no readable package."""
-    from pathlib import Path
 
+    from bdigest_data._paths import descriptor_path
     from bdigest_data.release.stamp import stamp
 
+    root = descriptor_path(package(args) or ".").parent
     try:
-        desc = stamp(Path(args.path))
+        desc = stamp(root)
     except (OSError, ValueError, KeyError) as exc:
         print(f"bdigest-data stamp: {exc}", file=sys.stderr)
         return 2
-    print(f"stamped {len(desc['resources'])} resources in {Path(args.path) / 'datapackage.json'}")
+    print(f"stamped {len(desc['resources'])} resources in {root / 'datapackage.json'}")
     return 0

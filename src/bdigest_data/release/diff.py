@@ -15,7 +15,7 @@ from bdigest_data.release.package import PackageDir
 from bdigest_data.release.rows import KeyedRows, format_key, primary_key
 from bdigest_data.release.schema_diff import Change, compare_mapping, compare_schemas
 from bdigest_data.release.stamp import file_digest
-from bdigest_data.release.versioning import Bump
+from bdigest_data.release.versioning import Bump, shortfall
 
 # Release bookkeeping that changes with every release and is no change of the data.
 _PACKAGE_SKIP = frozenset({"resources", "version", "created"})
@@ -78,6 +78,14 @@ class PackageDiff:
         """The smallest version bump the changes require (``Bump.NONE``: identical)."""
         return max((c.bump for c in self.summary()), default=Bump.NONE)
 
+    @property
+    def version_problem(self) -> str | None:
+        """Why ``new_version`` is lower than the changes require (``None``: it is not, or
+        there is no previous release)."""
+        if self.old_version is None:
+            return None
+        return shortfall(self.old_version, self.new_version, self.bump)
+
     def reasons(self) -> list[Change]:
         """The changes that set the required bump."""
         return [c for c in self.summary() if c.bump == self.bump]
@@ -88,6 +96,7 @@ class PackageDiff:
             "old_version": self.old_version,
             "new_version": self.new_version,
             "required_bump": str(self.bump),
+            "version_problem": self.version_problem,
             "reasons": [str(c) for c in self.reasons()],
             "package_changes": [_change_dict(c) for c in self.changes],
             "tables": [_table_dict(t) for t in self.tables],

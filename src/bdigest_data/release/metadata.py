@@ -20,7 +20,7 @@ ZENODO_FILE = ".zenodo.json"
 SOURCES = "sources"
 MESSAGE = (
     "If you use this dataset, please cite it as below, and cite the source article of each "
-    "fact you use: bdigest_data.cite_row(table, row_id) gives it."
+    "fact you use: `bdigest-data cite --row TABLE ID` gives it."
 )
 
 

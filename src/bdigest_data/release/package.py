@@ -75,7 +75,14 @@ class PackageDir:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.descriptor = _read_json(root / DESCRIPTOR)
-        self.resources = {r["name"]: r for r in self.descriptor.get("resources", [])}
+        resources = self.descriptor.get("resources") if isinstance(self.descriptor, dict) \
+            else None
+        if not (isinstance(resources, list) and resources and all(
+                isinstance(r, dict) and isinstance(r.get("name"), str)
+                and isinstance(r.get("path"), str) for r in resources)):
+            raise PackageError(f"{root / DESCRIPTOR}: not a data package (it needs a "
+                               '"resources" list, each resource with a name and a path)')
+        self.resources = {r["name"]: r for r in resources}
 
     def schema(self, name: str) -> dict[str, Any] | None:
         """The Table Schema of resource ``name`` (None for a resource without one)."""

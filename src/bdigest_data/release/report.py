@@ -38,6 +38,8 @@ def render_text(diff: PackageDiff) -> str:
     out = [f"bdigest-data {version_span(diff)}",
            f"smallest version bump required: {diff.bump}"]
     out += [f"  because {c}" for c in diff.reasons()]
+    if problem := diff.version_problem:
+        out.append(f"VERSION TOO LOW: {problem}")
     out += [f"[{c.bump}] {c}" for c in diff.changes]
     for t in diff.tables:
         if t.status == "unchanged":
@@ -61,6 +63,8 @@ def render_markdown(diff: PackageDiff) -> str:
     out = [f"# bdigest-data {version_span(diff)}", "",
            f"**Smallest version bump required: {diff.bump}**", ""]
     out += [f"- because {c}" for c in diff.reasons()]
+    if problem := diff.version_problem:
+        out += ["", f"**Version too low:** {problem}."]
     if diff.changes:
         out += ["", "## Package", ""] + [f"- *({c.bump})* {c}" for c in diff.changes]
     for t in diff.tables:

@@ -33,7 +33,7 @@ from bdigest_data.release.diff import PackageDiff, diff_packages
 from bdigest_data.release.metadata import write_citation_files
 from bdigest_data.release.package import open_package
 from bdigest_data.release.stamp import stamp, write_descriptor
-from bdigest_data.release.versioning import bump_between, parse_version
+from bdigest_data.release.versioning import bump_between, parse_version, shortfall
 
 CHANGELOG = "CHANGELOG.md"
 _PACKAGE_PARTS = (DESCRIPTOR, "data", "schemas", "seeds")
@@ -80,15 +80,12 @@ def check_bump(diff: PackageDiff, version: str) -> None:
     if diff.old_version is None:
         return
     try:
-        actual = bump_between(diff.old_version, version)
+        bump_between(diff.old_version, version)
     except ValueError as exc:
         raise ReleaseRefused(str(exc)) from exc
-    if actual < diff.bump:
+    if problem := shortfall(diff.old_version, version, diff.bump):
         reasons = "\n".join(f"  - [{c.bump}] {c}" for c in diff.reasons())
-        raise ReleaseRefused(
-            f"{version} is a {actual} release after {diff.old_version}, but the changes "
-            f"require a {diff.bump} bump:\n{reasons}"
-        )
+        raise ReleaseRefused(f"{problem}:\n{reasons}")
 
 
 def _validate(root: Path) -> None:

@@ -8,15 +8,25 @@ from pathlib import Path
 from typing import Any
 
 
-def file_digest(path: Path) -> tuple[int, str]:
-    """Size in bytes and ``sha256:<hex>`` of a file."""
-    data = path.read_bytes()
+def digest(data: bytes) -> tuple[int, str]:
+    """Size in bytes and ``sha256:<hex>`` of ``data``."""
     return len(data), "sha256:" + hashlib.sha256(data).hexdigest()
 
 
+def file_digest(path: Path) -> tuple[int, str]:
+    """Size in bytes and ``sha256:<hex>`` of a file."""
+    return digest(path.read_bytes())
+
+
+def descriptor_text(desc: dict[str, Any]) -> str:
+    """A descriptor the way the repository keeps it (2-space indent, non-ASCII as is,
+    final newline)."""
+    return json.dumps(desc, indent=2, ensure_ascii=False) + "\n"
+
+
 def write_descriptor(path: Path, desc: dict[str, Any]) -> None:
-    """Write a descriptor the way the repository keeps it (2-space indent, UTF-8, newline)."""
-    path.write_text(json.dumps(desc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    """Write a descriptor as ``descriptor_text`` gives it, in UTF-8."""
+    path.write_text(descriptor_text(desc), encoding="utf-8")
 
 
 def stamp(package_dir: Path) -> dict[str, Any]:

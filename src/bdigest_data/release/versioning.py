@@ -41,3 +41,28 @@ def bump_between(old: str, new: str) -> Bump:
     if after[0] > before[0]:
         return Bump.MAJOR
     return Bump.MINOR if after[1] > before[1] else Bump.PATCH
+
+
+def next_version(old: str, bump: Bump) -> str:
+    """The lowest version after ``old`` that makes ``bump`` (``0.1.0`` + minor = ``0.2.0``)."""
+    major, minor, patch = parse_version(old)
+    if bump == Bump.MAJOR:
+        return f"{major + 1}.0.0"
+    if bump == Bump.MINOR:
+        return f"{major}.{minor + 1}.0"
+    return f"{major}.{minor}.{patch + 1}" if bump == Bump.PATCH else old
+
+
+def shortfall(old: str, new: str, required: Bump) -> str | None:
+    """Why ``new`` is too low a version after ``old`` for changes needing ``required``;
+    ``None`` when it is high enough (or nothing changed)."""
+    if required == Bump.NONE:
+        return None
+    wanted = f"{required} bump ({next_version(old, required)} or higher)"
+    try:
+        actual = bump_between(old, new)
+    except ValueError as exc:
+        return f"{exc}, but the changes require a {wanted}"
+    if actual < required:
+        return f"{new} is a {actual} release after {old}, but the changes require a {wanted}"
+    return None

@@ -1,7 +1,7 @@
 """``bdigest-data validate`` and ``bdigest-data coverage``.
 
-Exit status of ``validate``: 0 valid, 1 invalid, 2 usage or I/O error (no descriptor at
-PATH, unknown table or check group).
+Exit status of ``validate``: 0 valid, 1 invalid, 2 usage or I/O error (no package at
+``--package``, unknown table or check group, options that cannot go together).
 """
 
 from __future__ import annotations
@@ -11,11 +11,14 @@ import contextlib
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
+from bdigest_data.cliargs import UsageError, add_package, non_negative, package, reading, shown
 from bdigest_data.validation import GROUPS
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "github")
+COVERAGE_FORMATS = ("text", "json")
 
 
 def register(subparsers: Any) -> None:
@@ -29,10 +32,10 @@ def register(subparsers: Any) -> None:
         "every figure of the articles is captured or excluded. Exit 0 valid, 1 invalid, "
         "2 usage or I/O error.",
     )
-    validate.add_argument("path", nargs="?", metavar="PATH",
-                          help="package directory or its datapackage.json (default: the "
-                               "installed package)")
-    validate.add_argument("--format", "-f", choices=FORMATS, default="text")
+    add_package(validate, legacy_positional=True)
+    validate.add_argument("--format", "-f", choices=FORMATS, default="text",
+                          help="text (default), json, or github: one workflow-command "
+                               "annotation per finding and a step summary")
     validate.add_argument("--checks", type=_groups, default=None, metavar="LIST",
                           help=f"comma-separated check groups to run (default: all of "
                                f"{','.join(GROUPS)})")
@@ -41,8 +44,11 @@ def register(subparsers: Any) -> None:
     validate.add_argument("--table", action="append", dest="tables", metavar="NAME",
                           help="check only this table and the tables it refers to "
                                "(repeatable; coverage is then skipped)")
-    validate.add_argument("--max-findings", type=int, default=1000, metavar="N",
+    validate.add_argument("--max-findings", type=non_negative, default=1000, metavar="N",
                           help="structure findings listed per table (default 1000, 0: all)")
+    validate.add_argument("--max-annotations", type=non_negative, default=None, metavar="N",
+                          help="with --format github: findings annotated (default 10, "
+                               "GitHub's limit per step; 0: all); the rest are listed")
     validate.set_defaults(func=run_validate)
 
     coverage = subparsers.add_parser(
@@ -52,9 +58,8 @@ def register(subparsers: Any) -> None:
         "(with a reason in coverage_exclusions) and uncovered, with where each uncovered "
         "figure is.",
     )
-    coverage.add_argument("path", nargs="?", metavar="PATH",
-                          help="package directory or its datapackage.json (default: installed)")
-    coverage.add_argument("--format", "-f", choices=FORMATS, default="text")
+    add_package(coverage, legacy_positional=True)
+    coverage.add_argument("--format", "-f", choices=COVERAGE_FORMATS, default="text")
     coverage.set_defaults(func=run_coverage)
 
 
@@ -65,6 +70,19 @@ def _groups(text: str) -> list[str]:
         raise argparse.ArgumentTypeError(f"unknown check group(s) {', '.join(unknown)}; "
                                          f"choose from {','.join(GROUPS)}")
     return chosen
+
+
+def chosen_checks(args: argparse.Namespace) -> list[str]:
+    """The check groups to run; a ``UsageError`` when the options leave none."""
+    checks = [g for g in (args.checks or GROUPS) if g not in args.skip]
+    if args.tables and args.checks and "coverage" in checks:
+        raise UsageError("--table skips coverage (it needs the whole package); drop "
+                         "coverage from --checks or drop --table")
+    if not checks:
+        raise UsageError("--checks and --skip leave no check group to run")
+    if args.max_annotations is not None and args.format != "github":
+        raise UsageError("--max-annotations applies only to --format github")
+    return checks
 
 
 # Arrow's jemalloc, tuned for a stream of batches freed soon after they are made: one
@@ -90,18 +108,31 @@ def _jemalloc() -> None:
 
 def run_validate(args: argparse.Namespace) -> int:
     """Validate and print the report; 0 valid, 1 invalid, 2 usage or I/O error."""
+    checks = chosen_checks(args)
     _jemalloc()
+    from bdigest_data.validation.annotations import ANNOTATION_LIMIT, step_summary, to_github
     from bdigest_data.validation.render import render
     from bdigest_data.validation.runner import validate
 
-    checks = [g for g in (args.checks or GROUPS) if g not in args.skip]
+    path = package(args)
     try:
-        report = validate(args.path, tables=args.tables, checks=checks,
-                          limit=args.max_findings or None)
+        with reading(path) as root:
+            report = validate(root, tables=args.tables, checks=checks,
+                              limit=args.max_findings or None)
+            if args.format == "github":
+                limit = ANNOTATION_LIMIT if args.max_annotations is None else (
+                    args.max_annotations or len(report.findings))
+                out = to_github(report, limit=limit)
+                if summary := os.environ.get("GITHUB_STEP_SUMMARY"):
+                    with open(summary, "a", encoding="utf-8") as fh:
+                        fh.write(step_summary(report))
+            else:
+                report.stats["descriptor"] = shown(path, root, Path(report.stats["descriptor"]))
+                out = render(report, args.format)
     except (OSError, ValueError) as exc:
         print(f"bdigest-data validate: {exc}", file=sys.stderr)
         return 2
-    sys.stdout.write(render(report, args.format))
+    sys.stdout.write(out)
     return 0 if report.valid else 1
 
 
@@ -113,14 +144,15 @@ def run_coverage(args: argparse.Namespace) -> int:
     from bdigest_data.validation.runner import load
 
     try:
-        pkg, report = load(args.path, groups=("coverage",))
+        with reading(package(args)) as root:
+            pkg, report = load(root, groups=("coverage",))
+            entries = None if pkg is None else coverage.ledger(pkg)
     except (OSError, ValueError) as exc:
         print(f"bdigest-data coverage: {exc}", file=sys.stderr)
         return 2
-    if pkg is None:
+    if entries is None:
         sys.stdout.write(render(report, args.format))
         return 1
-    entries = coverage.ledger(pkg)
     if args.format == "json":
         print(json.dumps({"articles": [e.to_dict() for e in entries]}, indent=2,
                          ensure_ascii=False))

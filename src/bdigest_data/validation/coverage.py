@@ -100,8 +100,9 @@ def check(pkg: PackageData) -> list[Finding]:
     """``sentence-error``, ``uncovered-figure`` and ``stale-exclusion`` findings for ``pkg``."""
     cov = _Coverage(pkg)
     findings = units(pkg)[1] + cov.stale
-    seeds = pkg.model.resources_with_role(SEEDS)
-    seeds_name = seeds[0].name if seeds else None
+    # a finding about a seed text names the resource of its file (one file per new article)
+    seeds = {r.path: r.name for r in pkg.model.resources_with_role(SEEDS)
+             if isinstance(r.path, str)}
     exclusions = pkg.model.table_with_role(EXCLUSIONS) or "the exclusions table"
     for entry in cov.ledger:
         for u in entry.uncovered:
@@ -110,7 +111,7 @@ def check(pkg: PackageData) -> list[Finding]:
                 f"article {entry.source_id!r}: the figure {u.figure!r} ({entry.seed_file} line "
                 f"{u.line}, “{u.context}”) is in no fact row's quote; add a row or an "
                 f"exclusion to {exclusions}",
-                table=seeds_name, line=u.line, value=u.figure))
+                table=seeds.get(entry.seed_file), line=u.line, value=u.figure))
     return findings
 
 

@@ -22,7 +22,7 @@ from bdigest_data.metadata.files import PackageFiles
 
 _CFF_VERSION = re.compile(r"^version:\s*['\"]?([^'\"\s#]+)", re.MULTILINE)
 RESTAMP = ("the file changed after datapackage.json was stamped; if the change is intended, "
-           "re-stamp it (bdigest_data.release.stamp.stamp)")
+           "re-stamp it: bdigest-data stamp")
 _HATCH_DEFAULT = r"""(?i)^(__version__|VERSION) *= *(['"])v?(?P<version>.+?)\2"""
 
 

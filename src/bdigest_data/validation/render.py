@@ -1,4 +1,5 @@
-"""Reports as text for a CI log (grouped by table) or as stable JSON (see ``to_json``)."""
+"""Reports as text for a CI log (grouped by table) or as stable JSON (see ``to_json``);
+``annotations`` renders them for GitHub Actions."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from typing import Any
 
 from bdigest_data.findings import Finding, Report
 
-FORMATS = ("text", "json")
 JSON_FORMAT = "bdigest-data-validate/1"  # changes when the JSON shape does
 _VALUE_WIDTH = 120
 
@@ -54,8 +54,11 @@ def to_text(report: Report) -> str:
     """Findings grouped by table (package-wide ones first), one per line, then a verdict."""
     stats = report.stats
     tables: dict[str, Any] = stats.get("tables", {})
+    skipped = stats.get("skipped", [])
     out = [f"bdigest-data validate {stats.get('descriptor', '')}",
-           f"checks: {', '.join(stats.get('checks', []))}"]
+           f"checks: {', '.join(stats.get('checks', [])) or 'none'}"
+           + (f" (skipped: {', '.join(skipped)}, which needs the whole package, not --table)"
+              if skipped else "")]
     groups: dict[str | None, list[Finding]] = {}
     for f in report.findings:
         groups.setdefault(f.table, []).append(f)

@@ -38,11 +38,15 @@ def validate(path: str | Path | None = None, *, tables: Iterable[str] | None = N
     """Validate the package at ``path`` (see ``bdigest_data.validation.validate``)."""
     started = time.perf_counter()
     groups = _groups(checks)
+    skipped = ["coverage"] if tables is not None and "coverage" in groups else []
+    groups = [g for g in groups if g not in skipped]
     pkg, report = load(path, tables=tables, groups=groups, limit=limit)
+    if skipped:  # coverage is a property of the whole package, not of some tables
+        report.stats["skipped"] = skipped
     if pkg is not None:
         selected = set(pkg.tables) if tables is not None else None
         for group in groups:
-            if group in PACKAGE_CHECKS and not (group == "coverage" and tables is not None):
+            if group in PACKAGE_CHECKS:
                 report.extend(_package_check(group, pkg, selected))
     order = {name: i for i, name in enumerate(report.stats.get("tables", {}))}
     report.findings.sort(key=lambda f: (order.get(f.table, -1) if f.table else -1, f.row or 0))

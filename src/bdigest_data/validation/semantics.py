@@ -299,7 +299,8 @@ def _cells(td: TableData, names: list[str], parts: np.ndarray, totals: np.ndarra
 # sources ----------------------------------------------------------------------------------
 
 
-def _heading_free(text: str) -> str:
+def heading_free(text: str) -> str:
+    """``text`` normalised as a quote, with Markdown heading marks ``#`` dropped too."""
     return " ".join(normalise(text).replace("#", " ").split())
 
 
@@ -334,7 +335,7 @@ def _source_offsets(pkg: PackageData) -> list[Finding]:
                 f"source {sid!r}: {start_field} {start} and {end_field} {end} must satisfy "
                 f"0 <= {start_field} < {end_field} <= {len(text)} (the length of {seed})",
                 end_field if end > len(text) else start_field, f"{start}-{end}"))
-        elif title and _heading_free(title) not in _heading_free(text[start:end]):
+        elif title and heading_free(title) not in heading_free(text[start:end]):
             findings.append(_finding(
                 sources, "source-offsets", row,
                 f"the title of {sid!r} does not appear in characters {start}-{end} of {seed} "

@@ -1,0 +1,99 @@
+"""Options every ``bdigest-data`` command spells the same way, and usage errors.
+
+- ``--package PATH`` (``-p``) names the package a command reads or writes: a package
+  directory, its ``datapackage.json`` or, for commands that only read, a release archive.
+  Without it a reading command uses the installed package and a writing one (``stamp``,
+  ``add-article``) the package in the current directory.
+- ``--format`` (``-f``) chooses how the command's output is written; every command with a
+  report offers ``text`` and ``json``.
+- An impossible combination of options is a ``UsageError``: the command prints it and
+  exits 2, like argparse does for an unknown option.
+
+Until 0.3, ``validate``, ``coverage`` and ``stamp`` still accept the package as a
+positional PATH (their 0.1 spelling) with a deprecation message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+REMOVED_IN = "0.3.0"
+
+
+class UsageError(Exception):
+    """Options that cannot go together, or a value a command cannot use (exit 2)."""
+
+
+def add_package(parser: argparse.ArgumentParser, *, writes: bool = False,
+                legacy_positional: bool = False) -> None:
+    """Add ``--package`` (and the deprecated positional PATH where 0.1 had one)."""
+    default = "the current directory" if writes else "the installed package"
+    archives = "" if writes else ", or a release archive (.zip, .tar.gz)"
+    parser.add_argument("--package", "-p", metavar="PATH", dest="package",
+                        help=f"package directory or its datapackage.json{archives} "
+                             f"(default: {default})")
+    if legacy_positional:
+        parser.add_argument("legacy_path", nargs="?", metavar="PATH", help=argparse.SUPPRESS)
+
+
+def package(args: argparse.Namespace) -> str | None:
+    """The package the user named, taking the deprecated positional PATH into account."""
+    legacy = getattr(args, "legacy_path", None)
+    if legacy is None:
+        return args.package
+    if args.package is not None:
+        raise UsageError(f"the package is given twice ({legacy} and --package "
+                         f"{args.package}); give only --package")
+    deprecated(args.command, f"PATH as a positional argument is deprecated and will be "
+               f"removed in {REMOVED_IN}; use --package {legacy}")
+    return legacy
+
+
+@contextmanager
+def reading(path: str | None) -> Iterator[Path]:
+    """The directory of the package at ``path`` (``None``: the installed package); a release
+    archive is unpacked into a temporary directory for the time of the ``with`` block.
+    Raises ``ValueError`` (``PackageError``) when ``path`` holds no package."""
+    from bdigest_data._paths import package_dir
+    from bdigest_data.release.package import open_package
+
+    if path is None:
+        yield package_dir()
+        return
+    with open_package(path) as root:
+        yield root
+
+
+def shown(path: str | None, root: Path, member: Path) -> str:
+    """How to name ``member`` (a file under ``root``) to the user: inside an archive it is
+    ``ARCHIVE!member``, since the unpacked copy is gone when the command ends."""
+    if path is None or Path(path).is_dir() or Path(path).name == member.name:
+        return str(member)
+    return f"{path}!{member.relative_to(root).as_posix()}"
+
+
+def deprecated(command: str, message: str) -> None:
+    """Warn on stderr that an old spelling still works but will go."""
+    print(f"bdigest-data {command}: deprecated: {message}", file=sys.stderr)
+
+
+def non_negative(text: str) -> int:
+    """An ``int`` option that must be 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative; give 0 or more")
+    return value
+
+
+def report_usage_error(args: Any, exc: UsageError) -> int:
+    """Print a usage error the way argparse does and return exit status 2."""
+    print(f"bdigest-data {getattr(args, 'command', '')}: error: {exc}", file=sys.stderr)
+    return 2
