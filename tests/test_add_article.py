@@ -6,10 +6,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import ROOT, run_cli
 from helpers import rows
 
 from bdigest_data.authoring import article
@@ -39,9 +41,17 @@ def test_adds_seed_file_resource_and_sources_row(package_copy: Path) -> None:
     seed = "seeds/fixture-target.txt"
     assert after[seed] == FIXTURE.read_bytes()  # byte for byte
     changed = {k for k in after if before.get(k) != after[k]}
-    assert changed == {seed, "data/sources.csv", "datapackage.json"}
-    # the existing sources rows keep their bytes; one row is appended
+    assert changed == {seed, "data/sources.csv", "data/sentences.csv", "datapackage.json"}
+    # the existing rows keep their bytes; rows are appended
     assert after["data/sources.csv"].startswith(before["data/sources.csv"])
+    assert after["data/sentences.csv"].startswith(before["data/sentences.csv"])
+    # … the article's units, exactly as the segmentation script cuts them
+    check = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_sentences.py"),
+                            "--package", str(package_copy), "--check"],
+                           capture_output=True, text=True, timeout=300)
+    assert check.returncode == 0, check.stderr
+    units = [r for r in rows(package_copy, "sentences") if r["source_id"] == "fixture-target"]
+    assert [u["kind"] for u in units] == ["heading", "sentence", "sentence"]
     row = rows(package_copy, "sources")[-1]
     text = FIXTURE.read_text(encoding="utf-8")
     start, end = int(row["char_start"]), int(row["char_end"])
@@ -137,7 +147,7 @@ def test_the_edit_is_atomic(package_copy: Path, monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(OSError, match="No space left"):
         add_article(package_copy, FIXTURE, source_id="fixture-target", published="2031",
                     note=NOTE)
-    assert moved == ["fixture-target.txt", "sources.csv"]  # two files had been replaced
+    assert moved == ["fixture-target.txt", "sources.csv", "sentences.csv"]  # had been moved
     assert snapshot(package_copy) == before  # … and were put back; no temporary file left
 
 

@@ -56,25 +56,27 @@ def package(args: argparse.Namespace) -> str | None:
 
 @contextmanager
 def reading(path: str | None) -> Iterator[Path]:
-    """The directory of the package at ``path`` (``None``: the installed package); a release
-    archive is unpacked into a temporary directory for the time of the ``with`` block.
-    Raises ``ValueError`` (``PackageError``) when ``path`` holds no package."""
-    from bdigest_data._paths import package_dir
-    from bdigest_data.release.package import open_package
+    """The descriptor of the package at ``path`` (``None``: the installed package); a
+    release archive is unpacked into a temporary directory for the time of the ``with``
+    block (``metadata.files.open_files``). Raises ``ValueError`` (``PackageError``) when
+    ``path`` holds no package."""
+    from bdigest_data._paths import descriptor_path
+    from bdigest_data.metadata.files import open_files
 
     if path is None:
-        yield package_dir()
+        yield descriptor_path(None)
         return
-    with open_package(path) as root:
-        yield root
+    with open_files(path) as files:
+        yield files.descriptor_path
 
 
-def shown(path: str | None, root: Path, member: Path) -> str:
-    """How to name ``member`` (a file under ``root``) to the user: inside an archive it is
-    ``ARCHIVE!member``, since the unpacked copy is gone when the command ends."""
-    if path is None or Path(path).is_dir() or Path(path).name == member.name:
-        return str(member)
-    return f"{path}!{member.relative_to(root).as_posix()}"
+def shown(path: str | None, descriptor: Path) -> str:
+    """How to name the ``descriptor`` read for ``path`` to the user: inside an archive it
+    is ``ARCHIVE!datapackage.json``, since the unpacked copy is gone when the command ends."""
+    from bdigest_data.metadata.files import is_archive
+
+    return f"{path}!{descriptor.name}" if path is not None and is_archive(path) \
+        else str(descriptor)
 
 
 def deprecated(command: str, message: str) -> None:

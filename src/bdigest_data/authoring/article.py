@@ -1,20 +1,24 @@
 """``add_article``: a new article's text into the package, declared, hashed and indexed.
 
-One call makes three changes, all or none:
+One call makes these changes, all or none:
 
 1. the text, byte for byte, as a new seed file ``seeds/<id>.txt`` (an existing seed file
    never changes, so its hash and every offset into it stay true);
-2. a ``sources`` row: the id, the title (the first Markdown heading, unless given), the
-   publisher, the EDTF publication date and the note on how it was inferred, the seed
-   file, and ``char_start``/``char_end`` spanning the article from its first to its last
-   non-blank character;
-3. in ``datapackage.json``, the seed file as a file resource ``seed-<id>`` (with the
-   licence note of the existing seed texts) and fresh ``bytes`` and ``hash`` for it and
-   for ``sources``; the other resources are left as they are.
+2. a row of the sources table (``"bdigest:role": "sources"``): the id, the title (the
+   first Markdown heading, unless given), the publisher, the EDTF publication date and the
+   note on how it was inferred, the seed file, and the offsets (fields found by their
+   roles) spanning the article from its first to its last non-blank character;
+3. the article's units (sentences, headings, captions, credits) appended to the sentences
+   table (role ``sentences``), cut by ``bdigest_data.sentences`` exactly as
+   ``scripts/build_sentences.py`` would (needs pysbd, in the test extras);
+4. in ``datapackage.json``, the seed file as a file resource ``seed-<id>`` (with the role
+   and licence note of the existing seed texts) and fresh ``bytes`` and ``hash`` for it
+   and the tables written; the other resources are left as they are.
 
 Everything is checked before anything is written (``ArticleRefused`` names the reason);
 the files are then written beside their targets and moved into place, and the originals
-are put back if a move fails.
+are put back if a move fails. The new article's sentences are unaccounted for (and its
+figures uncovered) until rows quote them: ``bdigest-data validate`` lists them by its id.
 """
 
 from __future__ import annotations
@@ -28,14 +32,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bdigest_data import edtf
-from bdigest_data._paths import DESCRIPTOR
-from bdigest_data.release.package import PackageDir
+from bdigest_data import edtf, metadata
+from bdigest_data.findings import ValidationError
+from bdigest_data.metadata.classes import Field, Package
+from bdigest_data.release.rows import KeyedRows, read_keyed
 from bdigest_data.release.stamp import descriptor_text, digest
-from bdigest_data.validation.evidence import normalise
+from bdigest_data.validation.evidence import Article, normalise
 from bdigest_data.validation.semantics import heading_free
 
-SOURCES = "sources"
 SEED_DIR = "seeds"
 _HEADING = re.compile(r"^#{1,6}[ \t]+(?P<text>\S.*)$", re.MULTILINE)
 _BLANK = " \t\r\n\ufeff"  # leading and trailing characters that are not the article
@@ -56,6 +60,7 @@ class AddedArticle:
     char_start: int
     char_end: int
     row: dict[str, str]
+    sentences: int  # units appended to the sentences table
     files: tuple[str, ...]  # changed or new, relative to the package root
 
 
@@ -66,6 +71,29 @@ class _Change:
     original: bytes | None  # None: a new file
 
 
+class _Table:
+    """A table of the package found by its role: schema, file and rows."""
+
+    def __init__(self, model: Package, files: metadata.PackageFiles, role: str) -> None:
+        name = model.table_with_role(role)
+        schema = model.schema(name) if name else None
+        if name is None or schema is None:
+            raise ArticleRefused(f"the package has no table with role {role!r}")
+        self.name, self.schema = name, schema
+        self.relpath = str(model.by_name[name].path)
+        self.path = files.path(self.relpath, what=f"resource {name!r}")
+        self.original = self.path.read_bytes()
+        self.rows: KeyedRows = read_keyed(self.path, tuple(schema.primary_key))
+
+    def field(self, role: str, default: str) -> str:
+        """The name of the field with ``role`` (the 0.1 name where no field has it)."""
+        return self.schema.role_name(role) or default
+
+    def appended(self, records: list[dict[str, str]]) -> bytes:
+        return _append_rows(self.original, [[r.get(n, "") for n in self.rows.header]
+                                            for r in records])
+
+
 def add_article(root: Path, file: Path, *, source_id: str, published: str, note: str,
                 title: str | None = None) -> AddedArticle:
     """Add the article in ``file`` to the package at ``root`` (see the module docstring).
@@ -74,15 +102,18 @@ def add_article(root: Path, file: Path, *, source_id: str, published: str, note:
     missing, empty or not UTF-8, the title is not in the text (or there is no heading to
     take it from), the date is not EDTF, or the note is empty.
     """
-    pkg = PackageDir(root)
-    if SOURCES not in pkg.resources:
-        raise ArticleRefused(f"{root / DESCRIPTOR} has no {SOURCES} table")
-    schema = pkg.schema(SOURCES) or {}
-    fields = {f["name"]: f for f in schema.get("fields", [])}
-    existing = pkg.rows(SOURCES)
-    _check_id(source_id, fields.get(_field(schema, "id"), {}), existing.rows)
+    try:
+        files = metadata.files_of(root)
+        model = metadata.package(files)
+    except ValidationError as exc:
+        raise ArticleRefused(f"the package's metadata has faults; run bdigest-data validate "
+                             f"first:\n{exc}") from None
+    sources = _Table(model, files, "sources")
+    id_field = sources.schema.primary_key[0] if sources.schema.primary_key else "source_id"
+    _check_id(source_id, sources.schema.field(id_field), sources.rows)
     data, text = _read_text(file)
-    _check_date(published, fields.get(_field(schema, "published"), {}))
+    published_field = sources.field("published", "published")
+    _check_date(published, sources.schema.field(published_field))
     if not note.strip():
         raise ArticleRefused("--note is empty: say how the publication date was inferred "
                              "from the text")
@@ -90,60 +121,60 @@ def add_article(root: Path, file: Path, *, source_id: str, published: str, note:
     start = len(text) - len(text.lstrip(_BLANK))
     end = len(text.rstrip(_BLANK))
     seed_file = f"{SEED_DIR}/{source_id}.txt"
-    seed_path = root / seed_file
+    seed_path = files.root / seed_file
     resource = f"seed-{source_id}"
     if seed_path.exists():
         raise ArticleRefused(f"{seed_path} already exists; seed files never change")
-    if resource in pkg.resources:
-        raise ArticleRefused(f"{root / DESCRIPTOR} already has a resource {resource!r}")
-    named = {_field(schema, "id"): source_id, _field(schema, "title"): title,
-             "publisher": _publisher(fields, existing), _field(schema, "published"): published,
-             "published_note": note.strip(), _field(schema, "seed-file"): seed_file,
-             _field(schema, "char-start"): str(start), _field(schema, "char-end"): str(end)}
-    values = {k: v for k, v in named.items() if k}
-    header = existing.header
-    missing = [n for n in header if n not in values
-               and fields.get(n, {}).get("constraints", {}).get("required")]
+    if resource in model.by_name:
+        raise ArticleRefused(f"{files.descriptor_path} already has a resource {resource!r}")
+    named = {id_field: source_id, sources.field("title", "title"): title,
+             "publisher": _publisher(sources), published_field: published,
+             "published_note": note.strip(), sources.field("seed-file", "seed_file"): seed_file,
+             sources.field("char-start", "char_start"): str(start),
+             sources.field("char-end", "char_end"): str(end)}
+    missing = [n for n in sources.rows.header if n not in named
+               and (f := sources.schema.field(n)) is not None and f.constraints.required]
     if missing:
-        raise ArticleRefused(f"the {SOURCES} table requires {', '.join(missing)}, which "
+        raise ArticleRefused(f"the {sources.name} table requires {', '.join(missing)}, which "
                              "add-article cannot fill; add the row by hand")
-    row = {n: values.get(n, "") for n in header}
-    sources_path = root / pkg.resources[SOURCES]["path"]
-    original = sources_path.read_bytes()
-    sources_bytes = _append_row(original, [row[n] for n in header])
-    desc = _descriptor(pkg, resource, seed_file, title, data, sources_bytes)
-    dp = root / DESCRIPTOR
-    _commit([_Change(seed_path, data, None),
-             _Change(sources_path, sources_bytes, original),
-             _Change(dp, descriptor_text(desc).encode("utf-8"), dp.read_bytes())])
+    row = {n: named.get(n, "") for n in sources.rows.header}
+    written = {sources.relpath: sources.appended([row])}
+    units = _units(Article(source_id, seed_file, start, end, text[start:end]))
+    if units is not None and model.table_with_role("sentences"):
+        sentences = _Table(model, files, "sentences")
+        written[sentences.relpath] = sentences.appended(
+            [{n: str(getattr(u, n, "")) for n in sentences.rows.header} for u in units])
+    desc = _descriptor(model, resource, seed_file, title, data, written)
+    changes = [_Change(seed_path, data, None)]
+    changes += [_Change(files.root / rel, new, (files.root / rel).read_bytes())
+                for rel, new in written.items()]
+    dp = files.descriptor_path
+    changes.append(_Change(dp, descriptor_text(desc).encode("utf-8"), dp.read_bytes()))
+    _commit(changes)
     return AddedArticle(source_id, title, seed_file, resource, start, end, row,
-                        (seed_file, pkg.resources[SOURCES]["path"], DESCRIPTOR))
+                        len(units or []), (seed_file, *written, files.descriptor))
 
 
-_FIELD_NAMES = {"id": "source_id", "title": "title", "published": "published",
-                "seed-file": "seed_file", "char-start": "char_start", "char-end": "char_end"}
+def _units(article: Article) -> list[Any] | None:
+    """The article's units, as ``scripts/build_sentences.py`` cuts them."""
+    try:
+        from bdigest_data.sentences import segment
+
+        return segment(article)
+    except ModuleNotFoundError as exc:
+        if exc.name != "pysbd":
+            raise
+        raise ArticleRefused("cutting the article into sentences needs pysbd: pip install "
+                             "-e '.[test]' (or pip install pysbd)") from None
 
 
-def _field(schema: dict[str, Any], role: str) -> str:
-    """The sources field with ``"bdigest:role": role`` (the id: the primary key), else the
-    field of the 0.1 name."""
-    if role == "id":
-        pk = schema.get("primaryKey") or [_FIELD_NAMES["id"]]
-        return pk if isinstance(pk, str) else pk[0]
-    for f in schema.get("fields", []):
-        if f.get("bdigest:role") == role:
-            return str(f["name"])
-    return _FIELD_NAMES[role]
-
-
-def _check_id(source_id: str, field: dict[str, Any], rows: dict[tuple[str, ...], Any]
-              ) -> None:
-    pattern = field.get("constraints", {}).get("pattern")
+def _check_id(source_id: str, field: Field | None, rows: KeyedRows) -> None:
+    pattern = field.constraints.pattern if field is not None else None
     if pattern and not re.fullmatch(pattern, source_id):
         raise ArticleRefused(f"--id {source_id!r} does not match the id pattern {pattern} "
                              "(lower-case letters, digits and hyphens)")
-    if (source_id,) in rows:
-        raise ArticleRefused(f"--id {source_id!r} exists already in the {SOURCES} table; "
+    if (source_id,) in rows.rows:
+        raise ArticleRefused(f"--id {source_id!r} exists already in the sources table; "
                              "choose another id")
 
 
@@ -162,16 +193,16 @@ def _read_text(file: Path) -> tuple[bytes, str]:
     return data, text
 
 
-def _check_date(published: str, field: dict[str, Any]) -> None:
+def _check_date(published: str, field: Field | None) -> None:
     try:
         edtf.parse(published)
     except ValueError as exc:
         raise ArticleRefused(f"--published: {exc} (an EDTF date such as 2017-10, 2017-10? or "
                              "2017-10-08)") from None
-    pattern = field.get("constraints", {}).get("pattern")
+    pattern = field.constraints.pattern if field is not None else None
     if pattern and not re.search(pattern, published):
-        raise ArticleRefused(f"--published {published!r} does not match the pattern of "
-                             f"{SOURCES}.published ({pattern})")
+        raise ArticleRefused(f"--published {published!r} does not match the pattern of the "
+                             f"sources table's {field.name if field else ''} ({pattern})")
 
 
 def _title(text: str, given: str | None, file: Path) -> str:
@@ -189,46 +220,48 @@ def _title(text: str, given: str | None, file: Path) -> str:
     return heading_free(m.group("text"))
 
 
-def _publisher(fields: dict[str, Any], existing: Any) -> str:
+def _publisher(sources: _Table) -> str:
     """The publisher: the one the schema allows, else the one every existing row names."""
-    allowed = fields.get("publisher", {}).get("constraints", {}).get("enum") or []
-    named = {row.get("publisher", "") for row in existing.rows.values()}
-    choices = allowed if allowed else sorted(named)
+    field = sources.schema.field("publisher")
+    allowed = (field.constraints.enum if field is not None else None) or []
+    named = sorted({row.get("publisher", "") for row in sources.rows.rows.values()})
+    choices = [str(c) for c in allowed] or named
     if len(choices) != 1:
         raise ArticleRefused(f"cannot tell the publisher (choices: {', '.join(choices)}); "
                              "add the row by hand")
     return choices[0]
 
 
-def _append_row(data: bytes, cells: list[str]) -> bytes:
-    """``data`` (a CSV file) with one more record, its existing bytes unchanged."""
+def _append_rows(data: bytes, records: list[list[str]]) -> bytes:
+    """``data`` (a CSV file) with more records, its existing bytes unchanged."""
     eol = b"\r\n" if data.endswith(b"\r\n") else b"\n"
     buf = io.StringIO()
-    csv.writer(buf, lineterminator=eol.decode()).writerow(cells)
+    csv.writer(buf, lineterminator=eol.decode()).writerows(records)
     if data and not data.endswith(b"\n"):
         data += eol
     return data + buf.getvalue().encode("utf-8")
 
 
-def _descriptor(pkg: PackageDir, resource: str, seed_file: str, title: str, data: bytes,
-                sources_bytes: bytes) -> dict[str, Any]:
-    """The descriptor with the new seed resource (after the last file resource) and the
-    ``sources`` resource re-stamped."""
-    desc = json.loads(json.dumps(pkg.descriptor))  # a deep copy
+def _descriptor(model: Package, resource: str, seed_file: str, title: str, data: bytes,
+                written: dict[str, bytes]) -> dict[str, Any]:
+    """The descriptor with the new seed resource (after the last seed text) and the tables
+    in ``written`` (path -> new bytes) re-stamped."""
+    desc = json.loads(json.dumps(model.raw))  # a deep copy
     resources: list[dict[str, Any]] = desc["resources"]
-    files = [i for i, r in enumerate(resources) if not r.get("schema")]
-    template = resources[files[-1]] if files else {}
-    new = {"name": resource, "title": f"Source text: {title}", "path": seed_file,
-           "type": "file", "scheme": "file", "format": "txt", "mediatype": "text/plain",
-           "encoding": "utf-8"}
+    seeds = [i for i, r in enumerate(resources) if r.get("bdigest:role") == "seeds"] or \
+        [i for i, r in enumerate(resources) if not r.get("schema")]
+    template = resources[seeds[-1]] if seeds else {}
+    new: dict[str, Any] = {"name": resource, "title": f"Source text: {title}",
+                           "path": seed_file, "type": "file", "scheme": "file",
+                           "format": "txt", "mediatype": "text/plain", "encoding": "utf-8"}
     new["bytes"], new["hash"] = digest(data)
     for key in ("bdigest:role", "licenses"):  # what every seed text carries
         if key in template:
             new[key] = template[key]
-    resources.insert(files[-1] + 1 if files else len(resources), new)
+    resources.insert(seeds[-1] + 1 if seeds else len(resources), new)
     for res in resources:
-        if res["name"] == SOURCES:
-            res["bytes"], res["hash"] = digest(sources_bytes)
+        if res.get("path") in written:
+            res["bytes"], res["hash"] = digest(written[res["path"]])
     return desc
 
 

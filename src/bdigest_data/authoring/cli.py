@@ -71,9 +71,13 @@ def run_add_article(args: argparse.Namespace) -> int:
     print(f"added article {added.source_id!r}: {added.title}")
     print(f"  {added.seed_file}: new seed file, characters {added.char_start}-"
           f"{added.char_end} ({length} characters) are the article")
-    print(f"  datapackage.json: resource {added.resource!r} declared; bytes and hash of "
-          f"it and of sources stamped")
-    print(f"  data/sources.csv: row {added.source_id!r} added")
+    tables = [f for f in added.files if f not in (added.seed_file, "datapackage.json")]
+    print(f"  {tables[0]}: row {added.source_id!r} added")
+    if len(tables) > 1:
+        print(f"  {tables[1]}: {added.sentences} units of the article added (sentences, "
+              "headings, captions)")
+    print(f"  datapackage.json: resource {added.resource!r} declared; bytes and hash of it "
+          f"and of {', '.join(tables)} stamped")
     print("next: add fact rows that quote the article (find a quote with "
           f"bdigest-data locate 'TEXT' --source {added.source_id}), then run "
           "bdigest-data stamp and bdigest-data validate")

@@ -127,7 +127,7 @@ def run_validate(args: argparse.Namespace) -> int:
                     with open(summary, "a", encoding="utf-8") as fh:
                         fh.write(step_summary(report))
             else:
-                report.stats["descriptor"] = shown(path, root, Path(report.stats["descriptor"]))
+                report.stats["descriptor"] = shown(path, Path(report.stats["descriptor"]))
                 out = render(report, args.format)
     except (OSError, ValueError) as exc:
         print(f"bdigest-data validate: {exc}", file=sys.stderr)

@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from bdigest_data.cliargs import add_package, reading
+
 
 def register(subparsers: Any) -> None:
     """Add the ``site`` sub-command."""
@@ -21,8 +23,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("out", metavar="OUT", help="output directory")
     parser.add_argument("--force", action="store_true",
                         help="replace OUT when it is an earlier site")
-    parser.add_argument("--package", metavar="DIR",
-                        help="package directory or datapackage.json (default: installed)")
+    add_package(parser)
     parser.set_defaults(func=run)
 
 
@@ -32,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
     from bdigest_data.website import site
 
     try:
-        out = site(args.out, force=args.force, path=args.package)
+        with reading(args.package) as descriptor:
+            out = site(args.out, force=args.force, path=descriptor)
     except (OSError, ImportError, ValueError, ValidationError) as exc:
         print(f"bdigest-data site: nothing written: {exc}", file=sys.stderr)
         return 1
