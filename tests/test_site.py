@@ -175,3 +175,27 @@ def test_cli_reports_an_invalid_package_and_writes_nothing(tmp_path, package_cop
     assert done.returncode == 1
     assert "nothing written" in done.stderr and "trade" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_set_aside_text_is_marked_in_its_article_with_its_reason(built):
+    import html as html_lib
+
+    for name in bd.tables():
+        schema = bd.schema(name)
+        context = [f["name"] for f in schema["fields"] if f.get("bdigest:role") == "context"]
+        if not context:
+            continue
+        for _, row in bd.load(name).iterrows():
+            page = (built / "articles" / f"{row['source_id']}.html").read_text(encoding="utf-8")
+            assert html_lib.escape(row["reason"]) in page
+            assert 'class="aside' in page
+
+
+def test_index_counts_sentences_per_article(built):
+    html = (built / "index.html").read_text(encoding="utf-8")
+    assert "sentences quoted" in html
+    sentences = bd.load("sentences")
+    per_article = sentences[sentences["kind"] == "sentence"].groupby("source_id").size()
+    for src, n in per_article.items():
+        row = re.search(rf'href="articles/{src}.html">.*?</tr>', html).group(0)
+        assert f'<td class="num">{n}</td>' in row

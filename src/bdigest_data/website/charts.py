@@ -10,7 +10,8 @@ built without charts.
   allow (a month-precision date is a month long), in panels per period;
 - ``arms``: arms-export amounts by recipient and year, totals apart from their parts,
   labelled with their unit (SIPRI TIV where the unit says so);
-- ``trade``: trade and other economic levels by partner, one panel per unit.
+- ``trade``: trade and other economic levels by partner, one panel per unit;
+- ``map``: the places of visits, where places carry coordinates (:mod:`.mapchart`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bdigest_data.website import mapchart
 from bdigest_data.website.content import SiteData, text
 from bdigest_data.website.layout import a, esc, site_page
 
@@ -284,7 +286,8 @@ def _trade(data: SiteData) -> tuple[Chart, Figure] | None:
     return chart, _bars("Trade by partner", groups)
 
 
-_MAKERS: list[Callable[[SiteData], tuple[Chart, Figure] | None]] = [_visits, _arms, _trade]
+_MAKERS: list[Callable[[SiteData], tuple[Chart, Figure] | None]] = [
+    _visits, mapchart.draw, _arms, _trade]
 
 
 # --- the charts page -----------------------------------------------------------------------

@@ -3,8 +3,9 @@
 Every table's primary key gives its rows' ids; its foreign keys give the links between
 pages; the schema roles (``bdigest:role``) say which tables are facts (rows with a
 verbatim ``quote``), which is the list of source articles (and where each article's text
-is: the ``seed-file``, ``char-start`` and ``char-end`` fields), and which tables set text
-aside (a field with role ``context``, shown with the row's ``reason``). A lookup table
+is: the ``seed-file``, ``char-start`` and ``char-end`` fields), which table holds the
+articles' sentences (role ``sentences``), and which tables set text aside (a field with
+role ``context``, or a link to the sentences; shown with the row's ``reason``). A lookup table
 that fact rows point to, directly or through a link table, is an *entity* table: each of
 its rows (actor, person, place) gets a page listing the facts it appears in. New tables
 therefore appear on the site without code of their own.
@@ -31,6 +32,7 @@ FACTS = "facts"
 SOURCES = "sources"
 QUOTE = "quote"
 CONTEXT = "context"
+SENTENCES = "sentences"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -103,6 +105,15 @@ class Table:
         return next((lk for lk in self.links.values() if lk.table == table), None)
 
 
+@dataclass(frozen=True)
+class Aside:
+    """Article text that rows set aside: its key (for ids), text and reason."""
+
+    key: str
+    text: str
+    reason: str
+
+
 @dataclass
 class Article:
     """A source article: its id, title, Markdown text and the site's data about it."""
@@ -132,10 +143,42 @@ class SiteData:
         return by_role[0] if by_role else self.tables.get(SOURCES)
 
     @functools.cached_property
+    def sentences(self) -> Table | None:
+        """The table of the articles' sentences (role ``sentences``), if there is one."""
+        return next((t for t in self.tables.values() if t.role == SENTENCES), None)
+
+    @functools.cached_property
     def asides(self) -> list[Table]:
-        """Tables that set article text aside: a ``context`` field and a source link."""
-        return [t for t in self.tables.values() if not t.is_facts and t.field_with_role(CONTEXT)
-                and self.sources is not None and t.link_to(self.sources.name)]
+        """Tables that set article text aside: with a link to the sources, either a
+        ``context`` field (a snippet) or a link to the sentences (whole sentences)."""
+        if self.sources is None:
+            return []
+        sentences = self.sentences.name if self.sentences else None
+        return [t for t in self.tables.values()
+                if not t.is_facts and t.name != sentences and t.link_to(self.sources.name)
+                and (t.field_with_role(CONTEXT) or (sentences and t.link_to(sentences)))]
+
+    def asides_of(self, source_id: str) -> list[Aside]:
+        """The text of article ``source_id`` set aside, each with its reason."""
+        out = []
+        by_id = ({rid: row for rid, row in zip(self.sentences.ids, self.sentences.rows,
+                                               strict=True)} if self.sentences else {})
+        for t in self.asides:
+            context = t.field_with_role(CONTEXT)
+            to_sentence = t.link_to(self.sentences.name) if self.sentences else None
+            for i, row in enumerate(t.rows):
+                if self.source_of(t, i) != source_id:
+                    continue
+                if context:
+                    snippet = row.get(context, "")
+                elif to_sentence:
+                    snippet = by_id.get(row.get(to_sentence.field, ""), {}).get("text", "")
+                reason = row.get("reason", "")
+                if row.get("disposition"):
+                    reason = f"{row['disposition']}: {reason}" if reason else row["disposition"]
+                if snippet:
+                    out.append(Aside(f"aside:{t.name}:{t.ids[i]}", snippet, reason))
+        return out
 
     @functools.cached_property
     def entities(self) -> list[Table]:
@@ -201,6 +244,40 @@ class SiteData:
                         if row.get(lk.field):
                             add((lk.table, row[lk.field]), self.tables[flk.table], j)
         return {k: list(v.values()) for k, v in found.items()}
+
+
+    def sentence_counts(self, source_id: str) -> dict[str, int]:
+        """Of the article's sentences (units of kind ``sentence``): how many, how many a
+        fact row's quote overlaps, how many rows set aside, and how many neither."""
+        if self.sentences is None or source_id not in self.articles:
+            return {}
+        from bdigest_data.website.reader import fold
+
+        text = fold(self.articles[source_id].markdown)
+        quotes = []
+        for t in self.facts:
+            for i, row in enumerate(t.rows):
+                needle = fold(row.get(QUOTE, "")) if self.source_of(t, i) == source_id else ""
+                at = text.find(needle) if needle else -1
+                if at >= 0:
+                    quotes.append((at, at + len(needle)))
+        aside = {x.text for x in self.asides_of(source_id)}
+        counts = {"sentences": 0, "sentences quoted": 0, "sentences set aside": 0,
+                  "sentences neither": 0}
+        table = self.sentences
+        for i, row in enumerate(table.rows):
+            if self.source_of(table, i) != source_id or row.get("kind", "sentence") != "sentence":
+                continue
+            counts["sentences"] += 1
+            needle = fold(row.get("text", ""))
+            at = text.find(needle) if needle else -1
+            if at >= 0 and any(a < at + len(needle) and at < b for a, b in quotes):
+                counts["sentences quoted"] += 1
+            elif row.get("text") in aside:
+                counts["sentences set aside"] += 1
+            else:
+                counts["sentences neither"] += 1
+        return counts
 
 
 def _links(table: ExportTable) -> dict[str, Link]:

@@ -13,9 +13,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-# counts shown per article, in this order, when the command reports them
-COUNTS = ("figures", "covered", "excluded", "uncovered", "sentences", "sentences_covered",
-          "sentences_set_aside", "sentences_unaccounted")
+# counts shown per article first, in this order (any others the command reports follow);
+# the sentence counts are the site's own when the command reports none
+COUNTS = ("figures", "covered", "excluded", "uncovered", "sentences", "sentences quoted",
+          "sentences set aside", "sentences neither")
 
 
 def per_article(root: Path) -> dict[str, dict[str, Any]]:

@@ -116,6 +116,9 @@ def index(data: SiteData, coverage: dict[str, dict[str, Any]], charts: list[Any]
 
 
 def _coverage_table(data: SiteData, coverage: dict[str, dict[str, Any]]) -> str:
+    if not any("sentences" in c for c in coverage.values()):  # the ledger does not say
+        coverage = {sid: {**coverage.get(sid, {}), **data.sentence_counts(sid)}
+                    for sid in data.articles}
     keys = [k for k in COUNTS if any(k in c for c in coverage.values())]
     keys += sorted({k for c in coverage.values() for k in c} - set(keys))
     head = "".join(f'<th scope="col">{esc(k.replace("_", " "))}</th>' for k in keys)
@@ -126,9 +129,10 @@ def _coverage_table(data: SiteData, coverage: dict[str, dict[str, Any]]) -> str:
                          for k in keys)
         rows.append(f"<tr><td>{a(f'articles/{slug(sid)}.html', esc(art.title))}</td>"
                     f'<td class="num">{n}</td>{counts}</tr>')
-    return ('<h2 id="coverage">Articles and coverage</h2><p>Per article: its fact rows, and '
-            "how many of its figures a row's quote covers, a reason excludes, or neither "
-            "(<code>bdigest-data coverage</code>).</p>"
+    return ('<h2 id="coverage">Articles and coverage</h2><p>Per article: its fact rows; how '
+            "many of its figures a row's quote covers, a reason excludes, or neither "
+            "(<code>bdigest-data coverage</code>); and how many of its sentences a row's quote "
+            "overlaps, a row sets aside, or neither.</p>"
             '<div class="scroll"><table class="plain"><thead><tr><th scope="col">Article</th>'
             f'<th scope="col">fact rows</th>{head}</tr></thead><tbody>{"".join(rows)}'
             "</tbody></table></div>")
@@ -215,9 +219,9 @@ def article_page(data: SiteData, article: Article, renderer: ArticleRenderer) ->
             if data.source_of(t, i) == article.source_id]
     spans = [Span(t.ids[i], t.rows[i].get("quote", ""), "fact", _span_classes(t.rows[i]),
                   f"{t.name} {t.ids[i]}") for t, i in rows]
-    asides = _asides(data, article.source_id)
-    spans += [Span(key, context, "aside", ("aside",), f"set aside: {reason}")
-              for key, context, reason in asides]
+    asides = data.asides_of(article.source_id)
+    spans += [Span(x.key, x.text, "aside", ("aside",), f"set aside: {x.reason}")
+              for x in asides]
     rendered = renderer.render(article.markdown, spans)
     missing = set(rendered.missing)
     lost = [(t, i) for t, i in rows if t.ids[i] in missing]
@@ -238,26 +242,14 @@ def article_page(data: SiteData, article: Article, renderer: ArticleRenderer) ->
                  + "".join(fact_card(data, t, i, 1, here=True) for t, i in rows) + "</ol>")
     if asides:
         parts.append('<h2 id="set-aside">Set aside</h2><ul class="asides">' + "".join(
-            f'<li id="card:{esc(key)}"><q>{esc(context)}</q> — {esc(reason)}</li>'
-            for key, context, reason in asides) + "</ul>")
+            f'<li id="card:{esc(x.key)}"><q>{esc(x.text)}</q> — {esc(x.reason)}</li>'
+            for x in asides) + "</ul>")
     return site_page(data, article.title, "\n".join(parts), 1)
 
 
 def _span_classes(row: dict[str, str]) -> tuple[str, ...]:
     return tuple(c for c, on in (("derived", is_derived(row)),
                                  ("corrected", bool(row.get(_CORRECTION)))) if on)
-
-
-def _asides(data: SiteData, source_id: str) -> list[tuple[str, str, str]]:
-    """(key, context, reason) of every row setting text of ``source_id`` aside."""
-    out = []
-    for t in data.asides:
-        context = t.field_with_role("context") or "context"
-        reason = t.field_with_role("reason") or "reason"
-        for i, row in enumerate(t.rows):
-            if data.source_of(t, i) == source_id and row.get(context):
-                out.append((f"aside:{t.name}:{t.ids[i]}", row[context], row.get(reason, "")))
-    return out
 
 
 # --- entity pages -------------------------------------------------------------------------
