@@ -76,7 +76,7 @@ def test_a_blank_line_is_refused_not_dropped(package_copy):
 
 def test_a_missing_file_is_refused(package_copy):
     (package_copy / "data" / "rankings.csv").unlink()
-    with pytest.raises(bd.ValidationError, match="source-error.*rankings.csv"):
+    with pytest.raises(bd.PackageFileError, match="file-error.*rankings.csv"):
         bd.load("rankings", validate=False, path=package_copy)
 
 
@@ -89,7 +89,8 @@ def test_a_field_named_like_a_derived_column_is_refused(package_copy):
               lambda rows: rows[0].__setitem__(rows[0].index("published_note"),
                                                "published_latest"))
     for _ in range(2):
-        with pytest.raises(ValueError, match="derived column 'published_latest' clashes"):
+        with pytest.raises(bd.ValidationError,
+                           match="derived column 'published_latest' clashes"):
             bd.load("sources", validate=False, path=package_copy)
 
 
@@ -111,12 +112,13 @@ def fake_validator(monkeypatch):
     return calls, state
 
 
-def test_load_validates_the_table_first(fake_validator, package_copy):
+def test_load_validates_the_whole_package_first_like_load_all(fake_validator, package_copy):
     calls, _ = fake_validator
     bd.load("visits", path=package_copy)
-    assert calls == [(package_copy, ["visits"])]
+    assert calls == [(package_copy / "datapackage.json", None)]
     bd.load("visits", path=package_copy, with_sources=True)
-    assert calls[1] == (package_copy, ["visits", "sources"])
+    bd.load_all(path=package_copy)
+    assert len(calls) == 1  # one verdict for the package's content
 
 
 def test_a_finding_raises_with_the_findings_and_no_frame(fake_validator, package_copy):
@@ -139,10 +141,10 @@ def test_load_all_validates_once_and_a_changed_package_again(fake_validator, pac
     assert set(frames) == set(bd.tables())
     bd.load("trade", path=package_copy)
     bd.records("trade", path=package_copy)
-    assert calls == [(package_copy, None)]
+    assert calls == [(package_copy / "datapackage.json", None)]
     set_cell(package_copy, "trade", 1, "note", "edited")
     bd.load("trade", path=package_copy)
-    assert calls[1:] == [(package_copy, ["trade"])]
+    assert calls[1:] == [(package_copy / "datapackage.json", None)]
 
 
 def test_the_real_validator_stops_a_load_of_a_broken_copy(package_copy):

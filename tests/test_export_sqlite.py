@@ -12,7 +12,8 @@ from export_roundtrip import TABLES, assert_same_as_loaded, columns, exported, w
 
 import bdigest_data
 from bdigest_data.descriptor import table_schema
-from bdigest_data.exports.sqlite import SQL_TYPES, metadata_path
+from bdigest_data.exports.sqlite import metadata_path
+from bdigest_data.metadata.types import SQL_BY_KIND
 
 STORAGE = {"TEXT": "text", "INTEGER": "integer", "REAL": "real", "DATE": "text"}
 
@@ -37,7 +38,7 @@ def test_declared_types_and_stored_values_follow_the_schema(db, table):
     assert list(info) == [c.name for c in columns(table)]
     for col in columns(table):
         declared = info[col.name][2]
-        assert declared == SQL_TYPES[col.kind]
+        assert declared == SQL_BY_KIND[col.kind]
         assert bool(info[col.name][3]) == col.required  # NOT NULL
         stored = {t for (t,) in db.execute(f'SELECT DISTINCT typeof("{col.name}") FROM "{table}"')}
         assert stored <= {STORAGE[declared], "null"}, (col.name, stored)

@@ -149,3 +149,54 @@ def test_frictionless_finds_the_real_package_valid() -> None:
 def test_we_find_the_real_package_valid_too() -> None:
     report = validate(ROOT, checks=["structure", "integrity"])
     assert report.valid, report.findings
+
+
+# --- the schema side: a broken Table Schema -------------------------------------------------
+
+def _schema_edit(change: Callable[[dict], object]) -> Callable[[Path], None]:
+    def edit(pkg: Path) -> None:
+        path = pkg / "schemas" / "trade.json"
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        change(schema)
+        path.write_text(json.dumps(schema), encoding="utf-8")
+    return edit
+
+
+def _field(schema: dict, name: str) -> dict:
+    return next(f for f in schema["fields"] if f["name"] == name)
+
+
+# frictionless' metadata error -> the codes of ours that report the same fault
+SCHEMA_CODES = {"schema-error": {"schema-error"}, "field-error": {"field-error"},
+                "resource-error": {"schema-error", "resource-error"}}
+SCHEMA_CASES = [
+    ("primary-key-no-field", _schema_edit(lambda s: s.__setitem__("primaryKey", ["nope"]))),
+    ("foreign-key-no-field", _schema_edit(
+        lambda s: s["foreignKeys"][0].__setitem__("fields", ["nope"]))),
+    ("foreign-key-no-table", _schema_edit(
+        lambda s: s["foreignKeys"][0]["reference"].__setitem__("resource", "nope"))),
+    ("constraints-not-object", _schema_edit(
+        lambda s: _field(s, "source_id").__setitem__("constraints", [1]))),
+    ("field-without-name", _schema_edit(lambda s: _field(s, "qualifier").pop("name"))),
+    ("missing-values-string", _schema_edit(lambda s: s.__setitem__("missingValues", ""))),
+    ("unknown-type", _schema_edit(lambda s: _field(s, "value").__setitem__("type", "numeric"))),
+    ("required-not-boolean", _schema_edit(
+        lambda s: _field(s, "trade_id")["constraints"].__setitem__("required", "yes"))),
+]
+
+
+@pytest.mark.parametrize(("case", "edit"), SCHEMA_CASES, ids=[c[0] for c in SCHEMA_CASES])
+def test_reports_every_frictionless_schema_error(package_copy: Path, case, edit) -> None:
+    edit(package_copy)
+    report = frictionless.validate(str(package_copy / "datapackage.json"))
+    theirs = {e.type for e in report.errors} | {e.type for t in report.tasks for e in t.errors}
+    assert theirs and theirs <= set(SCHEMA_CODES), theirs  # the edit bites, on the schema side
+    ours = {f.code for f in validate(package_copy).findings if f.table == "trade"}
+    missed = [code for code in theirs if not ours & SCHEMA_CODES[code]]
+    assert not missed, f"frictionless reports, we do not: {missed} (ours: {ours})"
+
+
+def test_a_string_primary_key_is_valid_for_both(package_copy: Path) -> None:
+    _schema_edit(lambda s: s.__setitem__("primaryKey", "trade_id"))(package_copy)
+    assert frictionless.validate(str(package_copy / "datapackage.json")).valid
+    assert validate(package_copy).valid

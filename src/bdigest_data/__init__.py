@@ -13,7 +13,10 @@ against the article text. The public API is small:
   ``model(name)`` is the model class.
 - ``sources()`` — the source articles (title, inferred publication date, offsets).
 - ``validate(path=None)`` — validate a package directory (default: the installed one) and
-  return a ``Report`` of ``Finding`` s; ``ValidationError`` is raised by ``load``.
+  return a ``Report`` of ``Finding`` s. Every failure of ``load`` (and ``load_all``,
+  ``records`` …) is a ``ValidationError``; when a file cannot be opened or read (no
+  descriptor, a path the safety rules refuse, a missing file) it is the subclass
+  ``PackageFileError``. An unknown table name is a ``KeyError`` naming the tables.
 - ``cite(format="text")`` — how to cite the dataset; ``cite_row(name, row)`` for the
   article behind one row.
 - ``export(format, out, *, force=False)`` — write SQLite, Parquet, xlsx or JSON.
@@ -30,7 +33,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from bdigest_data.findings import Finding, Report, ValidationError
+from bdigest_data.findings import Finding, PackageFileError, Report, ValidationError
 
 # public name -> module that defines it (imported on first use)
 _LAZY = {
@@ -48,14 +51,15 @@ _LAZY = {
     "site": "bdigest_data.website",
 }
 
-__all__ = ["Finding", "Report", "ValidationError", "__version__", *_LAZY]
+__all__ = ["Finding", "PackageFileError", "Report", "ValidationError", "__version__", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:
-    if name == "__version__":
-        from bdigest_data.descriptor import descriptor
+    if name == "__version__":  # read without the model (no pydantic for a version)
+        from bdigest_data._paths import package_dir
+        from bdigest_data.metadata.files import PackageFiles
 
-        return descriptor()["version"]
+        return PackageFiles(package_dir()).read_json("datapackage.json")["version"]
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'bdigest_data' has no attribute {name!r}")

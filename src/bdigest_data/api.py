@@ -1,17 +1,26 @@
 """The data API: each table as a typed pandas DataFrame with its metadata in ``df.attrs``,
 or as a polars DataFrame (``backend="polars"``; polars is imported only then).
 
-Reading: pyarrow reads the CSV with every column as a string (the schema's
-``missingValues`` become nulls), each column is converted to the type its Table Schema
-field gives (:mod:`bdigest_data.dtypes`), strictly: a cell that does not convert, or a
+Reading: the package's model (``bdigest_data.metadata``) gives each table's file and
+fields; the file is opened through the package reader, whose safety rules (relative paths
+inside the package only, no symlinks out, size limits) hold with ``validate=False`` too.
+pyarrow reads the CSV with every column as a string (the schema's ``missingValues``, and
+nothing else, become nulls), each column is converted by its field's cell rule, the
+validator's own (:mod:`bdigest_data.dtypes`), strictly: a cell that does not convert, or a
 blank row, raises :class:`~bdigest_data.ValidationError` naming file, row, line, field and
-value. With ``validate=True`` (the default) the package's checks run first and any finding
-raises ``ValidationError`` before a frame is built; a validated package is remembered for
-the process (keyed by its files' sizes and modification times), so ``load_all()``
-validates once. The same key caches each table's descriptor lookups, read options and
-per-field converters (:class:`bdigest_data.dtypes.Converter`) and the citation, so an
-edited file is read afresh. Both backends share the reading, the checks and their errors;
-they differ only in the last step, Arrow columns to frame.
+value. Every failure to load is a ``ValidationError``; one because a file cannot be opened
+or read is its subclass ``PackageFileError``.
+
+With ``validate=True`` (the default) every check of the package runs first, for ``load``
+of one table as for ``load_all`` (so both give the same verdict), and any finding raises
+``ValidationError`` before a frame is built. A passed verdict is remembered for the
+process, keyed by the content (a SHA-256 digest) of every file the checks read: the
+descriptor, the schemas, every resource's file, CITATION.cff and pyproject.toml; an edit
+that keeps sizes and modification times still changes the key. The same key caches each
+table's model lookups, read options and per-field converters
+(:class:`bdigest_data.dtypes.Converter`) and the citation. Both backends share the
+reading, the checks and their errors; they differ only in the last step, Arrow columns to
+frame.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ import copy
 import csv
 import functools
 import importlib
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,23 +39,26 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from bdigest_data import dtypes
-from bdigest_data._paths import descriptor_path
-from bdigest_data.descriptor import check_name, descriptor, table_names, table_schema
-from bdigest_data.findings import Finding, ValidationError
+from bdigest_data import dtypes, metadata
+from bdigest_data.findings import Finding, PackageFileError, ValidationError
+from bdigest_data.metadata.classes import Package, Resource, TableSchema
+from bdigest_data.metadata.files import PackageFiles, UnsafePathError
 from bdigest_data.release.citation import cite
+from bdigest_data.validation.integrity import VERSION_FILES
 
 PathArg = str | Path | None
-# a package's files: path, size and modification time of each
-Stamp = tuple[tuple[str, int, int], ...]
-SOURCES = "sources"
-# columns of the sources table that ``load(..., with_sources=True)`` joins (prefixed source_)
+# the content digest of every file the checks read (``PackageFiles.digest``)
+Stamp = str
+SOURCES = "sources"  # the bdigest:role of the source articles table
+# roles of the sources fields that ``load(..., with_sources=True)`` joins (prefixed source_)
 SOURCE_COLUMNS = ("title", "published")
+BLOCK_SIZE = 1 << 20  # pyarrow's block; a record longer than it is read again in one block
 
 # the frame libraries ``load`` returns; the first is the default
 BACKENDS = ("pandas", "polars")
 
-_validated: set[tuple[Stamp, tuple[str, ...] | None]] = set()
+_validated: set[Stamp] = set()
+_tables: dict[tuple[str, Path, str, Stamp], _Table] = {}
 
 
 @dataclass(frozen=True)
@@ -53,20 +66,25 @@ class _Table:
     """One table of one package: its resource, schema and CSV file, looked up once."""
 
     name: str
-    package: Path  # the resolved datapackage.json
-    descriptor: dict[str, Any]
-    resource: dict[str, Any]
-    schema: dict[str, Any]
+    files: PackageFiles
+    package: Package
+    resource: Resource
+    schema: TableSchema
 
     @functools.cached_property
     def csv(self) -> Path:
-        """The table's CSV file."""
-        return self.package.parent / self.resource["path"]
+        """The table's CSV file (``PackageFileError`` when the safety rules refuse it)."""
+        try:
+            return self.files.path(self.resource.path, what=f'resource "{self.name}": path')
+        except UnsafePathError as exc:
+            raise PackageFileError([Finding(exc.code, str(exc), table=self.name,
+                                            value=str(self.resource.path))]) from None
 
     @functools.cached_property
     def converters(self) -> tuple[dtypes.Converter, ...]:
-        """One converter per field (``TypeError`` for a type without a mapping)."""
-        return tuple(dtypes.Converter(field) for field in self.schema["fields"])
+        """One converter per field."""
+        return tuple(dtypes.Converter(field, self.schema.missingValues)
+                     for field in self.schema.fields)
 
     @functools.cached_property
     def columns(self) -> tuple[str, ...]:
@@ -76,8 +94,9 @@ class _Table:
         for conv in self.converters:
             for column in (conv.name, *conv.derived):
                 if column in columns or (column != conv.name and column in fields):
-                    raise ValueError(f"table {self.name!r}: derived column {column!r} clashes "
-                                     "with a field")
+                    raise ValidationError([Finding(
+                        "schema-error", f"table {self.name!r}: derived column {column!r} "
+                        "clashes with a field", table=self.name, field=column)])
                 columns.append(column)
         return tuple(columns)
 
@@ -86,37 +105,64 @@ class _Table:
         """How the CSV is read: every column as strings, missing values (per the schema)
         as nulls, blank lines kept (as blank rows, which are then refused) so row numbers
         are exact."""
-        names = [f["name"] for f in self.schema["fields"]]
         convert = pacsv.ConvertOptions(
-            column_types=dict.fromkeys(names, dtypes.TEXT),
-            null_values=self.schema.get("missingValues", [""]),
+            column_types=dict.fromkeys(self.schema.names, dtypes.TEXT),
+            null_values=self.schema.missingValues,
             strings_can_be_null=True,
             quoted_strings_can_be_null=True,
         )
         return pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False), convert
 
 
-def _package(path: PathArg) -> tuple[Path, Stamp]:
-    """The resolved ``datapackage.json`` of ``path`` and the fingerprint of its files."""
-    package = descriptor_path(path).resolve()
-    return package, _fingerprint(package)
+def _package(path: PathArg) -> tuple[PackageFiles, metadata.ParsedPackage, Stamp]:
+    """The files of the package at ``path``, its parsed model, and the content digest of
+    every file its checks read."""
+    files = metadata.files_of(path)
+    parsed = metadata.parse(files)
+    read = list(parsed.files)
+    if parsed.package is not None:
+        read += [r.path for r in parsed.package.resources]
+    return files, parsed, files.digest([*read, *VERSION_FILES])
 
 
-@functools.lru_cache(maxsize=256)
-def _table(name: str, package: Path, stamp: Stamp) -> _Table:
-    """Table ``name`` of ``package`` (resolved), looked up once per ``stamp`` of its files."""
-    return _Table(name, package, descriptor(package), check_name(name, package),
-                  table_schema(name, package))
+def _model(parsed: metadata.ParsedPackage) -> Package:
+    """The package's model; ``ValidationError`` when its descriptor is unusable."""
+    if parsed.package is None:
+        raise ValidationError(parsed.findings)
+    return parsed.package
+
+
+def _table(name: str, files: PackageFiles, parsed: metadata.ParsedPackage, stamp: Stamp
+           ) -> _Table:
+    """Table ``name``, looked up once per ``stamp``: ``KeyError`` naming the tables when
+    there is none, ``ValidationError`` when its schema has faults."""
+    key = (name, files.root, files.descriptor, stamp)
+    if key not in _tables:
+        package = _model(parsed)
+        if name not in package.table_names and any(f.table == name for f in parsed.findings):
+            raise ValidationError([f for f in parsed.findings if f.table == name])
+        if name not in package.table_names:
+            raise KeyError(f"no table {name!r}; the tables are: "
+                           f"{', '.join(package.table_names)}")
+        resource = package.by_name[name]
+        if resource.table is None:
+            raise ValidationError([f for f in parsed.findings if f.table in (name, None)]
+                                  or parsed.findings)
+        if len(_tables) >= 256:
+            _tables.clear()
+        _tables[key] = _Table(name, files, package, resource, resource.table)
+    return _tables[key]
 
 
 def tables(path: PathArg = None) -> list[str]:
     """Names of the tables, fact tables and lookup tables (``sources``, ``actors``)."""
-    return table_names(path)
+    return _model(_package(path)[1]).table_names
 
 
 def schema(name: str, path: PathArg = None) -> dict[str, Any]:
-    """The Table Schema of table ``name``: fields with type, constraints and description."""
-    return copy.deepcopy(table_schema(name, path))
+    """The Table Schema of table ``name``: fields with type, constraints and description,
+    as written in its file."""
+    return copy.deepcopy(_table(name, *_package(path)).schema.raw)
 
 
 def load(
@@ -125,29 +171,29 @@ def load(
 ) -> Any:
     """Table ``name`` as a DataFrame with dtypes derived from its Table Schema.
 
-    ``validate`` runs the package's checks on the table first (``ValidationError`` with the
-    findings if any fail; no frame is returned). ``with_sources`` adds the source
-    article's title and publication date (``source_title``, ``source_published`` and its
-    derived EDTF columns). ``path`` is a package directory or ``datapackage.json``
-    (default: the installed package). ``backend`` is ``"pandas"`` (a ``pd.DataFrame``
-    whose ``df.attrs`` holds table, title, description, fields (column -> description),
-    version, citation and source (the CSV path)) or ``"polars"`` (a ``pl.DataFrame`` with
-    the same columns and rows; polars frames have no ``attrs``: ``schema(name)`` and
-    ``citation()`` give the same facts).
+    ``validate`` runs every check of the package first, as ``load_all`` does
+    (``ValidationError`` with the findings if any fail; no frame is returned).
+    ``with_sources`` adds the source article's title and publication date
+    (``source_title``, ``source_published`` and its derived EDTF columns). ``path`` is a
+    package directory or ``datapackage.json`` (default: the installed package).
+    ``backend`` is ``"pandas"`` (a ``pd.DataFrame`` whose ``df.attrs`` holds table, title,
+    description, fields (column -> description), version, citation and source (the CSV
+    path)) or ``"polars"`` (a ``pl.DataFrame`` with the same columns and rows; polars
+    frames have no ``attrs``: ``schema(name)`` and ``citation()`` give the same facts).
     """
     _check_backend(backend)
-    package, stamp = _package(path)
-    table = _table(name, package, stamp)
+    files, parsed, stamp = _package(path)
+    table = _table(name, files, parsed, stamp)
     if with_sources:
         _source_key(table)
     if validate:
-        _validate(path, stamp, (name, SOURCES) if with_sources else (name,))
+        _validate(files, stamp)
     if backend == "polars":
         frame = _polars_frame(table)
-        return _join_sources_polars(frame, table, stamp) if with_sources else frame
+        return _join_sources_polars(frame, table, parsed, stamp) if with_sources else frame
     frame = _frame(table)
-    frame.attrs["citation"] = _citation(package, stamp)
-    return _join_sources(frame, table, stamp) if with_sources else frame
+    frame.attrs["citation"] = _citation(files.descriptor_path, stamp)
+    return _join_sources(frame, table, parsed, stamp) if with_sources else frame
 
 
 def load_all(
@@ -156,14 +202,14 @@ def load_all(
     """Every table by name, as :func:`load` gives it with the same ``backend``; with
     ``validate``, the whole package is checked once first."""
     _check_backend(backend)
-    package, stamp = _package(path)
+    files, parsed, stamp = _package(path)
     if validate:
-        _validate(path, stamp, None)
-    names = table_names(package)
+        _validate(files, stamp)
+    names = _model(parsed).table_names
     if backend == "polars":
-        return {name: _polars_frame(_table(name, package, stamp)) for name in names}
-    frames = {name: _frame(_table(name, package, stamp)) for name in names}
-    cited = _citation(package, stamp)
+        return {name: _polars_frame(_table(name, files, parsed, stamp)) for name in names}
+    frames = {name: _frame(_table(name, files, parsed, stamp)) for name in names}
+    cited = _citation(files.descriptor_path, stamp)
     for frame in frames.values():
         frame.attrs["citation"] = cited
     return frames
@@ -183,21 +229,23 @@ def _check_backend(backend: str) -> None:
 
 def sources(*, validate: bool = True, path: PathArg = None) -> pd.DataFrame:
     """The source articles: title, publisher, inferred publication date, seed offsets."""
-    return load(SOURCES, validate=validate, path=path)
+    name = _model(_package(path)[1]).table_with_role(SOURCES) or SOURCES
+    return load(name, validate=validate, path=path)
 
 
 def arrow_table(name: str, *, validate: bool = True, path: PathArg = None) -> pa.Table:
     """Table ``name`` as an Arrow table typed per its schema (no derived columns, no attrs)."""
-    package, stamp = _package(path)
-    table = _table(name, package, stamp)
+    files, parsed, stamp = _package(path)
+    table = _table(name, files, parsed, stamp)
     if validate:
-        _validate(path, stamp, (name,))
+        _validate(files, stamp)
     return pa.table(_read(table))
 
 
 def citation(path: PathArg = None) -> str:
     """The dataset's one-line citation (``cite("apa")``) that ``df.attrs["citation"]`` holds."""
-    return _citation(*_package(path))
+    files, _, stamp = _package(path)
+    return _citation(files.descriptor_path, stamp)
 
 
 @functools.lru_cache(maxsize=32)
@@ -206,34 +254,16 @@ def _citation(package: Path, stamp: Stamp) -> str:
     return cite("apa", package).strip()
 
 
-def _validate(path: PathArg, stamp: Stamp, names: tuple[str, ...] | None) -> None:
-    """Run the package's checks on ``names`` (all tables if None) unless already passed
-    for this ``stamp`` of the package's files."""
-    if (stamp, None) in _validated or (stamp, names) in _validated:
+def _validate(files: PackageFiles, stamp: Stamp) -> None:
+    """Run every check of the package unless it passed for this ``stamp`` of its files."""
+    if stamp in _validated:
         return
     from bdigest_data.validation import validate
 
-    report = validate(path, tables=list(names) if names else None)
+    report = validate(files.descriptor_path)
     if report.findings:
         raise ValidationError(report.findings)
-    _validated.add((stamp, names))
-
-
-def _fingerprint(package: Path) -> Stamp:
-    """Identity of the package's files: path, size and modification time of each."""
-    files = [package]
-    for res in descriptor(package)["resources"]:
-        files.append(package.parent / res["path"])
-        if isinstance(res.get("schema"), str):
-            files.append(package.parent / res["schema"])
-    stamp = []
-    for f in files:
-        try:
-            st = f.stat()
-        except (FileNotFoundError, NotADirectoryError):  # a missing file: refused on reading
-            continue
-        stamp.append((str(f), st.st_size, st.st_mtime_ns))
-    return tuple(stamp)
+    _validated.add(stamp)
 
 
 def _read(table: _Table) -> dict[str, pa.Array]:
@@ -273,14 +303,28 @@ def _finding(table: _Table, line: int, bad: dtypes.BadCell) -> Finding:
 
 
 def _read_strings(table: _Table) -> pa.Table:
-    """The CSV with every column as strings; missing values (per the schema) as nulls."""
-    names = [f["name"] for f in table.schema["fields"]]
+    """The CSV with every column as strings; missing values (per the schema) as nulls. A
+    record longer than pyarrow's block is read again with the file as one block."""
+    names = table.schema.names
     parse, options = table.options
     try:
-        strings = pacsv.read_csv(table.csv, parse_options=parse, convert_options=options)
-    except (OSError, pa.ArrowInvalid) as exc:
-        raise ValidationError([Finding("source-error", f"{table.csv}: cannot read the CSV "
-                                       f"file: {exc}", table=table.name)]) from None
+        data = table.csv.read_bytes()
+    except OSError as exc:
+        raise PackageFileError([Finding("file-error", f"{table.csv}: cannot read the file: "
+                                        f"{exc}", table=table.name)]) from None
+    block = BLOCK_SIZE
+    while True:
+        try:
+            strings = pacsv.read_csv(
+                io.BytesIO(data), parse_options=parse, convert_options=options,
+                read_options=pacsv.ReadOptions(block_size=block))
+            break
+        except pa.ArrowInvalid as exc:
+            if "straddl" in str(exc) and block <= len(data):
+                block = len(data) + 1
+                continue
+            raise ValidationError([Finding("source-error", f"{table.csv}: cannot read the CSV "
+                                           f"file: {exc}", table=table.name)]) from None
     if strings.column_names != names:
         raise ValidationError([
             Finding("incorrect-label", f"{table.csv}, line 1: the header is "
@@ -306,7 +350,6 @@ def _lines(csv_path: Path) -> list[int]:
 def _frame(table: _Table) -> pd.DataFrame:
     """The typed frame of ``table`` (fields and derived columns) with its ``attrs``, except
     the citation (set by the caller once the tables are read)."""
-    fields = table.schema["fields"]
     arrays = _read(table)
     columns: dict[str, Any] = dict.fromkeys(table.columns)
     for conv in table.converters:
@@ -314,10 +357,10 @@ def _frame(table: _Table) -> pd.DataFrame:
     frame = pd.DataFrame(columns, copy=False)
     frame.attrs = {
         "table": table.name,
-        "title": table.resource.get("title", table.name),
-        "description": table.resource.get("description", table.schema.get("description", "")),
-        "fields": _descriptions(fields),
-        "version": table.descriptor["version"],
+        "title": table.resource.title or table.name,
+        "description": table.resource.description or table.schema.description or "",
+        "fields": _descriptions(table.schema),
+        "version": table.package.version,
         "source": str(table.csv),
     }
     return frame
@@ -334,55 +377,57 @@ def _polars_frame(table: _Table) -> Any:
     return pl.DataFrame(list(columns.values()))
 
 
-def _descriptions(fields: list[dict[str, Any]]) -> dict[str, str]:
+def _descriptions(schema: TableSchema) -> dict[str, str]:
     """Column -> description, for the fields and the columns derived from them."""
     out: dict[str, str] = {}
-    for field in fields:
-        out[field["name"]] = field.get("description", "")
+    for field in schema.fields:
+        out[field.name] = field.description or ""
         out.update(dtypes.derived_columns(field))
     return out
 
 
 def _source_key(table: _Table) -> tuple[str, str]:
-    """The (local field, sources field) pair of the table's foreign key to ``sources``."""
-    for fk in table.schema.get("foreignKeys", []):
-        if fk["reference"]["resource"] == SOURCES:
-            local, remote = fk["fields"], fk["reference"]["fields"]
-            return (local if isinstance(local, str) else local[0],
-                    remote if isinstance(remote, str) else remote[0])
-    linked = [t for t in table_names(table.package) if any(
-        fk["reference"]["resource"] == SOURCES
-        for fk in table_schema(t, table.package).get("foreignKeys", []))]
-    raise ValueError(f"table {table.name!r} has no foreign key to {SOURCES}; "
+    """The (local field, sources field) pair of the table's foreign key to the sources
+    table (``"bdigest:role": "sources"``)."""
+    sources = table.package.table_with_role(SOURCES)
+    for fk in table.schema.references(sources) if sources else []:
+        return fk.fields[0], fk.reference.fields[0]
+    linked = [n for n, s in table.package.tables.items() if sources and s.references(sources)]
+    raise ValueError(f"table {table.name!r} has no foreign key to {sources or SOURCES}; "
                      f"with_sources works for: {', '.join(linked)}")
 
 
-def _source_columns(table: _Table, stamp: Stamp) -> tuple[_Table, str, dict[str, str]]:
+def _source_columns(table: _Table, parsed: metadata.ParsedPackage, stamp: Stamp
+                    ) -> tuple[_Table, str, dict[str, str]]:
     """What a join of ``table`` with its source articles takes: the sources table, the
     join key (``table``'s field) and the sources columns it takes with their new names
-    (the key renamed to ``table``'s; ``SOURCE_COLUMNS`` and their derived columns
-    prefixed ``source_``)."""
+    (the key renamed to ``table``'s; the ``SOURCE_COLUMNS`` roles' fields and their
+    derived columns prefixed ``source_``)."""
     local, remote = _source_key(table)
-    src_table = _table(SOURCES, table.package, stamp)
-    src_fields = {f["name"]: f for f in src_table.schema["fields"]}
-    wanted = [col for c in SOURCE_COLUMNS for col in (c, *dtypes.derived_columns(src_fields[c]))]
+    src_table = _table(table.package.table_with_role(SOURCES) or SOURCES, table.files, parsed,
+                       stamp)
+    fields = [src_table.schema.by_name[n] for role in SOURCE_COLUMNS
+              if (n := src_table.schema.role_name(role))]
+    wanted = [col for f in fields for col in (f.name, *dtypes.derived_columns(f))]
     return src_table, local, {remote: local, **{c: f"source_{c}" for c in wanted}}
 
 
-def _join_sources(frame: pd.DataFrame, table: _Table, stamp: Stamp) -> pd.DataFrame:
+def _join_sources(frame: pd.DataFrame, table: _Table, parsed: metadata.ParsedPackage,
+                  stamp: Stamp) -> pd.DataFrame:
     """``frame`` with each row's article title and date (columns prefixed ``source_``)."""
-    src_table, local, renamed = _source_columns(table, stamp)
+    src_table, local, renamed = _source_columns(table, parsed, stamp)
     src = _frame(src_table)
     right = src[list(renamed)].rename(columns=renamed)
     joined = frame.merge(right, on=local, how="left", validate="many_to_one")
     joined.attrs = copy.deepcopy(frame.attrs)
-    joined.attrs["fields"].update({new: f"From {SOURCES}: {src.attrs['fields'][old]}"
+    joined.attrs["fields"].update({new: f"From {src_table.name}: {src.attrs['fields'][old]}"
                                    for old, new in renamed.items() if new != local})
     return joined
 
 
-def _join_sources_polars(frame: Any, table: _Table, stamp: Stamp) -> Any:
+def _join_sources_polars(frame: Any, table: _Table, parsed: metadata.ParsedPackage,
+                         stamp: Stamp) -> Any:
     """:func:`_join_sources` of a polars frame."""
-    src_table, local, renamed = _source_columns(table, stamp)
+    src_table, local, renamed = _source_columns(table, parsed, stamp)
     right = _polars_frame(src_table).select(list(renamed)).rename(renamed)
     return frame.join(right, on=local, how="left", validate="m:1", maintain_order="left")

@@ -1,46 +1,42 @@
-"""Read ``datapackage.json`` and the Table Schemas it points to (plain JSON, no frictionless)."""
+"""The package's descriptor and Table Schemas as written (plain JSON), read through the model.
+
+Each function parses nothing itself: it asks ``bdigest_data.metadata`` (read once per
+content of the files) and hands back the JSON as written, for display and for callers
+that want plain dicts. Code that needs keys, types or roles uses the model instead.
+``ValidationError`` when the descriptor or the schema asked for has faults.
+"""
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from bdigest_data._paths import descriptor_path
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    """The parsed JSON file, read again only when its size or modification time changes."""
-    stat = path.stat()
-    return _parse_json(path, stat.st_size, stat.st_mtime_ns)
-
-
-@lru_cache(maxsize=256)
-def _parse_json(path: Path, size: int, mtime_ns: int) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as fh:
-        return json.load(fh)
+from bdigest_data import metadata
+from bdigest_data.findings import ValidationError
 
 
 def descriptor(path: str | Path | None = None) -> dict[str, Any]:
     """The parsed ``datapackage.json`` (of the installed package when ``path`` is None)."""
-    return _read_json(descriptor_path(path).resolve())
+    parsed = metadata.parse(path)
+    if parsed.package is None:
+        raise ValidationError(parsed.findings)
+    return parsed.package.raw
 
 
 def resources(path: str | Path | None = None) -> dict[str, dict[str, Any]]:
     """Tabular resources by name, in descriptor order."""
-    return {r["name"]: r for r in descriptor(path)["resources"] if r.get("schema")}
+    model = metadata.package(path)
+    return {r.name: r.raw for r in model.resources if r.tabular}
 
 
 def table_names(path: str | Path | None = None) -> list[str]:
     """Names of the package's tables, lookup tables included."""
-    return list(resources(path))
+    return metadata.package(path).table_names
 
 
 def fact_tables(path: str | Path | None = None) -> list[str]:
-    """Names of the fact tables: those whose rows carry a verbatim ``quote``."""
-    return [name for name in table_names(path)
-            if any(f["name"] == "quote" for f in table_schema(name, path)["fields"])]
+    """Names of the fact tables (``"bdigest:role": "facts"``)."""
+    return metadata.package(path).fact_tables
 
 
 def check_name(name: str, path: str | Path | None = None) -> dict[str, Any]:
@@ -52,9 +48,8 @@ def check_name(name: str, path: str | Path | None = None) -> dict[str, Any]:
 
 
 def table_schema(name: str, path: str | Path | None = None) -> dict[str, Any]:
-    """The Table Schema of table ``name`` (the schema file the descriptor points to)."""
-    res = check_name(name, path)
-    schema = res["schema"]
-    if isinstance(schema, str):
-        return _read_json((descriptor_path(path).resolve().parent / schema).resolve())
-    return schema
+    """The Table Schema of table ``name`` as written (its file, or inline)."""
+    check_name(name, path)
+    schema = metadata.package(path).schema(name)
+    assert schema is not None  # metadata.package raises for a faulty schema
+    return schema.raw

@@ -13,10 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bdigest_data._paths import descriptor_path
-from bdigest_data.descriptor import descriptor, resources, table_schema
+from bdigest_data import metadata
 from bdigest_data.exports.columns import Column, convert_field, table_columns
 from bdigest_data.exports.values import column_values, iso
+from bdigest_data.metadata.classes import Resource, TableSchema
+from bdigest_data.metadata.files import PackageFiles
 
 EXAMPLE_CHARS = 60
 GENERATOR = "scripts/build_data_dictionary.py"
@@ -53,26 +54,25 @@ def _read_csv(path: Path) -> tuple[int, dict[str, str]]:
     return len(data), examples
 
 
-def _examples(schema: dict[str, Any], cells: dict[str, str], columns: list[Column]) -> dict:
+def _examples(schema: TableSchema, cells: dict[str, str], columns: list[Column]) -> dict:
     """Example of every column: the CSV cell, or the value ``load`` derives from it."""
     kinds = {c.name: c.kind for c in columns}
     out = dict(cells)
-    for field in schema["fields"]:
-        if field["name"] not in cells:
+    for field in schema.fields:
+        if field.name not in cells:
             continue
-        for name, series in convert_field(field, [cells[field["name"]]]).items():
-            if name != field["name"]:
+        for name, series in convert_field(field, [cells[field.name]]).items():
+            if name != field.name:
                 out[name] = str(iso(column_values(series, kinds[name])[0]))
     return out
 
 
-def _foreign_keys(name: str, schema: dict[str, Any]) -> dict[str, str]:
+def _foreign_keys(name: str, schema: TableSchema) -> dict[str, str]:
     """Field name -> ``table.field`` it references (a reference to ``""`` is this table)."""
     out = {}
-    for fk in schema.get("foreignKeys", []):
-        ref = fk["reference"]
-        for here, there in zip(fk["fields"], ref["fields"], strict=True):
-            out[here] = f"{ref['resource'] or name}.{there}"
+    for fk in schema.foreignKeys:
+        for here, there in zip(fk.fields, fk.reference.fields, strict=True):
+            out[here] = f"{fk.target(name)}.{there}"
     return out
 
 
@@ -104,23 +104,24 @@ def _constraints(col: Column, foreign: dict[str, str]) -> str:
     return "; ".join(parts)
 
 
-def _table_section(name: str, res: dict[str, Any], root: Path) -> tuple[str, int, str]:
+def _table_section(name: str, res: Resource, files: PackageFiles) -> tuple[str, int, str]:
     """The Markdown section of one table, its row count and its grain."""
-    schema = table_schema(name, root)
+    schema = res.table
+    assert schema is not None  # metadata.package raises for a faulty schema
     columns = table_columns(schema)
-    rows, cells = _read_csv(root / res["path"])
+    rows, cells = _read_csv(files.path(res.path))
     examples = _examples(schema, cells, columns)
-    grain = schema.get("bdigest:grain", "")
+    grain = schema.grain
     foreign = _foreign_keys(name, schema)
     lines = [
         f"## {name}",
         "",
-        f"**{res.get('title', name)}.** {schema.get('description', res.get('description', ''))}",
+        f"**{res.title or name}.** {schema.description or res.description or ''}",
         "",
         f"- Grain: {grain}",
         f"- Rows: {rows}",
-        f"- File: `{res['path']}`, schema `{res['schema']}`",
-        f"- Primary key: {', '.join(_code(k) for k in schema.get('primaryKey', []))}",
+        f"- File: `{res.path}`, schema `{res.schema_}`",
+        f"- Primary key: {', '.join(_code(k) for k in schema.primary_key)}",
         "",
         "| Field | Type | Constraints | Description | Example |",
         "| --- | --- | --- | --- | --- |",
@@ -140,11 +141,12 @@ def _table_section(name: str, res: dict[str, Any], root: Path) -> tuple[str, int
 
 def render(path: str | Path | None = None) -> str:
     """The data dictionary of the package at ``path`` (default: the installed one) as Markdown."""
-    root = descriptor_path(path).resolve().parent
-    desc = descriptor(root)
+    files = metadata.files_of(path)
+    model = metadata.package(files)
+    desc = model.raw
     sections, overview = [], []
-    for name, res in resources(root).items():
-        section, rows, grain = _table_section(name, res, root)
+    for name in model.table_names:
+        section, rows, grain = _table_section(name, model.by_name[name], files)
         sections.append(section)
         overview.append(f"| [{name}](#{name}) | {rows} | {_cell(grain)} |")
     head = [

@@ -1,23 +1,10 @@
-"""Table Schema field -> Arrow, pandas and polars types; strict cell conversion; EDTF columns.
+"""Strict cell conversion to each field's Arrow, pandas and polars types; EDTF columns.
 
-Every dtype is derived from the field's Table Schema entry; no field is named here.
-
-=======================  ===================  ============================  ================
-Table Schema field       Arrow (``records``)  pandas (``load``)             polars
-=======================  ===================  ============================  ================
-``integer``              ``int64``            ``Int64``                     ``Int64``
-``number``               ``float64``          ``Float64``                   ``Float64``
-``boolean``              ``bool``             ``boolean``                   ``Boolean``
-``date``                 ``date32``           ``datetime64[us]``            ``Date``
-``string``               ``large_string``     ``string``                    ``String``
-                                              (``StringDtype("pyarrow")``)
-``string`` with an enum  ``large_string``     ``category`` with the         ``Enum`` of the
-                                              schema's categories, ordered  categories
-                                              when the field has
-                                              ``categoriesOrdered: true``
-``string`` EDTF date     ``large_string``     ``string`` + 3 derived        ``String`` + 3
-                                              columns                       derived columns
-=======================  ===================  ============================  ================
+Every dtype is the model's (``Field.arrow_type``, ``Field.pandas_dtype``, from the one
+mapping in ``bdigest_data.metadata.types``); no field is named here. A field with
+categories is a pandas ``category`` with the schema's categories (ordered when the field
+has ``categoriesOrdered: true``) and a polars ``Enum``; an EDTF field gains 3 derived
+columns (below).
 
 polars (``load(..., backend="polars")``) is imported only when asked for. Its ``Enum`` is
 always ordered by the categories' order (pandas orders only ``categoriesOrdered`` fields).
@@ -53,24 +40,26 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bdigest_data import edtf
+from bdigest_data.metadata.classes import Constraints, Field
+from bdigest_data.metadata.types import TYPES
 
 STRING = pd.StringDtype("pyarrow")
 # Arrow strings: the CSV is read as these, the type pandas' ``STRING`` holds (no copy)
 TEXT = pa.large_string()
 DATETIME = "datetime64[us]"
 _TIMESTAMP = pa.timestamp("us")
+FieldArg = Field | dict[str, Any]
 
-# Table Schema type -> (Arrow type, pandas dtype)
-_TYPES: dict[str, tuple[pa.DataType, Any]] = {
-    "integer": (pa.int64(), pd.Int64Dtype()),
-    "number": (pa.float64(), pd.Float64Dtype()),
-    "boolean": (pa.bool_(), pd.BooleanDtype()),
-    "date": (pa.date32(), DATETIME),
-    "string": (TEXT, STRING),
-}
-# Table Schema defaults for boolean fields without trueValues / falseValues
-_TRUE = ["true", "True", "TRUE", "1"]
-_FALSE = ["false", "False", "FALSE", "0"]
+
+def as_field(field: FieldArg) -> Field:
+    """``field`` as the model's ``Field`` (a dict is parsed; ``TypeError`` for a type or
+    format bdigest-data does not read)."""
+    model = field if isinstance(field, Field) else Field.model_validate(field)
+    if not model.supported:
+        raise TypeError(f"field {model.name!r}: type {model.type!r} with format "
+                        f"{model.format!r} has no dtype mapping (supported types: "
+                        f"{', '.join(TYPES)}, default format)")
+    return model
 
 
 @dataclass(frozen=True)
@@ -85,51 +74,33 @@ class BadCell:
     message: str
 
 
-def _type(field: dict[str, Any]) -> tuple[pa.DataType, Any]:
-    kind = field.get("type", "string")
-    if kind not in _TYPES or field.get("format", "default") != "default":
-        raise TypeError(
-            f"field {field['name']!r}: type {kind!r} with format {field.get('format', 'default')!r}"
-            f" has no dtype mapping (supported types: {', '.join(_TYPES)}, default format)"
-        )
-    return _TYPES[kind]
-
-
-def categories(field: dict[str, Any]) -> list[Any] | None:
+def categories(field: FieldArg) -> list[Any] | None:
     """The field's categories: Table Schema v2 ``categories`` or the ``enum`` constraint."""
-    cats = field.get("categories", field.get("constraints", {}).get("enum"))
-    if cats is None:
-        return None
-    return [c["value"] if isinstance(c, dict) else c for c in cats]
+    return as_field(field).category_values
 
 
-def arrow_type(field: dict[str, Any]) -> pa.DataType:
+def arrow_type(field: FieldArg) -> pa.DataType:
     """The Arrow type a field's cells are converted to."""
-    return _type(field)[0]
+    return as_field(field).arrow_type
 
 
-def pandas_dtype(field: dict[str, Any]) -> Any:
+def pandas_dtype(field: FieldArg) -> Any:
     """The pandas dtype of the field's column in a loaded frame."""
-    cats = categories(field)
-    if cats is not None:
-        return _categorical(tuple(cats), bool(field.get("categoriesOrdered", False)))
-    return _type(field)[1]
+    return as_field(field).pandas_dtype
 
 
-def polars_dtype(field: dict[str, Any]) -> Any:
+def polars_dtype(field: FieldArg) -> Any:
     """The polars dtype of the field's column in a frame of ``load(..., backend="polars")``
     (``metadata.Field.polars_dtype``; imports polars)."""
-    from bdigest_data.metadata.classes import Field
-
-    _type(field)
-    return Field.model_validate(field).polars_dtype
+    return as_field(field).polars_dtype
 
 
-def derived_columns(field: dict[str, Any]) -> dict[str, str]:
+def derived_columns(field: FieldArg) -> dict[str, str]:
     """Names and descriptions of the columns derived from ``field`` (none unless EDTF)."""
-    if not edtf.is_edtf(field):
+    model = as_field(field)
+    if not model.edtf:
         return {}
-    name = field["name"]
+    name = model.name
     return {
         f"{name}_earliest": f"First day the EDTF date in `{name}` can denote.",
         f"{name}_latest": f"Last day the EDTF date in `{name}` can denote.",
@@ -138,27 +109,35 @@ def derived_columns(field: dict[str, Any]) -> dict[str, str]:
 
 
 class Converter:
-    """The conversions of one field, derived from its Table Schema entry once (a table's
-    loader keeps one per field, so repeated loads skip the schema lookups).
+    """The conversions of one field, derived from the model's ``Field`` once (a table's
+    loader keeps one per field, so repeated loads skip the schema lookups). A cell is read
+    by the field's cell rule (``validation.cells.FieldRule``), the validator's own, so the
+    loader accepts exactly what the validator accepts.
 
     ``TypeError`` when the field's type has no mapping.
     """
 
-    __slots__ = ("_polars", "allowed", "derived", "dictionary", "dtype", "field", "name", "target")
+    __slots__ = ("_polars", "allowed", "derived", "dictionary", "dtype", "field", "name",
+                 "rule", "target")
 
-    def __init__(self, field: dict[str, Any]) -> None:
-        self.field = field
-        self.name: str = field["name"]
-        self.target = arrow_type(field)
-        self.dtype = pandas_dtype(field)
-        cats = categories(field)
+    def __init__(self, field: FieldArg, missing_values: list[str] | None = None) -> None:
+        from bdigest_data.validation.cells import FieldRule
+
+        self.field = as_field(field)
+        self.name: str = self.field.name
+        self.target = self.field.arrow_type
+        self.dtype = self.field.pandas_dtype
+        cats = self.field.category_values
         # the categories as the strings a CSV cell holds, and as values of ``target``
         self.allowed: pa.Array | None = None
         self.dictionary: pa.Array | None = None
         if cats is not None:
             self.allowed = _constant(tuple(str(c) for c in cats), pa.string())
             self.dictionary = _constant(tuple(cats), self.target)
-        self.derived = tuple(derived_columns(field))
+        self.derived = tuple(derived_columns(self.field))
+        # only the type is read here: constraints are the validator's business
+        plain = self.field.model_copy(update={"constraints": Constraints()})
+        self.rule = None if self.field.info.is_text else FieldRule(plain, missing_values or [""])
         self._polars: Any = None  # the polars dtype, looked up on the first polars frame
 
     def to_arrow(self, array: pa.Array) -> tuple[pa.Array, list[BadCell]]:
@@ -166,7 +145,8 @@ class Converter:
         bad: list[BadCell] = []
         if self.allowed is not None:
             bad = _bad(array, pc.is_in(array, value_set=self.allowed), self.name,
-                       "constraint-error", f"is not one of the categories {categories(self.field)}")
+                       "constraint-error",
+                       f"is not one of the categories {self.field.category_values}")
         elif self.derived:
             dates, parsed = _edtf_values(array)
             if not all(parsed):
@@ -174,17 +154,15 @@ class Converter:
                                  pa.string())
                 bad = _bad(array, pc.is_in(array, value_set=valid), self.name,
                            "constraint-error", "is not an EDTF date")
-        if pa.types.is_boolean(self.target):
-            return _to_bool(self.field, array, bad)
-        if array.type == self.target:
+        if self.rule is None:
             return array, bad
-        try:
-            return pc.cast(array, self.target), bad
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            ok = pa.array([v is not None and _castable(v, self.target) for v in array.to_pylist()])
-            bad += _bad(array, ok, self.name, "type-error",
-                        f"is not of type {self.field.get('type', 'string')}")
-            return array, bad
+        present = pc.is_valid(array) if array.null_count else None
+        raw = pc.fill_null(array, "") if array.null_count else array
+        typed, failed = self.rule.read(raw, present)
+        if failed is not None and failed.true_count:
+            bad += _bad(array, pc.invert(failed), self.name, "type-error",
+                        f'is not of type "{self.field.type}": expected {self.field.info.expected}')
+        return typed, bad
 
     def to_pandas(self, array: pa.Array) -> dict[str, Any]:
         """The pandas arrays (documented dtypes) of the field's column, converted by
@@ -225,7 +203,7 @@ class Converter:
         return out
 
 
-def to_arrow(field: dict[str, Any], array: pa.Array) -> tuple[pa.Array, list[BadCell]]:
+def to_arrow(field: FieldArg, array: pa.Array) -> tuple[pa.Array, list[BadCell]]:
     """Convert a column of strings (nulls for missing cells) to the field's Arrow type.
 
     Returns the converted column and the cells that do not convert (or break the enum or
@@ -244,26 +222,6 @@ def _bad(array: pa.Array, ok: pa.Array, field: str, code: str, rule: str) -> lis
             for i in pc.indices_nonzero(wrong).to_pylist()]
 
 
-def _castable(value: str, to: pa.DataType) -> bool:
-    try:
-        pc.cast(pa.array([value]), to)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return False
-    return True
-
-
-def _to_bool(
-    field: dict[str, Any], array: pa.Array, bad: list[BadCell]
-) -> tuple[pa.Array, list[BadCell]]:
-    true = pa.array(field.get("trueValues", _TRUE), pa.string())
-    false = pa.array(field.get("falseValues", _FALSE), pa.string())
-    ok = pc.or_(pc.is_in(array, value_set=true), pc.is_in(array, value_set=false))
-    rule = f"is not a boolean (one of {true.to_pylist() + false.to_pylist()})"
-    bad += _bad(array, ok, field["name"], "type-error", rule)
-    values = pc.is_in(array, value_set=true)
-    return pc.if_else(pc.is_null(array), pa.scalar(None, pa.bool_()), values), bad
-
-
 @functools.lru_cache(maxsize=4096)
 def _edtf(text: str) -> edtf.Edtf | None:
     """The parsed EDTF value, or None when ``text`` is not one."""
@@ -273,7 +231,7 @@ def _edtf(text: str) -> edtf.Edtf | None:
         return None
 
 
-def to_pandas(field: dict[str, Any], array: pa.Array) -> dict[str, pd.Series]:
+def to_pandas(field: FieldArg, array: pa.Array) -> dict[str, pd.Series]:
     """The field's column (converted by :func:`to_arrow`) and its derived columns."""
     return {name: pd.Series(column, name=name, copy=False)
             for name, column in Converter(field).to_pandas(array).items()}
@@ -300,7 +258,8 @@ def _enum(cats: tuple[str, ...]) -> Any:
 
 
 @functools.lru_cache(maxsize=256)
-def _categorical(cats: tuple[Any, ...], ordered: bool) -> pd.CategoricalDtype:
+def categorical(cats: tuple[Any, ...], ordered: bool) -> pd.CategoricalDtype:
+    """The pandas ``category`` dtype of ``cats``, built once."""
     return pd.CategoricalDtype(list(cats), ordered=ordered)
 
 
@@ -326,7 +285,7 @@ def _edtf_columns(names: tuple[str, ...], array: pa.Array) -> dict[str, Any]:
         earliest: first[row_of],
         latest: last[row_of],
         precision: pd.Categorical.from_codes(codes[row_of], validate=False,
-                                             dtype=_categorical(edtf.PRECISIONS, True)),
+                                             dtype=categorical(edtf.PRECISIONS, True)),
     }
 
 

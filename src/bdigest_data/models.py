@@ -1,7 +1,8 @@
 """One pydantic model per table, generated from its Table Schema (the schema ``load`` uses).
 
-A field becomes a model attribute with the schema's type (integer -> ``int``, number ->
-``float``, boolean -> ``bool``, date -> ``datetime.date``, string -> ``str``), ``Literal``
+A field becomes a model attribute with its Python type (``Field.python_type`` from the one
+mapping in ``metadata.types``: integer -> ``int``, number -> ``float``, boolean -> ``bool``,
+date -> ``datetime.date``, string -> ``str``), ``Literal``
 of the categories for an enum, the ``pattern`` (matched against the whole value, as Table
 Schema does), ``minLength``/``maxLength`` and ``minimum``/``maximum`` constraints, a check
 that an EDTF value names real days, and the field's title and description. A field that
@@ -11,24 +12,15 @@ unknown fields, so a row that breaks the schema fails model validation.
 
 from __future__ import annotations
 
-import datetime
 import json
 from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 
-from bdigest_data import api, dtypes, edtf
-from bdigest_data.descriptor import table_schema
+from bdigest_data import api, edtf, metadata
+from bdigest_data.metadata.classes import Field as SchemaField
 
-# Table Schema type -> Python type
-_PYTHON: dict[str, type] = {
-    "integer": int,
-    "number": float,
-    "boolean": bool,
-    "date": datetime.date,
-    "string": str,
-}
 # Table Schema constraint -> pydantic Field argument
 _CONSTRAINTS = {
     "minLength": "min_length",
@@ -42,7 +34,7 @@ _CONSTRAINTS = {
 
 def model(name: str, path: api.PathArg = None) -> type[BaseModel]:
     """The pydantic model class of table ``name`` (one instance per row)."""
-    return _build(name, json.dumps(table_schema(name, path), sort_keys=True))
+    return _build(name, json.dumps(api.schema(name, path), sort_keys=True))
 
 
 def records(name: str, *, validate: bool = True, path: api.PathArg = None) -> list[BaseModel]:
@@ -57,29 +49,30 @@ def records(name: str, *, validate: bool = True, path: api.PathArg = None) -> li
 
 @cache
 def _build(name: str, schema_json: str) -> type[BaseModel]:
-    schema = json.loads(schema_json)
+    schema = metadata.TableSchema.parse(json.loads(schema_json))
     return create_model(
         "".join(part.capitalize() for part in name.split("_")),
         __config__=ConfigDict(extra="forbid", frozen=True),
-        __doc__=schema.get("description", f"A row of table {name}."),
+        __doc__=schema.description or f"A row of table {name}.",
         __module__=__name__,
-        **{f["name"]: _field(f) for f in schema["fields"]},
+        **{f.name: _field(f) for f in schema.fields},
     )
 
 
-def _field(field: dict[str, Any]) -> tuple[Any, Any]:
+def _field(field: SchemaField) -> tuple[Any, Any]:
     """The (annotation, FieldInfo) pair of one schema field."""
-    constraints = field.get("constraints", {})
-    cats = dtypes.categories(field)
-    kind: Any = Literal[tuple(cats)] if cats is not None else _PYTHON[field.get("type", "string")]
-    limits = {arg: constraints[key] for key, arg in _CONSTRAINTS.items() if key in constraints}
-    if "pattern" in constraints:
-        limits["pattern"] = f"^(?:{constraints['pattern']})$"
-    if edtf.is_edtf(field):
+    constraints = field.constraints
+    cats = field.category_values
+    kind: Any = Literal[tuple(cats)] if cats is not None else field.python_type
+    limits = {arg: getattr(constraints, key) for key, arg in _CONSTRAINTS.items()
+              if getattr(constraints, key) is not None}
+    if constraints.pattern is not None:
+        limits["pattern"] = f"^(?:{constraints.pattern})$"
+    if field.edtf:
         kind = Annotated[kind, AfterValidator(_edtf)]
-    required = bool(constraints.get("required", False))
-    info = Field(... if required else None, title=field.get("title"),
-                 description=field.get("description"), **limits)
+    required = constraints.required
+    info = Field(... if required else None, title=field.title,
+                 description=field.description, **limits)
     return (kind if required else kind | None), info
 
 

@@ -15,7 +15,10 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from bdigest_data import dtypes, edtf
+from bdigest_data import dtypes
+from bdigest_data.dtypes import FieldArg
+from bdigest_data.metadata.classes import Field, TableSchema
+from bdigest_data.metadata.types import SQL_BY_KIND
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,11 @@ class Column:
         return [(op, value) for op, value in pairs if value is not None]
 
     @property
+    def sql_type(self) -> str:
+        """The column's SQL type (``metadata.types.SQL_BY_KIND``)."""
+        return SQL_BY_KIND[self.kind]
+
+    @property
     def ordered(self) -> bool:
         """Whether a ``category`` column's categories are ordered."""
         return bool(getattr(self.dtype, "ordered", False))
@@ -75,36 +83,37 @@ def kind_of(dtype: Any) -> str:
     raise TypeError(f"columns of dtype {dtype} cannot be exported")
 
 
-def convert_field(field: dict[str, Any], cells: list[str | None]) -> dict[str, pd.Series]:
+def convert_field(field: FieldArg, cells: list[str | None]) -> dict[str, pd.Series]:
     """The columns ``load`` makes of a field whose CSV cells are ``cells`` (None: empty).
 
     The field's own column and those derived from it, converted by :mod:`bdigest_data.dtypes`;
     ``ValueError`` when a cell does not convert.
     """
-    array, bad = dtypes.to_arrow(field, pa.array(cells, pa.string()))
+    model = dtypes.as_field(field)
+    array, bad = dtypes.to_arrow(model, pa.array(cells, pa.string()))
     if bad:
-        raise ValueError(f"field {field['name']!r}: {bad[0].message}")
-    return dtypes.to_pandas(field, array)
+        raise ValueError(f"field {model.name!r}: {bad[0].message}")
+    return dtypes.to_pandas(model, array)
 
 
-def _field_columns(field: dict[str, Any]) -> list[Column]:
-    c = field.get("constraints", {})
-    name = field["name"]
+def _field_columns(field: Field) -> list[Column]:
+    c = field.constraints
+    name = field.name
     found = {col: series.dtype for col, series in convert_field(field, [None]).items()}
     derived = dtypes.derived_columns(field)
     main = Column(
         name=name,
         dtype=found.pop(name),
-        schema_type=field.get("type", "string"),
-        title=field.get("title", name),
-        description=field.get("description", ""),
-        required=bool(c.get("required")),
-        unique=bool(c.get("unique")),
-        minimum=c.get("minimum"),
-        maximum=c.get("maximum"),
-        min_length=c.get("minLength"),
-        pattern=c.get("pattern"),
-        edtf=edtf.is_edtf(field),
+        schema_type=field.type,
+        title=field.title or name,
+        description=field.description or "",
+        required=c.required,
+        unique=c.unique,
+        minimum=c.minimum,  # type: ignore[arg-type]
+        maximum=c.maximum,  # type: ignore[arg-type]
+        min_length=c.minLength,
+        pattern=c.pattern,
+        edtf=field.edtf,
     )
     extra = [
         Column(name=col, dtype=dtype, schema_type=kind_of(dtype), title=col,
@@ -114,6 +123,7 @@ def _field_columns(field: dict[str, Any]) -> list[Column]:
     return [main, *extra]
 
 
-def table_columns(schema: dict[str, Any]) -> list[Column]:
+def table_columns(schema: TableSchema | dict[str, Any]) -> list[Column]:
     """The columns of a table in the order of a loaded frame."""
-    return [col for field in schema["fields"] for col in _field_columns(field)]
+    model = schema if isinstance(schema, TableSchema) else TableSchema.parse(schema)
+    return [col for field in model.fields for col in _field_columns(field)]

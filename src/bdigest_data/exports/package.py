@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bdigest_data.descriptor import descriptor, resources, table_schema
+from bdigest_data import metadata
 from bdigest_data.exports.columns import Column, table_columns
+from bdigest_data.metadata.classes import TableSchema
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,21 +22,24 @@ class ExportTable:
     title: str
     description: str
     grain: str
-    schema: dict[str, Any]
+    model: TableSchema
     columns: list[Column]
     frame: pd.DataFrame
 
     @property
+    def schema(self) -> dict[str, Any]:
+        """The Table Schema as written."""
+        return self.model.raw
+
+    @property
     def primary_key(self) -> list[str]:
         """The fields of the table's primary key."""
-        return list(self.schema.get("primaryKey", []))
+        return self.model.primary_key
 
     def foreign_keys(self) -> list[tuple[list[str], str, list[str]]]:
         """``(fields, referenced table, referenced fields)``; ``""`` resolved to this table."""
-        return [
-            (fk["fields"], fk["reference"]["resource"] or self.name, fk["reference"]["fields"])
-            for fk in self.schema.get("foreignKeys", [])
-        ]
+        return [(fk.fields, fk.target(self.name), fk.reference.fields)
+                for fk in self.model.foreignKeys]
 
 
 @dataclass(frozen=True)
@@ -82,9 +86,10 @@ def load_package(path: str | Path | None = None) -> ExportPackage:
     from bdigest_data.api import citation, load_all
 
     frames = load_all(path=path)
+    model = metadata.package(path)
     tables = []
-    for name, res in resources(path).items():
-        schema = table_schema(name, path)
+    for name, schema in model.tables.items():
+        res = model.by_name[name]
         columns = table_columns(schema)
         frame = frames[name]
         if list(frame.columns) != [c.name for c in columns]:
@@ -92,11 +97,11 @@ def load_package(path: str | Path | None = None) -> ExportPackage:
                              f"the schema's {[c.name for c in columns]}")
         tables.append(ExportTable(
             name=name,
-            title=res.get("title", name),
-            description=schema.get("description", res.get("description", "")),
-            grain=schema.get("bdigest:grain", ""),
-            schema=schema,
+            title=res.title or name,
+            description=schema.description or res.description or "",
+            grain=schema.grain,
+            model=schema,
             columns=columns,
             frame=frame,
         ))
-    return ExportPackage(descriptor(path), citation(path), tables)
+    return ExportPackage(model.raw, citation(path), tables)

@@ -26,9 +26,6 @@ from bdigest_data.exports.package import ExportPackage, ExportTable
 from bdigest_data.exports.sql import limit_checks, quote
 from bdigest_data.exports.values import iso, rows
 
-SQL_TYPES = {"string": "TEXT", "category": "TEXT", "integer": "INTEGER", "number": "REAL",
-             "date": "DATE"}
-
 META_DDL = """
 CREATE TABLE _meta_package (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE _meta_tables (
@@ -65,7 +62,7 @@ def checks(col: Column) -> list[str]:
 
 def create_table(table: ExportTable) -> str:
     """The ``CREATE TABLE`` statement of one table."""
-    return sql.create_table(table, lambda col: SQL_TYPES[col.kind], checks)
+    return sql.create_table(table, lambda col: col.sql_type, checks)
 
 
 def _insert(con: sqlite3.Connection, table: ExportTable) -> None:
@@ -84,7 +81,7 @@ def _write_metadata(con: sqlite3.Connection, pkg: ExportPackage) -> None:
                     (t.name, t.title, t.description, t.grain, len(t.frame)))
         con.executemany(
             "INSERT INTO _meta_columns VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(t.name, c.name, i, c.schema_type, SQL_TYPES[c.kind], c.title, c.description,
+            [(t.name, c.name, i, c.schema_type, c.sql_type, c.title, c.description,
               c.derived_from) for i, c in enumerate(t.columns, start=1)],
         )
 

@@ -13,16 +13,30 @@ metadata has faults.
 
 from __future__ import annotations
 
+import importlib
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from bdigest_data.findings import Finding, PackageFileError, ValidationError
-from bdigest_data.metadata.classes import Field, ForeignKey, Package, Resource, TableSchema
 from bdigest_data.metadata.files import DESCRIPTOR, PackageFiles, open_files
-from bdigest_data.metadata.profile import ParsedPackage, read_package
+
+if TYPE_CHECKING:
+    from bdigest_data.metadata.classes import Package
+    from bdigest_data.metadata.profile import ParsedPackage
 
 __all__ = ["DESCRIPTOR", "Field", "ForeignKey", "Package", "PackageFiles", "ParsedPackage",
            "Resource", "TableSchema", "files_of", "open_files", "package", "parse"]
+# names imported on first use (pydantic is loaded only when the model is needed)
+_LAZY = {"Field": "classes", "ForeignKey": "classes", "Package": "classes",
+         "Resource": "classes", "TableSchema": "classes", "ParsedPackage": "profile"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _cache: dict[tuple[Path, str], tuple[str, ParsedPackage]] = {}
 _lock = threading.Lock()
@@ -51,6 +65,8 @@ def parse(path: str | Path | PackageFiles | None = None) -> ParsedPackage:
         cached = _cache.get(key)
     if cached is not None and files.digest(cached[1].files) == cached[0]:
         return cached[1]
+    from bdigest_data.metadata.profile import read_package
+
     parsed = read_package(files)
     with _lock:
         _cache[key] = (files.digest(parsed.files), parsed)

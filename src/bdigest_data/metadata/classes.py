@@ -180,7 +180,7 @@ class Field(_Annotated):
         schema's categories, ordered by ``categoriesOrdered``, for a field that has them)."""
         cats = self.category_values
         if cats is not None:
-            from bdigest_data.dtypes import _categorical as categorical
+            from bdigest_data.dtypes import categorical
 
             return categorical(tuple(cats), self.categoriesOrdered)
         return types.pandas_dtype(self.type)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bdigest_data._paths import descriptor_path
+from bdigest_data.metadata.classes import key_list
 from bdigest_data.release.metadata import CFF_FILE, SOURCES, Article, articles, cff_dict
 from bdigest_data.release.package import PackageDir
 
@@ -175,9 +176,8 @@ _ROW_FORMATTERS: dict[str, Callable[[RowCitation], str]] = {
 def _source_field(schema: dict[str, Any]) -> str | None:
     """The field of ``schema`` that is a foreign key to the sources table."""
     for fk in schema.get("foreignKeys", []):
-        fields = fk.get("fields")
         if fk.get("reference", {}).get("resource") == SOURCES:
-            return fields if isinstance(fields, str) else fields[0]
+            return key_list(fk.get("fields"))[0]
     return None
 
 

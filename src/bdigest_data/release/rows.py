@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bdigest_data.metadata.classes import key_list
+
 Key = tuple[str, ...]
 
 
@@ -25,9 +27,9 @@ class KeyedRows:
 
 
 def primary_key(schema: dict[str, Any]) -> tuple[str, ...]:
-    """The schema's primary key as a tuple of field names (a string key becomes one field)."""
-    pk = schema.get("primaryKey") or ()
-    return (pk,) if isinstance(pk, str) else tuple(pk)
+    """The schema's primary key as a tuple of field names (a string key becomes one field,
+    by the model's ``key_list``; a schema of any release is read as written)."""
+    return tuple(key_list(schema.get("primaryKey") or ()))
 
 
 def format_key(key: Key) -> str:

@@ -23,12 +23,14 @@ def validate(path: str | Path | None = None, *, tables: Iterable[str] | None = N
              checks: Iterable[str] | None = None) -> Report:
     """Validate a package and return a ``Report`` of its findings (``report.valid``).
 
-    ``path`` is a directory holding ``datapackage.json`` or the descriptor itself (default:
-    the installed package). ``tables`` restricts the run to the named tables and what they
+    ``path`` is a directory holding ``datapackage.json``, the descriptor itself, or a
+    release archive (zip or tar, unpacked safely into a temporary directory; default: the
+    installed package). ``tables`` restricts the run to the named tables and what they
     need (the tables their foreign keys reach, the seed files); ``checks`` to some of the
     groups ``structure``, ``integrity``, ``provenance``, ``semantics``, ``coverage``.
     Raises ``FileNotFoundError`` when there is no descriptor at ``path`` and ``ValueError``
-    for an unknown table or group; everything wrong inside the package is a finding.
+    for an unknown table or group or an archive that cannot be unpacked
+    (``metadata.files.PackageError``); everything wrong inside the package is a finding.
     """
     from bdigest_data.validation.runner import validate as run
 

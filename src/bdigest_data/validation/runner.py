@@ -24,7 +24,7 @@ from bdigest_data import metadata
 from bdigest_data._paths import descriptor_path
 from bdigest_data.findings import Finding, Report
 from bdigest_data.metadata.classes import Package, TableSchema
-from bdigest_data.metadata.files import PackageFiles, UnsafePathError
+from bdigest_data.metadata.files import PackageFiles, UnsafePathError, is_archive, open_files
 from bdigest_data.validation import GROUPS, integrity, keys
 from bdigest_data.validation.context import PackageData
 from bdigest_data.validation.structure import read_table
@@ -35,7 +35,14 @@ DEFAULT_LIMIT = 1000  # findings per table and check group, like frictionless' l
 
 def validate(path: str | Path | None = None, *, tables: Iterable[str] | None = None,
              checks: Iterable[str] | None = None, limit: int | None = DEFAULT_LIMIT) -> Report:
-    """Validate the package at ``path`` (see ``bdigest_data.validation.validate``)."""
+    """Validate the package at ``path`` (see ``bdigest_data.validation.validate``); a
+    release archive (zip or tar) is unpacked safely into a temporary directory first."""
+    if path is not None and is_archive(path):
+        with open_files(path) as files:
+            report = validate(files.descriptor_path, tables=tables, checks=checks, limit=limit)
+            inside = files.descriptor_path.relative_to(files.root.parent)
+        report.stats["descriptor"] = f"{path}!{inside}"
+        return report
     started = time.perf_counter()
     groups = _groups(checks)
     skipped = ["coverage"] if tables is not None and "coverage" in groups else []

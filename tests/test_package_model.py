@@ -1,0 +1,275 @@
+"""The failures of issue #9 ("Why"), each on a copy of the real package broken that way:
+malformed and legal-but-unusual schemas, hostile paths, loader and validator agreement,
+the verdict cache, integrity holes and missing values."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from helpers import csv_path, edit_rows, set_cell
+
+import bdigest_data as bd
+from bdigest_data import api, metadata
+from bdigest_data.release.stamp import stamp, write_descriptor
+from bdigest_data.validation.runner import validate
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def edit_schema(pkg: Path, table: str, change: Callable[[dict], object]) -> None:
+    path = pkg / "schemas" / f"{table}.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    change(schema)
+    path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+
+
+def edit_descriptor(pkg: Path, change: Callable[[dict], object]) -> None:
+    path = pkg / "datapackage.json"
+    desc = json.loads(path.read_text(encoding="utf-8"))
+    change(desc)
+    write_descriptor(path, desc)
+
+
+def resource(desc: dict, name: str) -> dict:
+    return next(r for r in desc["resources"] if r["name"] == name)
+
+
+def field(schema: dict, name: str) -> dict:
+    return next(f for f in schema["fields"] if f["name"] == name)
+
+
+# --- schema faults are located findings, never tracebacks ---------------------------------
+
+SCHEMA_FAULTS = {
+    "fk-to-missing-field": (lambda s: s["foreignKeys"][0].__setitem__("fields", ["nope"]),
+                            "schema-error", "nope"),
+    "fk-to-missing-referenced-field": (
+        lambda s: s["foreignKeys"][0]["reference"].__setitem__("fields", ["nope"]),
+        "schema-error", "source_id"),
+    "fk-to-missing-table": (
+        lambda s: s["foreignKeys"][0]["reference"].__setitem__("resource", "nope"),
+        "schema-error", "source_id"),
+    "pk-names-no-field": (lambda s: s.__setitem__("primaryKey", ["nope"]), "schema-error",
+                          "nope"),
+    "constraints-not-an-object": (lambda s: field(s, "source_id").__setitem__(
+        "constraints", ["required"]), "field-error", "source_id"),
+    "field-without-name": (lambda s: field(s, "qualifier").pop("name"), "field-error", None),
+    "missing-values-a-string": (lambda s: s.__setitem__("missingValues", ""), "schema-error",
+                                None),
+    "required-not-a-boolean": (lambda s: field(s, "trade_id")["constraints"].__setitem__(
+        "required", "yes"), "field-error", "trade_id"),
+    "unknown-type": (lambda s: field(s, "value").__setitem__("type", "numeric"),
+                     "field-error", "value"),
+    "fk-types-disagree": (lambda s: field(s, "source_id").__setitem__("type", "integer") or
+                          field(s, "source_id")["constraints"].pop("pattern", None),
+                          "schema-error", "source_id"),
+}
+
+
+@pytest.mark.parametrize("case", SCHEMA_FAULTS, ids=list(SCHEMA_FAULTS))
+def test_a_schema_fault_is_one_located_finding_everywhere(package_copy: Path, case: str):
+    change, code, field_name = SCHEMA_FAULTS[case]
+    edit_schema(package_copy, "trade", change)
+    report = validate(package_copy)
+    faults = [f for f in report.findings if f.code.endswith(("schema-error", "field-error"))]
+    assert len(faults) == 1, faults
+    (f,) = faults
+    assert (f.code, f.table, f.field) == (code, "trade", field_name)
+    assert f.message.startswith("schemas/trade.json /") and f.value.startswith("/")
+    assert not [f for f in report.findings if f.code == "internal-error"]
+    with pytest.raises(bd.ValidationError) as info:  # never KeyError, TypeError …
+        bd.load("trade", path=package_copy)
+    assert any(x.code == code for x in info.value.findings)
+    with pytest.raises(bd.ValidationError):
+        bd.load_all(validate=False, path=package_copy) if code == "field-error" else \
+            bd.load_all(path=package_copy)
+
+
+def test_a_wrong_missing_values_is_one_schema_error_not_a_cell_error_per_row(package_copy):
+    edit_schema(package_copy, "trade", lambda s: s.__setitem__("missingValues", ""))
+    findings = validate(package_copy).findings
+    assert [f.code for f in findings if f.table == "trade"] == ["schema-error"]
+
+
+def test_a_string_primary_key_is_legal_and_read_as_a_list(package_copy: Path, tmp_path: Path):
+    edit_schema(package_copy, "trade", lambda s: s.__setitem__("primaryKey", "trade_id"))
+    assert validate(package_copy).valid
+    assert metadata.package(package_copy).schema("trade").primary_key == ["trade_id"]
+    from bdigest_data.dictionary import render
+
+    assert "- Primary key: `trade_id`\n" in render(package_copy)
+    db = bd.export("sqlite", tmp_path / "data.db", path=package_copy)
+    assert db
+
+
+def test_a_primary_key_field_that_does_not_exist_is_reported_not_skipped(package_copy):
+    edit_schema(package_copy, "visits", lambda s: s.__setitem__("primaryKey", ["visit_no"]))
+    report = validate(package_copy)
+    assert not report.valid
+    assert [(f.code, f.table, f.field) for f in report.findings] == [
+        ("schema-error", "visits", "visit_no")]
+
+
+# --- one verdict for load and load_all ------------------------------------------------------
+
+def test_load_of_one_table_and_load_all_give_the_same_verdict(package_copy: Path):
+    # an exclusion removed: a package-wide coverage finding, in no table's rows
+    edit_rows(package_copy, "coverage_exclusions", lambda rows: rows.pop(1))
+    stamp(package_copy)
+    with pytest.raises(bd.ValidationError) as one:
+        bd.load("rankings", path=package_copy)
+    with pytest.raises(bd.ValidationError) as every:
+        bd.load_all(path=package_copy)
+    assert one.value.findings == every.value.findings
+    assert any(f.code == "uncovered-figure" for f in one.value.findings)
+
+
+def test_load_of_one_table_checks_the_versions_too(package_copy: Path):
+    shutil.copy2(ROOT / "CITATION.cff", package_copy / "CITATION.cff")
+    cff = package_copy / "CITATION.cff"
+    cff.write_text(cff.read_text(encoding="utf-8").replace("version: 0.1.0", "version: 9.9.9"),
+                   encoding="utf-8")
+    with pytest.raises(bd.ValidationError, match="version-mismatch"):
+        bd.load("actors", path=package_copy)
+
+
+# --- the loader accepts exactly what the validator accepts ---------------------------------
+
+def test_a_signed_integer_validates_and_loads(package_copy: Path):
+    set_cell(package_copy, "rankings", 1, "rank", "+16")
+    stamp(package_copy)
+    assert validate(package_copy, checks=["structure", "integrity"]).valid
+    assert bd.load("rankings", path=package_copy)["rank"].iloc[0] == 16
+
+
+def test_a_record_over_a_megabyte_validates_and_loads(package_copy: Path):
+    long_note = "x" * (1 << 20) + "y"
+    set_cell(package_copy, "actors", 2, "note", long_note)
+    stamp(package_copy)
+    assert validate(package_copy, checks=["structure", "integrity"]).valid
+    assert bd.load("actors", validate=False, path=package_copy)["note"].iloc[1] == long_note
+
+
+@pytest.mark.parametrize("spelling", ["NaN", "nan", "NA", "null", "-"])
+def test_no_spelling_outside_missing_values_becomes_missing(package_copy: Path, spelling):
+    set_cell(package_copy, "trade", 3, "value", spelling)
+    with pytest.raises(bd.ValidationError) as info:
+        bd.load("trade", validate=False, path=package_copy)
+    assert [(f.code, f.row, f.value) for f in info.value.findings] == [
+        ("type-error", 3, spelling)]
+    stamp(package_copy)
+    assert any(f.code == "type-error" and f.row == 3 for f in validate(package_copy).findings)
+
+
+# --- paths: validate=False changes the checks, never the files read -------------------------
+
+@pytest.mark.parametrize("kind", ["absolute", "dotdot", "symlink"])
+def test_load_without_validation_never_reads_outside_the_package(package_copy: Path,
+                                                                 tmp_path: Path, kind: str):
+    outside = tmp_path / "secret.csv"
+    outside.write_text("TOP-SECRET-LINE\n", encoding="utf-8")
+    if kind == "symlink":
+        csv_path(package_copy, "actors").unlink()
+        csv_path(package_copy, "actors").symlink_to(outside)
+    else:
+        target = str(outside) if kind == "absolute" else "../secret.csv"
+        edit_descriptor(package_copy, lambda d: resource(d, "actors").__setitem__("path", target))
+    with pytest.raises(bd.PackageFileError) as info:
+        bd.load("actors", validate=False, path=package_copy)
+    assert info.value.findings[0].code == "unsafe-path"
+    assert "TOP-SECRET" not in str(info.value)
+
+
+# --- every load failure is a ValidationError -------------------------------------------------
+
+LOAD_FAULTS = {
+    "descriptor-not-json": lambda p: (p / "datapackage.json").write_text("{", encoding="utf-8"),
+    "no-descriptor": lambda p: (p / "datapackage.json").unlink(),
+    "schema-file-missing": lambda p: (p / "schemas" / "trade.json").unlink(),
+    "schema-not-json": lambda p: (p / "schemas" / "trade.json").write_text("[", encoding="utf-8"),
+    "multipart-path": lambda p: edit_descriptor(p, lambda d: resource(d, "trade").__setitem__(
+        "path", ["data/trade.csv", "data/trade.csv"])),
+    "resource-without-path": lambda p: edit_descriptor(p, lambda d: resource(d, "trade").pop(
+        "path")),
+}
+
+
+@pytest.mark.parametrize("case", LOAD_FAULTS, ids=list(LOAD_FAULTS))
+@pytest.mark.parametrize("check", [True, False], ids=["validate", "no-validate"])
+def test_every_load_failure_is_a_validation_error(package_copy: Path, case: str, check: bool):
+    LOAD_FAULTS[case](package_copy)
+    with pytest.raises(bd.ValidationError) as info:
+        bd.load("trade", validate=check, path=package_copy)
+    assert info.value.findings
+    if case == "no-descriptor":
+        assert isinstance(info.value, bd.PackageFileError)
+
+
+# --- the verdict cache is keyed by content ---------------------------------------------------
+
+def _edit_keeping_size_and_mtime(path: Path, old: bytes, new: bytes) -> None:
+    assert len(old) == len(new)
+    st = path.stat()
+    data = path.read_bytes()
+    assert old in data
+    path.write_bytes(data.replace(old, new, 1))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_seen_by_the_verdict_cache(package_copy: Path):
+    bd.load("trade", path=package_copy)  # validated and remembered
+    _edit_keeping_size_and_mtime(csv_path(package_copy, "trade"), b"$1bn", b"$2bn")
+    with pytest.raises(bd.ValidationError, match="hash-count"):
+        bd.load("trade", path=package_copy)
+
+
+def test_citation_cff_is_in_the_verdict_cache_key(package_copy: Path):
+    shutil.copy2(ROOT / "CITATION.cff", package_copy / "CITATION.cff")
+    bd.load("trade", path=package_copy)
+    _edit_keeping_size_and_mtime(package_copy / "CITATION.cff", b"version: 0.1.0",
+                                 b"version: 0.1.9")
+    with pytest.raises(bd.ValidationError, match="version-mismatch"):
+        bd.load("trade", path=package_copy)
+
+
+def test_the_cache_key_holds_every_file_the_checks_read(package_copy: Path):
+    files, parsed, _ = api._package(package_copy)
+    read = set(parsed.files) | {r.path for r in parsed.package.resources}
+    assert {"datapackage.json", "schemas/trade.json", "data/trade.csv",
+            "seeds/000_bf67ec7b18639301.txt"} <= read
+    assert set(api.VERSION_FILES) == {"CITATION.cff", "pyproject.toml"}
+
+
+# --- integrity holes -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("key", ["hash", "bytes"])
+def test_a_resource_without_hash_or_bytes_is_a_finding(package_copy: Path, key: str):
+    edit_descriptor(package_copy, lambda d: resource(d, "seeds").pop(key))
+    findings = validate(package_copy).findings
+    expected = {("unstamped-resource", "seeds")}
+    if key == "hash":  # the articles' text is no longer checked either
+        expected.add(("undeclared-seed", "sources"))
+    assert {(f.code, f.table) for f in findings} == expected
+
+
+def test_a_seed_file_must_be_a_declared_hashed_resource(package_copy: Path):
+    seed = package_copy / "seeds" / "000_bf67ec7b18639301.txt"
+    copy = package_copy / "seeds" / "copy.txt"
+    copy.write_text(seed.read_text(encoding="utf-8").replace(r"\$97m", r"\$98m"),
+                    encoding="utf-8")
+    edit_rows(package_copy, "sources", lambda rows: [
+        r.__setitem__(rows[0].index("seed_file"), "seeds/copy.txt") for r in rows[1:]])
+    edit_rows(package_copy, "arms_exports", lambda rows: [
+        (r.__setitem__(rows[0].index("value"), "98"),
+         r.__setitem__(rows[0].index("quote"), r[rows[0].index("quote")].replace("$97m", "$98m")))
+        for r in rows[1:] if r[0] == "arms-011"])
+    stamp(package_copy)
+    findings = validate(package_copy).findings
+    assert {f.code for f in findings} == {"undeclared-seed"}
+    assert all(f.table == "sources" and f.field == "seed_file" for f in findings)
