@@ -66,7 +66,8 @@ def test_a_ragged_row_is_refused(package_copy):
 def test_a_blank_line_is_refused_not_dropped(package_copy):
     path = package_copy / "data" / "actors.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    path.write_text("".join([*lines[:3], "\n", *lines[3:], ",,,,\n"]), encoding="utf-8")
+    empty = "," * (lines[0].count(",")) + "\n"
+    path.write_text("".join([*lines[:3], "\n", *lines[3:], empty]), encoding="utf-8")
     with pytest.raises(bd.ValidationError) as info:
         bd.load("actors", validate=False, path=package_copy)
     found = [(f.code, f.row, f.line, f.field) for f in info.value.findings]

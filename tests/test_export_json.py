@@ -9,7 +9,7 @@ import pytest
 from export_roundtrip import TABLES, assert_same_as_loaded, exported
 
 import bdigest_data
-from bdigest_data import dtypes
+from bdigest_data import dtypes, edtf
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def test_derived_fields_say_where_they_come_from(document):
     fields = {f["name"]: f for f in document["tables"]["visits"]["schema"]["fields"]}
     assert fields["start_date_earliest"]["type"] == "date"
     assert fields["start_date_earliest"]["bdigest:derivedFrom"] == "start_date"
-    assert fields["start_date_precision"]["constraints"]["enum"] == ["year", "month", "day"]
+    assert fields["start_date_precision"]["constraints"]["enum"] == list(edtf.PRECISIONS)
     assert fields["start_date_precision"]["categoriesOrdered"] is True
 
 

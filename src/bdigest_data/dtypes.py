@@ -21,7 +21,7 @@ string and gains, right after it:
 - ``X_earliest`` (``datetime64[us]``; polars ``Date``): the first day the value can denote
   (``2013`` -> 2013-01-01, ``2009/2013`` -> 2009-01-01);
 - ``X_latest`` (``datetime64[us]``; polars ``Date``): the last day (``2013-11`` -> 2013-11-30);
-- ``X_precision`` (ordered ``category`` year < month < day; polars ``Enum``): how
+- ``X_precision`` (ordered ``category`` year < season < month < day; polars ``Enum``): how
   precisely it is written (of the coarser end of an interval).
 
 Conversion is strict: a cell that does not convert (only possible with ``validate=False``
@@ -104,7 +104,7 @@ def derived_columns(field: FieldArg) -> dict[str, str]:
     return {
         f"{name}_earliest": f"First day the EDTF date in `{name}` can denote.",
         f"{name}_latest": f"Last day the EDTF date in `{name}` can denote.",
-        f"{name}_precision": f"How precisely `{name}` is written: year, month or day.",
+        f"{name}_precision": f"How precisely `{name}` is written: year, season, month or day.",
     }
 
 

@@ -1,7 +1,10 @@
 """The subset of EDTF (ISO 8601-2) dates the tables use, and their earliest and latest day.
 
-Accepted: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, each optionally followed by ``?``
-(uncertain) or ``~`` (approximate), and intervals ``A/B`` of two such dates. A schema marks
+Accepted: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, the level-1 seasons ``YYYY-21`` (spring),
+``-22`` (summer), ``-23`` (autumn), ``-24`` (winter) — northern meteorological seasons:
+March-May, June-August, September-November, December to February of the next year —, each
+optionally followed by ``?`` (uncertain) or ``~`` (approximate), and intervals ``A/B`` of two
+such dates. A schema marks
 an EDTF field with the annotation ``"bdigest:edtf": true`` (``ANNOTATION``); its ``pattern``
 constraint (``PATTERN``) admits exactly these shapes; this module turns them into dates.
 """
@@ -16,14 +19,16 @@ from typing import Any
 
 _PART = r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([?~])?"
 _RE = re.compile(rf"^{_PART}(?:/{_PART})?$")
-PRECISIONS = ("year", "month", "day")
+PRECISIONS = ("year", "season", "month", "day")
+SEASONS = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
+_SEASON_START = {21: 3, 22: 6, 23: 9, 24: 12}
 
 # The field annotation that marks a string field as an EDTF date.
 ANNOTATION = "bdigest:edtf"
 # The ``pattern`` constraint of an EDTF field (its shape, which frictionless checks too).
 PATTERN = (
-    r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?[?~]?"
-    r"(/\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?[?~]?)?$"
+    r"^\d{4}(-(0[1-9]|1[0-2]|2[1-4])(-(0[1-9]|[12]\d|3[01]))?)?[?~]?"
+    r"(/\d{4}(-(0[1-9]|1[0-2]|2[1-4])(-(0[1-9]|[12]\d|3[01]))?)?[?~]?)?$"
 )
 
 
@@ -39,7 +44,14 @@ class Edtf:
     text: str
     earliest: date
     latest: date
-    precision: str  # "year", "month" or "day" (of the coarser end of an interval)
+    precision: str  # "year", "season", "month" or "day" (of the coarser end of an interval)
+
+    @property
+    def season(self) -> str | None:
+        """The season's name when the value (its first end) is a season, else ``None``."""
+        m = _RE.match(self.text)
+        code = int(m.group(2)) if m and m.group(2) else 0
+        return SEASONS.get(code)
 
 
 def _bounds(y: str, m: str | None, d: str | None) -> tuple[date, date, int]:
@@ -47,10 +59,17 @@ def _bounds(y: str, m: str | None, d: str | None) -> tuple[date, date, int]:
     if m is None:
         return date(year, 1, 1), date(year, 12, 31), 0
     month = int(m)
+    if month in SEASONS:
+        if d is not None:
+            raise ValueError("a season has no day")
+        first = _SEASON_START[month]
+        end_year, end_month = (year + 1, 2) if month == 24 else (year, first + 2)
+        return (date(year, first, 1),
+                date(end_year, end_month, calendar.monthrange(end_year, end_month)[1]), 1)
     if d is None:
-        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]), 1
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]), 2
     day = date(year, month, int(d))
-    return day, day, 2
+    return day, day, 3
 
 
 def parse(text: str) -> Edtf:

@@ -225,15 +225,24 @@ class QuoteEvidence:
         target = abs(value)
         return any(abs(f.value - target) <= f.tolerance for f in self.numbers)
 
-    def missing_date_parts(self, date: Edtf) -> list[str]:
-        """The parts of ``date`` (both ends of an interval) that the quote does not show."""
+    def missing_date_parts(self, date: Edtf, skip: frozenset[str] = frozenset()) -> list[str]:
+        """The parts of ``date`` (both ends of an interval) that the quote does not show,
+        leaving out the parts named in ``skip`` (``year``, ``month``, ``day``: derived ones).
+        A season (``2011-22``) is shown by its name (``summer``) and its year."""
         missing: list[str] = []
-        for day in dict.fromkeys((date.earliest, date.latest)):
-            if day.year not in self.years:
+        season = date.season
+        if season is not None and "month" not in skip and not re.search(
+                rf"\b{season}\b", self.text, re.IGNORECASE):
+            missing.append(f"season {season}")
+        ends = (date.earliest,) if season is not None else (date.earliest, date.latest)
+        for day in dict.fromkeys(ends):
+            if "year" not in skip and day.year not in self.years:
                 missing.append(f"year {day.year}")
-            if date.precision != "year" and day.month not in self.months:
+            if (date.precision in ("month", "day") and "month" not in skip
+                    and day.month not in self.months):
                 missing.append(f"month {MONTHS[day.month - 1]}")
-            if date.precision == "day" and (day.month, day.day) not in self.days:
+            if (date.precision == "day" and "day" not in skip
+                    and (day.month, day.day) not in self.days):
                 missing.append(f"day {day.day} {MONTHS[day.month - 1]}")
         return list(dict.fromkeys(missing))
 

@@ -15,8 +15,10 @@ For every fact table (``"bdigest:role": "facts"``; the fields all fact tables sh
   field marked ``"date"`` (EDTF), each end must show its year as a four-digit figure,
   when given its month by English name or abbreviation, and when given its day as a
   number next to the month (``8 October``, ``28-29 November``, ``November 21``). Fields
-  named in the row's ``derived_fields`` are skipped; a date that does not parse is left
-  to ``semantics`` (``invalid-date``).
+  named in the row's ``derived_fields`` are skipped, and of a date only the parts named
+  there (``start_date.year``: the month and day are still checked); a season
+  (``2011-22``) must show its name; a date that does not parse is left to ``semantics``
+  (``invalid-date``).
 - ``missing-basis-note``: a row whose ``value_basis`` is not ``stated`` needs a
   ``basis_note`` and ``derived_fields``; ``derived-fields-mismatch``: a ``stated`` row
   has ``derived_fields``; ``unknown-derived-field``: ``derived_fields`` names a field
@@ -69,7 +71,20 @@ def _short(text: str, width: int = 120) -> str:
 
 
 def _derived(cell: str | None) -> frozenset[str]:
+    """The entries of a ``derived_fields`` cell: ``field`` or ``field.part``."""
     return frozenset(n for n in (cell or "").split(";") if n)
+
+
+def _fields(entries: frozenset[str]) -> frozenset[str]:
+    """The field names of ``derived_fields`` entries (``start_date.year`` -> ``start_date``)."""
+    return frozenset(e.split(".", 1)[0] for e in entries)
+
+
+def _parts(entries: frozenset[str], name: str) -> frozenset[str] | None:
+    """The derived parts of field ``name``: ``None`` when all of it is derived."""
+    if name in entries:
+        return None
+    return frozenset(e.split(".", 1)[1] for e in entries if e.startswith(name + "."))
 
 
 class _TableCheck:
@@ -79,7 +94,8 @@ class _TableCheck:
         self.td = td
         self.arts = arts
         self.table: pa.Table = td.table
-        self.evidence = evidence_fields(td.schema)
+        self.evidence = evidence_fields(td.schema)  # every kind (for derived_fields)
+        self.figure_fields = {n: k for n, k in self.evidence.items() if k in ("number", "date")}
         self.names = set(td.schema.names)
         self.quote_evidence: dict[str, QuoteEvidence] = {}
 
@@ -124,7 +140,8 @@ class _TableCheck:
 
     # figure-not-in-quote ------------------------------------------------------------------
 
-    def _judge(self, kind: str, quote: str | None, value: object) -> str | None:
+    def _judge(self, kind: str, quote: str | None, value: object,
+               skip: frozenset[str] = frozenset()) -> str | None:
         if quote is None or value is None or value == "":
             return None
         ev = self.quote_evidence.get(quote)
@@ -136,21 +153,24 @@ class _TableCheck:
             seen = ", ".join(f.text for f in ev.numbers[:8]) or "none"
             return f"not written in the quote (figures in it: {seen})"
         try:
-            missing = ev.missing_date_parts(edtf.parse(str(value)))
+            missing = ev.missing_date_parts(edtf.parse(str(value)), skip)
         except ValueError:
             return None  # semantics reports invalid-date
         return f"the quote does not show {', '.join(missing)}" if missing else None
 
     def figures(self) -> list[Finding]:
-        if not self.evidence:
+        if not self.figure_fields:
             return []
         derived = distinct(self.column("derived_fields"))
         derived_sets = [_derived(k[0]) for k in derived.keys]
+        codes = from_numpy(derived.inverse)
         findings = []
-        for name, kind in self.evidence.items():
-            skipped = derived.broadcast(name in s for s in derived_sets)
-            groups = distinct(self.quote_codes, self.column(name))
-            verdicts = [self._judge(kind, self.quote_of[q], v) for q, v in groups.keys]
+        for name, kind in self.figure_fields.items():
+            parts = [_parts(s, name) for s in derived_sets]
+            skipped = derived.broadcast(p is None for p in parts)
+            groups = distinct(self.quote_codes, self.column(name), codes)
+            verdicts = [self._judge(kind, self.quote_of[q], v, parts[d] or frozenset())
+                        for q, v, d in groups.keys]
             for row, msg in groups.flagged(verdicts, where=~skipped):
                 value = groups.keys[groups.inverse[row]][1]
                 findings.append(self.finding(
@@ -182,7 +202,7 @@ class _TableCheck:
             ("unknown-derived-field", "derived_fields",
              f"derived_fields names {n!r}, which is not an evidence field of this table "
              f"({', '.join(self.evidence) or 'none'})")
-            for n in sorted(names - self.evidence.keys()))
+            for n in sorted(_fields(names) - self.evidence.keys()))
         return problems
 
     def basis(self) -> list[Finding]:
