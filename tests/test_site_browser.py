@@ -119,7 +119,7 @@ def test_a_deep_link_opens_the_article_at_the_highlight(browser, built):
 
 def test_a_highlight_links_to_its_row_and_the_row_links_back(browser, built):
     _open(browser, built, f"articles/{ARTICLE}.html")
-    mark = browser.find_element(By.CSS_SELECTOR, "#visit-001 + mark")
+    mark = browser.find_element(By.CSS_SELECTOR, "mark[data-rows~='visit-001']")
     webdriver.ActionChains(browser).move_to_element(mark).perform()
     pop = browser.find_element(By.ID, "pop")
     assert pop.is_displayed() and "visit-001" in pop.text
