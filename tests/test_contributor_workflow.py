@@ -40,7 +40,7 @@ def test_article_to_validated_stamped_package(package_copy: Path) -> None:
 
     # one row, modelled on the real row about the same kind of fact (a turnover target)
     trade = rows(package_copy, "trade")
-    row = dict(first(trade, quote="Both presidents are aiming for a $1bn turnover."))
+    row = dict(first(trade, trade_id="trade-003"))
     key = next(f for f in row if f.endswith("_id") and f != "source_id")
     row |= {key: f"trade-{len(trade) + 100:03d}", "source_id": "fixture-target",
             "quote": SENTENCE, "note": "Fixture row.", "value_basis": "stated",
