@@ -79,8 +79,9 @@ class _Checker:
                 self.findings.append(Finding(code="schema-error", table=name, field=f.name,
                                              message=str(exc)))
                 self.rules.append(FieldRule.text(f.name, missing))
-        for label in stream.labels[len(self.fields):]:
-            self.rules.append(FieldRule.text(label, missing))
+        for pos, label in enumerate(stream.labels[len(self.fields):], len(self.fields) + 1):
+            # an extra column keeps its label as name; a blank one is named by its position
+            self.rules.append(FieldRule.text(label or f"(column {pos})", missing))
         self.types = {f.name: pa.string() if f.info.is_text else f.arrow_type
                       for f in self.fields}
         self.types.update((r.name, r.arrow_type) for r in self.rules[: len(self.names)])
