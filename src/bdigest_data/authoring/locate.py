@@ -196,9 +196,10 @@ def _cause(q: str, a: str) -> str | None:
     if q and a and unicodedata.normalize("NFC", q) == unicodedata.normalize("NFC", a):
         return ("the same letters, the accent written as a separate combining character "
                 "(NFD); write the composed character as the article does (NFC)")
-    if "$" in a and "$" not in q and q == a.replace("$", ""):
-        return ("a $ the article has (written \\$ in the seed) is missing from the quote; a "
-                "shell expands $ inside double quotes, so pass the quote in single quotes")
+    if "$" in a and "$" not in q:
+        return ("the quote lacks the article's $ (written \\$ in the seed): in a shell, $ "
+                "inside double quotes starts a variable ($1bn loses $1), so pass the quote "
+                "in single quotes")
     if q and a and "".join(_QUOTES.get(c, c) for c in q) == "".join(
             _QUOTES.get(c, c) for c in a):
         return "straight and typographic quotation marks differ; copy the article's"
