@@ -1,4 +1,6 @@
-"""Write docs/data-dictionary.md from the schemas and the data; ``--check`` only compares.
+"""Write docs/data-dictionary.md (schemas, data) and docs/findings.md (the error catalogue).
+
+``--check`` only compares.
 
     python scripts/build_data_dictionary.py            # regenerate the committed file
     python scripts/build_data_dictionary.py --check    # exit 1 when it is out of date
@@ -12,6 +14,9 @@ import sys
 from pathlib import Path
 
 from bdigest_data.dictionary import OUTPUT, render
+from bdigest_data.validation import catalogue
+
+FINDINGS = "docs/findings.md"
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,23 +28,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="do not write; exit 1 when the file differs from the schemas/data")
     args = parser.parse_args(argv)
-    out = args.output or args.package / OUTPUT
     try:
-        text = render(args.package)
+        outputs = [(args.output or args.package / OUTPUT, render(args.package)),
+                   (args.package / FINDINGS, catalogue.render())]
     except (OSError, KeyError, ValueError) as exc:
         print(f"cannot render the data dictionary: {exc}", file=sys.stderr)
         return 2
-    current = out.read_text(encoding="utf-8") if out.is_file() else None
+    stale = [out for out, text in outputs
+             if (out.read_text(encoding="utf-8") if out.is_file() else None) != text]
     if args.check:
-        if current != text:
+        for out in stale:
             print(f"{out} is out of date: run python scripts/build_data_dictionary.py",
                   file=sys.stderr)
-            return 1
-        print(f"{out} is up to date")
-        return 0
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    print(f"wrote {out} ({len(text.splitlines())} lines)")
+        for out, _ in outputs:
+            if out not in stale:
+                print(f"{out} is up to date")
+        return 1 if stale else 0
+    for out, text in outputs:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        print(f"wrote {out} ({len(text.splitlines())} lines)")
     return 0
 
 

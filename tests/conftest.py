@@ -9,6 +9,35 @@ from pathlib import Path
 
 import pytest
 
+from bdigest_data.findings import Finding
+from bdigest_data.validation.catalogue import CODES
+
+# finding codes made during the run that the error catalogue lacks (the run fails on any)
+UNCATALOGUED: set[str] = set()
+_finding_init = Finding.__init__
+
+
+def _checked_init(self: Finding, *args: object, **kwargs: object) -> None:
+    _finding_init(self, *args, **kwargs)  # type: ignore[arg-type]
+    if self.code not in CODES:
+        UNCATALOGUED.add(self.code)
+
+
+Finding.__init__ = _checked_init  # type: ignore[method-assign]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when any finding had a code that is not in the error catalogue."""
+    if UNCATALOGUED:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if UNCATALOGUED:
+        terminalreporter.write_line(
+            "FAILED: finding code(s) not in bdigest_data.validation.catalogue: "
+            + ", ".join(sorted(UNCATALOGUED)), red=True)
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_PARTS = ("datapackage.json", "data", "schemas", "seeds")
 

@@ -273,3 +273,47 @@ def test_a_seed_file_must_be_a_declared_hashed_resource(package_copy: Path):
     findings = [f for f in validate(package_copy).findings if f.table == "sources"]
     assert findings and {(f.code, f.field) for f in findings} == {("undeclared-seed",
                                                                   "seed_file")}
+
+
+# --- one source of truth ---------------------------------------------------------------------
+
+def test_the_fields_every_fact_table_shares_are_identical():
+    from bdigest_data.metadata.classes import FACT_FIELDS
+
+    model = metadata.package(ROOT)
+    assert len(model.fact_tables) >= 5
+    for name in FACT_FIELDS:
+        copies = {t: json.dumps(model.schema(t).field(name).raw, sort_keys=True)
+                  for t in model.fact_tables}
+        assert len(set(copies.values())) == 1, f"{name} differs between fact tables: {copies}"
+
+
+# modules that read keys as written (release tooling reads old archives whatever their
+# schema) and normalise them with the model's own ``key_list``
+KEYS_AS_WRITTEN = {"release/schema_diff.py", "release/rows.py", "release/citation.py"}
+
+
+def test_no_module_outside_the_model_parses_keys():
+    src = ROOT / "src" / "bdigest_data"
+    offenders = []
+    for path in src.rglob("*.py"):
+        rel = path.relative_to(src).as_posix()
+        if rel.startswith("metadata/") or rel in KEYS_AS_WRITTEN:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if '"primaryKey"' in text or '"foreignKeys"' in text or '["reference"]' in text:
+            offenders.append(rel)
+    assert not offenders, f"read keys through bdigest_data.metadata: {offenders}"
+
+
+def test_validate_reads_a_release_archive(package_copy: Path, tmp_path: Path):
+    import zipfile
+
+    archive = tmp_path / "bdigest-data-0.1.0.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for f in sorted(package_copy.rglob("*")):
+            if f.is_file():
+                zf.write(f, f"bdigest-data-0.1.0/{f.relative_to(package_copy)}")
+    report = bd.validate(archive)
+    assert report.valid, report.findings
+    assert report.stats["descriptor"].endswith("bdigest-data-0.1.0/datapackage.json")

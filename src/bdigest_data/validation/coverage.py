@@ -34,6 +34,7 @@ from typing import Any
 
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import TableSchema
+from bdigest_data.validation import registry
 from bdigest_data.validation.context import PackageData, TableData
 from bdigest_data.validation.evidence import (
     Article,
@@ -96,6 +97,7 @@ def ledger(pkg: PackageData) -> list[ArticleCoverage]:
     return _Coverage(pkg).ledger
 
 
+@registry.register("coverage", "sentence-error", "uncovered-figure", "stale-exclusion")
 def check(pkg: PackageData) -> list[Finding]:
     """``sentence-error``, ``uncovered-figure`` and ``stale-exclusion`` findings for ``pkg``."""
     cov = _Coverage(pkg)

@@ -35,6 +35,7 @@ import pyarrow as pa
 from bdigest_data import edtf
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import TableSchema
+from bdigest_data.validation import registry
 from bdigest_data.validation.arrays import from_numpy
 from bdigest_data.validation.context import PackageData, TableData
 from bdigest_data.validation.evidence import (
@@ -51,6 +52,8 @@ from bdigest_data.validation.grouping import distinct
 STATED = "stated"
 
 
+@registry.register("provenance", "quote-not-found", "figure-not-in-quote",
+                   "missing-basis-note", "derived-fields-mismatch", "unknown-derived-field")
 def check(pkg: PackageData) -> list[Finding]:
     """Provenance findings for every fact table of ``pkg``."""
     arts = articles(pkg)

@@ -11,7 +11,6 @@ property of the whole package, then does not run.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import threading
 import time
@@ -25,11 +24,11 @@ from bdigest_data._paths import descriptor_path
 from bdigest_data.findings import Finding, Report
 from bdigest_data.metadata.classes import Package, TableSchema
 from bdigest_data.metadata.files import PackageFiles, UnsafePathError, is_archive, open_files
-from bdigest_data.validation import GROUPS, integrity, keys
+from bdigest_data.validation import GROUPS, integrity, keys, registry
 from bdigest_data.validation.context import PackageData
 from bdigest_data.validation.structure import read_table
 
-PACKAGE_CHECKS = {g: f"bdigest_data.validation.{g}" for g in GROUPS[2:]}
+PACKAGE_CHECKS = tuple(registry.MODULES)  # the package-wide groups (registered checks)
 DEFAULT_LIMIT = 1000  # findings per table and check group, like frictionless' limit-errors
 
 
@@ -188,7 +187,7 @@ def _kept_fields(model: Package, schemas: dict[str, TableSchema], groups: set[st
     the package-wide checks in ``groups`` read (``needs`` of each check module) of a fact
     table; the other tables (sources, actors …) are kept whole for them."""
     kept: dict[str, set[str] | None] = dict(_key_fields(schemas))
-    modules = [importlib.import_module(PACKAGE_CHECKS[g]) for g in PACKAGE_CHECKS if g in groups]
+    modules = [m for g in PACKAGE_CHECKS if g in groups for m in registry.modules(g)]
     facts = set(model.fact_tables)
     for name, schema in schemas.items():
         if not modules:
@@ -236,22 +235,23 @@ def _foreign_keys(pkg: PackageData, schemas: dict[str, TableSchema],
     return out
 
 
-def _internal(group: str, exc: Exception) -> Finding:
+def _internal(name: str, exc: Exception) -> Finding:
     return Finding(code="internal-error",
-                   message=f"the {group} checks stopped with {type(exc).__name__}: {exc}; "
+                   message=f"the check {name} stopped with {type(exc).__name__}: {exc}; "
                            "this is a bug in bdigest-data, please report it")
 
 
 def _package_check(group: str, pkg: PackageData, selected: set[str] | None) -> list[Finding]:
-    """Findings of one of the package-wide groups (provenance, semantics, coverage)."""
-    module_name = PACKAGE_CHECKS[group]
+    """Findings of one of the package-wide groups: each registered check on its own, so a
+    bug in one must not hide the other checks' findings."""
+    found: list[Finding] = []
     try:
-        module = importlib.import_module(module_name)
-        found = list(module.check(pkg))
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            return [_internal(group, exc)]
-        return []
-    except Exception as exc:  # a bug in one group must not hide the other groups' findings
+        checks = registry.checks(group)
+    except Exception as exc:  # a module that cannot be imported
         return [_internal(group, exc)]
+    for check in checks:
+        try:
+            found += check.run(pkg)
+        except Exception as exc:
+            found.append(_internal(check.name, exc))
     return [f for f in found if selected is None or f.table in selected]

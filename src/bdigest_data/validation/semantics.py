@@ -37,6 +37,7 @@ import pyarrow.compute as pc
 from bdigest_data import edtf
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import COUNTRY_CODE_WHEN, MAY_POSTDATE, TableSchema
+from bdigest_data.validation import registry
 from bdigest_data.validation.arrays import from_numpy, scalar, texts, to_numpy
 from bdigest_data.validation.context import PackageData, TableData
 from bdigest_data.validation.evidence import evidence_fields, fact_tables, normalise, show
@@ -46,17 +47,36 @@ EPSILON = 1e-9
 
 
 def check(pkg: PackageData) -> list[Finding]:
-    """Semantic findings for ``pkg``."""
+    """Semantic findings for ``pkg``: every registered check of the group."""
+    return registry.run("semantics", pkg)
+
+
+@registry.register("semantics", "invalid-date", "date-order")
+def dates(pkg: PackageData) -> list[Finding]:
+    """EDTF values that name no real day; ends before starts."""
+    return [f for td in pkg.tables.values()
+            for f in _dates(td, [x.name for x in td.schema.fields if x.edtf])]
+
+
+@registry.register("semantics", "invalid-country-code")
+def country_codes(pkg: PackageData) -> list[Finding]:
+    """Fields annotated ``bdigest:country-code-when`` hold ISO 3166-1 alpha-3 codes."""
+    return [f for td in pkg.tables.values() for f in _country_codes(td)]
+
+
+@registry.register("semantics", "after-publication")
+def after_publication(pkg: PackageData) -> list[Finding]:
+    """Facts dated after their article, unless planned."""
     published = _published(pkg)
-    findings: list[Finding] = []
-    for td in pkg.tables.values():
-        findings.extend(_dates(td, [f.name for f in td.schema.fields if f.edtf]))
-        findings.extend(_country_codes(td))
-    for name in fact_tables(pkg):
-        findings.extend(_after_publication(pkg.tables[name], published))
-        findings.extend(_parts(pkg.tables[name]))
-    findings.extend(_source_offsets(pkg))
-    return findings
+    return [f for name in fact_tables(pkg)
+            for f in _after_publication(pkg.tables[name], published)]
+
+
+@registry.register("semantics", "part-unit-mismatch", "part-exceeds-total",
+                   "parts-exceed-total")
+def parts(pkg: PackageData) -> list[Finding]:
+    """Parts against their totals."""
+    return [f for name in fact_tables(pkg) for f in _parts(pkg.tables[name])]
 
 
 def needs(schema: TableSchema) -> set[str]:
@@ -304,7 +324,9 @@ def heading_free(text: str) -> str:
     return " ".join(normalise(text).replace("#", " ").split())
 
 
-def _source_offsets(pkg: PackageData) -> list[Finding]:
+@registry.register("semantics", "source-offsets", "undeclared-seed")
+def source_offsets(pkg: PackageData) -> list[Finding]:
+    """Each source's span of its seed text, and the seed a declared, hashed resource."""
     sources = pkg.role_table("sources")
     if sources is None or not sources.schema.primary_key:
         return []
