@@ -19,7 +19,9 @@ against the article text. The public API is small:
   ``PackageFileError``. An unknown table name is a ``KeyError`` naming the tables.
 - ``cite(format="text")`` — how to cite the dataset; ``cite_row(name, row)`` for the
   article behind one row.
-- ``export(format, out, *, force=False)`` — write SQLite, Parquet, xlsx or JSON.
+- ``export(format, out, *, force=False)`` — write SQLite, Parquet, xlsx, JSON or DuckDB.
+- ``read_parquet(path, *, backend="pandas")`` — a file of the Parquet export as the frame
+  ``load`` gives (the same dtypes on pandas 2 and 3).
 - ``site(out, *, force=False)`` — write a static site: data card, article readers with
   every row's quote highlighted, sortable tables, charts (the ``site`` extra).
 - ``__version__`` — the dataset version (equal to ``datapackage.json`` and CITATION.cff).
@@ -49,6 +51,7 @@ _LAZY = {
     "cite_row": "bdigest_data.release.citation",
     "export": "bdigest_data.exports",
     "site": "bdigest_data.website",
+    "read_parquet": "bdigest_data.exports.parquet",
 }
 
 __all__ = ["Finding", "PackageFileError", "Report", "ValidationError", "__version__", *_LAZY]

@@ -181,7 +181,7 @@ def load(
     path)) or ``"polars"`` (a ``pl.DataFrame`` with the same columns and rows; polars
     frames have no ``attrs``: ``schema(name)`` and ``citation()`` give the same facts).
     """
-    _check_backend(backend)
+    check_backend(backend)
     files, parsed, stamp = _package(path)
     table = _table(name, files, parsed, stamp)
     if with_sources:
@@ -201,7 +201,7 @@ def load_all(
 ) -> dict[str, Any]:
     """Every table by name, as :func:`load` gives it with the same ``backend``; with
     ``validate``, the whole package is checked once first."""
-    _check_backend(backend)
+    check_backend(backend)
     files, parsed, stamp = _package(path)
     if validate:
         _validate(files, stamp)
@@ -215,7 +215,7 @@ def load_all(
     return frames
 
 
-def _check_backend(backend: str) -> None:
+def check_backend(backend: str) -> None:
     """Refuse an unknown backend; a known one whose library is missing says how to add it."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; the backends are: {', '.join(BACKENDS)}")
@@ -359,7 +359,7 @@ def _frame(table: _Table) -> pd.DataFrame:
         "table": table.name,
         "title": table.resource.title or table.name,
         "description": table.resource.description or table.schema.description or "",
-        "fields": _descriptions(table.schema),
+        "fields": descriptions(table.schema),
         "version": table.package.version,
         "source": str(table.csv),
     }
@@ -377,7 +377,7 @@ def _polars_frame(table: _Table) -> Any:
     return pl.DataFrame(list(columns.values()))
 
 
-def _descriptions(schema: TableSchema) -> dict[str, str]:
+def descriptions(schema: TableSchema) -> dict[str, str]:
     """Column -> description, for the fields and the columns derived from them."""
     out: dict[str, str] = {}
     for field in schema.fields:

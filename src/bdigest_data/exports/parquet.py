@@ -5,21 +5,34 @@ Arrow types: string -> ``string``, enum and precision -> ``dictionary<int32, str
 derived EDTF dates -> ``date32``. Required fields are non-nullable. Each field's metadata
 holds its ``title`` and ``description`` (and ``derived_from``); the schema metadata holds
 the package name, version, licence and citation, the table's title, description and grain,
-its Table Schema (``bdigest:table_schema``) and pandas' own metadata, so
-``pq.read_table(f).to_pandas()`` restores the loaded dtypes (dates come back as
-``datetime.date`` objects, or ``datetime64`` with ``date_as_object=False``).
+its Table Schema (``bdigest:table_schema``) and pandas' own metadata.
+
+Reading back: :func:`read_parquet` (``bdigest_data.read_parquet``) gives the frame
+``bdigest_data.load`` gives, with the same dtypes on pandas 2 and 3, or the polars frame
+(``backend="polars"``): it converts the file's schema fields with the loader's own
+converters, read from the Table Schema stored in the file, and refuses a category or EDTF
+date its schema does not allow. Plain ``pq.read_table(f).to_pandas()`` (or
+``pd.read_parquet``) does not: the derived dates come back as ``datetime.date`` objects
+(``object`` dtype).
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from bdigest_data.exports.columns import Column
 from bdigest_data.exports.package import ExportPackage, ExportTable
+from bdigest_data.findings import Finding, ValidationError
+from bdigest_data.metadata.classes import TableSchema
+
+SCHEMA_KEY = b"bdigest:table_schema"
 
 ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
                "date": pa.date32()}
@@ -47,7 +60,7 @@ def arrow_table(pkg: ExportPackage, table: ExportTable) -> pa.Table:
         "bdigest:table_title": table.title,
         "bdigest:table_description": table.description,
         "bdigest:grain": table.grain,
-        "bdigest:table_schema": json.dumps(table.schema, ensure_ascii=False),
+        SCHEMA_KEY.decode(): json.dumps(table.schema, ensure_ascii=False),
     })
     meta = {**(data.schema.metadata or {}), **{k.encode(): v.encode() for k, v in about.items()}}
     return data.replace_schema_metadata(meta)
@@ -63,3 +76,65 @@ def write(pkg: ExportPackage, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for table in pkg.tables:
         pq.write_table(arrow_table(pkg, table), out / f"{table.name}.parquet")
+
+
+def read_parquet(path: str | Path, *, backend: str = "pandas") -> Any:
+    """A file of the Parquet export as the frame ``bdigest_data.load`` gives for its table
+    (``backend`` ``"pandas"`` or ``"polars"``): the same columns, dtypes and values,
+    whichever pandas wrote or reads it. The fields are converted as the loader converts
+    them, from the Table Schema stored in the file, and their derived EDTF columns
+    recomputed; ``ValidationError`` for a value outside a field's categories or a malformed
+    EDTF date (naming file, row, field and value), ``ValueError`` for a column of another
+    type or a file this export did not write. A pandas
+    frame's ``attrs`` are those of ``load`` (``source`` is the Parquet file).
+    """
+    from bdigest_data import api, dtypes
+
+    api.check_backend(backend)
+    path = Path(path)
+    data = pq.read_table(path)
+    meta = data.schema.metadata or {}
+    if SCHEMA_KEY not in meta:
+        raise ValueError(f"{path}: not written by the bdigest-data Parquet export (no "
+                         f"{SCHEMA_KEY.decode()} in its schema metadata)")
+    schema = TableSchema.parse(json.loads(meta[SCHEMA_KEY]))
+    converters = [dtypes.Converter(field) for field in schema.fields]
+    columns: dict[str, Any] = {}
+    bad: list[dtypes.BadCell] = []
+    for conv in converters:
+        if conv.name not in data.column_names:
+            raise ValueError(f"{path}: no column {conv.name!r}, a field of its Table Schema")
+        column = data.column(conv.name).combine_chunks()
+        if pa.types.is_dictionary(column.type):
+            column = column.dictionary_decode()
+        try:
+            typed = pc.cast(column, conv.target)  # safe: refuses a lossy conversion
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            raise ValueError(f"{path}: column {conv.name!r} of type {column.type} is not of "
+                             f"type {conv.field.type}: {exc}") from None
+        if conv.rule is None:  # text: categories and EDTF dates checked as the loader does
+            typed, errors = conv.to_arrow(typed)
+            bad += errors
+        columns[conv.name] = typed
+    if bad:
+        raise ValidationError([Finding(b.code, f"{path}, row {b.index + 1}, field {b.field!r}: "
+                                       f"{b.message}", row=b.index + 1, field=b.field,
+                                       value=b.value) for b in bad])
+    if backend == "polars":
+        import polars as pl
+
+        return pl.DataFrame([s for conv in converters
+                             for s in conv.to_polars(columns[conv.name]).values()])
+    frame = pd.DataFrame({k: v for conv in converters
+                          for k, v in conv.to_pandas(columns[conv.name]).items()}, copy=False)
+    about = {k.decode(): v.decode() for k, v in meta.items() if k.startswith(b"bdigest:")}
+    frame.attrs = {
+        "table": about.get("bdigest:table", ""),
+        "title": about.get("bdigest:table_title", ""),
+        "description": about.get("bdigest:table_description", ""),
+        "fields": api.descriptions(schema),
+        "version": about.get("bdigest:version", ""),
+        "source": str(path),
+        "citation": about.get("bdigest:citation", ""),
+    }
+    return frame
