@@ -3,6 +3,7 @@ file, a step summary, and a cap with a closing line."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -52,12 +53,22 @@ def test_paths_are_relative_to_the_workspace_and_other_files_get_their_findings(
         package_copy: Path) -> None:
     schema = package_copy / "schemas" / "rankings.json"
     schema.write_text("{not json", encoding="utf-8")
+    actors = package_copy / "schemas" / "actors.json"
+    actors.write_text(actors.read_text(encoding="utf-8").replace('"type": "string"',
+                                                                 '"type": "text"', 1))
+    desc = json.loads((package_copy / "datapackage.json").read_text(encoding="utf-8"))
+    del next(r for r in desc["resources"] if r["name"] == "trade")["hash"]
+    (package_copy / "datapackage.json").write_text(json.dumps(desc, indent=2))
     (package_copy / "data" / "actors.csv").write_bytes(
         (package_copy / "data" / "actors.csv").read_bytes() + b"\n")
     result = run_github(package_copy, "--checks", "structure,integrity",
                         env={"GITHUB_WORKSPACE": str(package_copy)}, cwd=Path("/"))
     lines = result.stdout.splitlines()
     assert any(line.startswith("::error file=schemas/rankings.json,title=schema-error::")
+               for line in lines), lines
+    assert any(line.startswith("::error file=schemas/actors.json,title=field-error::")
+               for line in lines), lines
+    assert any(line.startswith("::error file=datapackage.json,title=unstamped-resource::")
                for line in lines), lines
     assert any(line.startswith("::error file=data/actors.csv,title=hash-count::")
                and "bdigest-data stamp" in line for line in lines), lines

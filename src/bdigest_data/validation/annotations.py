@@ -25,14 +25,16 @@ from bdigest_data.findings import Finding, Report
 
 ANNOTATION_LIMIT = 10  # GitHub's limit of error annotations shown per step
 SUMMARY_ROWS = 200  # findings listed in the step summary (it may hold 1 MiB)
-SCHEMA_CODES = frozenset({"schema-error"})
+SCHEMA_CODES = frozenset({"schema-error", "field-error"})  # about the table's schema file
+DESCRIPTOR_CODES = frozenset({"resource-error", "unstamped-resource"})  # its descriptor entry
 
 
 class FileMap:
     """Which file of the package a finding is about, as a path from the repository root.
 
-    A finding about a table or file resource points at its ``path``, a ``schema-error`` at
-    the resource's schema file, and a package-wide finding at ``datapackage.json``.
+    A finding about a table or file resource points at its ``path``, one about its schema
+    (``SCHEMA_CODES``) at the schema file, and one about its entry in the descriptor
+    (``DESCRIPTOR_CODES``) or about the whole package at ``datapackage.json``.
     """
 
     def __init__(self, descriptor: str | Path, base: str | Path | None = None) -> None:
@@ -59,15 +61,15 @@ class FileMap:
 
     def file(self, f: Finding) -> str:
         """The file ``f`` is about."""
-        if f.table is not None:
+        if f.table is not None and f.code not in DESCRIPTOR_CODES:
             member = (self.schemas if f.code in SCHEMA_CODES else self.data).get(f.table)
             if member is not None:
                 return self.relative(member)
         return self.relative(self.descriptor.name)
 
     def line(self, f: Finding) -> int | None:
-        """The line ``f`` is on in ``file(f)`` (none for a schema finding)."""
-        return None if f.code in SCHEMA_CODES else f.line
+        """The line ``f`` is on in ``file(f)``, when the finding names one."""
+        return f.line
 
 
 def _data(text: str) -> str:
