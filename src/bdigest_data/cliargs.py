@@ -4,8 +4,9 @@
   directory, its ``datapackage.json`` or, for commands that only read, a release archive.
   Without it a reading command uses the installed package and a writing one (``stamp``,
   ``add-article``) the package in the current directory.
-- ``--format`` (``-f``) chooses how the command's output is written; every command with a
-  report offers ``text`` and ``json``.
+- ``--format`` (``-f``) chooses the format of what the command writes: for a command that
+  prints a report or citation, ``text`` by default (and ``json``, ``github``, ``bibtex`` …
+  where they apply); for ``export``, the file format (required).
 - An impossible combination of options is a ``UsageError``: the command prints it and
   exits 2, like argparse does for an unknown option.
 

@@ -7,9 +7,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bdigest_data.cliargs import UsageError, add_package, reading
+
+if TYPE_CHECKING:
+    from bdigest_data.authoring.locate import Location
 
 LOCATE_FORMATS = ("text", "json")
 
@@ -115,7 +118,7 @@ def run_locate(args: argparse.Namespace) -> int:
     return 0 if where.found else 1
 
 
-def render(where: Any) -> str:
+def render(where: Location) -> str:
     """A ``Location`` as text."""
     out: list[str] = []
     for m in where.matches:

@@ -81,11 +81,12 @@ def locate(text: str, arts: dict[str, Article], seeds: dict[str, str]) -> Locati
     result = Location(quote, notes=_folded(text))
     if not quote:
         return result
+    newlines = {seed: [i for i, c in enumerate(t) if c == "\n"] for seed, t in seeds.items()}
     for art in arts.values():
         norm, origin = art.mapped
         i = norm.find(quote)
         while i >= 0:
-            result.matches.append(_place(art, seeds, norm, origin, i, i + len(quote)))
+            result.matches.append(_place(art, newlines, norm, origin, i, i + len(quote)))
             i = norm.find(quote, i + 1)
     if not result.matches:
         best = min((_closest(art, quote) for art in arts.values()),
@@ -93,30 +94,20 @@ def locate(text: str, arts: dict[str, Article], seeds: dict[str, str]) -> Locati
         if best is not None:
             _, art, lo, hi, diffs = best
             norm, origin = art.mapped
-            result.closest = _place(art, seeds, norm, origin, lo, hi)
+            result.closest = _place(art, newlines, norm, origin, lo, hi)
             result.differences = diffs
     return result
 
 
-def _place(art: Article, seeds: dict[str, str], norm: str, origin: list[int], lo: int,
-           hi: int) -> Place:
+def _place(art: Article, newlines: dict[str, list[int]], norm: str, origin: list[int],
+           lo: int, hi: int) -> Place:
+    """Characters ``lo`` … ``hi`` of the article's normalised text as a ``Place``;
+    ``newlines`` holds the offsets of each seed file's line breaks."""
     start = art.start + origin[lo]
     end = art.start + origin[hi - 1] + 1 if hi > lo else start
-    newlines = _newlines(seeds, art.seed_file)
     return Place(art.source_id, art.seed_file, start, end,
-                 bisect.bisect_right(newlines, start) + 1,
+                 bisect.bisect_right(newlines[art.seed_file], start) + 1,
                  norm[max(0, lo - CONTEXT):lo], norm[lo:hi], norm[hi:hi + CONTEXT])
-
-
-_NEWLINES: dict[int, list[int]] = {}
-
-
-def _newlines(seeds: dict[str, str], seed_file: str) -> list[int]:
-    text = seeds[seed_file]
-    key = id(text)
-    if key not in _NEWLINES:
-        _NEWLINES[key] = [i for i, c in enumerate(text) if c == "\n"]
-    return _NEWLINES[key]
 
 
 def _folded(raw: str) -> list[str]:
