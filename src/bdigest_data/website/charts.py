@@ -114,17 +114,18 @@ def _visits(data: SiteData) -> tuple[Chart, Figure] | None:
         return None
     import pandas as pd
 
+    table = data.tables["visits"]
     spans = []
     left_out = []
-    for row in frame.itertuples(index=False):
+    for text_row, row in zip(table.rows, frame.itertuples(index=False), strict=True):
         start = row.start_date_earliest
         if pd.isna(start):
             left_out.append(row.visit_id)
             continue
         ends = [v for v in (row.end_date_latest, row.start_date_latest) if not pd.isna(v)]
         end = max(ends) + pd.Timedelta(days=1)  # the latest day, included
-        who = text(getattr(row, "visitor_normalised", ""))
-        place = text(getattr(row, "place", ""))
+        who = data.label(table, text_row, ("visitor_normalised", "visitor_person", "visitor"))
+        place = data.label(table, text_row, ("place_id", "place", "place_as_written"))
         route = f"{row.visitor_actor} → {row.host_actor}{', ' + place if place else ''}"
         label = f"{who} ({route})" if who else route
         spans.append((start.to_pydatetime(), end.to_pydatetime(), label, row))
@@ -228,7 +229,8 @@ def _arms(data: SiteData) -> tuple[Chart, Figure] | None:
             if text(r.value) and text(r.unit) not in _NOT_AMOUNTS]
     if not rows:
         return None
-    rows.sort(key=lambda r: (text(r.period), bool(text(r.recipient)), -float(r.value)))
+    rows.sort(key=lambda r: (text(r.period), bool(text(r.recipient)),
+                             text(getattr(r, "aggregation", "")) != "total", -float(r.value)))
     groups: dict[str, list[tuple[str, float, str]]] = {}
     table = []
     for r in rows:
@@ -236,9 +238,10 @@ def _arms(data: SiteData) -> tuple[Chart, Figure] | None:
         body = text(getattr(r, "cited_body", ""))
         if body.endswith("SIPRI") and "TIV" not in unit:
             unit += " (as stated; source SIPRI)"
-        who = text(r.recipient) or "all recipients (total)"
-        label = f"{text(r.period) or 'no year'} · {who}"
-        colour = "#1f6f8b" if text(r.recipient) else "#9aa5ad"
+        total = text(getattr(r, "aggregation", "")) == "total" or not text(r.recipient)
+        who = text(r.recipient) or "all recipients"
+        label = f"{text(r.period) or 'no year'} · {who}{' (total)' if total else ''}"
+        colour = "#9aa5ad" if total else "#1f6f8b"
         groups.setdefault(unit, []).append((label, _amount(r), colour))
         table.append((r.arms_id, [label, f"{_amount(r):g}", unit, body]))
     chart = Chart(

@@ -208,6 +208,29 @@ class SiteData:
             return f"{table}/{slug(key)}.html"
         return f"tables/{table}.html#{key}"
 
+    @functools.cached_property
+    def _names(self) -> dict[str, dict[str, str]]:
+        """table -> row id -> the row's name (or title), for tables that have one."""
+        out = {}
+        for t in self.tables.values():
+            field = next((f for f in ("name", "title") if f in t.fields), None)
+            if field:
+                out[t.name] = {rid: row[field] for rid, row in zip(t.ids, t.rows, strict=True)}
+        return out
+
+    def name_of(self, table: str, key: str) -> str:
+        """The name of row ``key`` of ``table`` ('' when it has none)."""
+        return self._names.get(table, {}).get(key, "")
+
+    def label(self, table: Table, row: dict[str, str], fields: tuple[str, ...]) -> str:
+        """The first of ``fields`` that the row fills, as a name when it is a reference."""
+        for name in fields:
+            value = row.get(name, "")
+            if value:
+                link = table.links.get(name)
+                return (self.name_of(link.table, value) if link else "") or value
+        return ""
+
     def source_of(self, table: Table, i: int) -> str:
         """The source article id of row ``i`` of ``table`` ('' when it has none)."""
         link = table.link_to(self.sources.name) if self.sources else None

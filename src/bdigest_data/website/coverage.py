@@ -25,7 +25,7 @@ def per_article(root: Path) -> dict[str, dict[str, Any]]:
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        code = main(["coverage", str(root), "--format", "json"])
+        code = main(["coverage", "--package", str(root), "--format", "json"])
     if code != 0:
         return {}
     entries = json.loads(out.getvalue()).get("articles", [])

@@ -35,9 +35,12 @@ def is_derived(row: dict[str, str]) -> bool:
 def cell(data: SiteData, table: Table, name: str, value: str, depth: int) -> str:
     """One value as HTML: a link when its field is a foreign key."""
     link = table.links.get(name)
-    if link and value:
-        return a(rel(depth) + data.href(link.table, value), esc(value))
-    return esc(value)
+    if not (link and value):
+        return esc(value)
+    named = data.name_of(link.table, value)
+    if named and named != value:
+        return a(rel(depth) + data.href(link.table, value), esc(value), title=named)
+    return a(rel(depth) + data.href(link.table, value), esc(value))
 
 
 def fact_card(data: SiteData, table: Table, i: int, depth: int, *, here: bool) -> str:
