@@ -109,7 +109,7 @@ def test_index_states_tables_counts_version_licence_citation_and_coverage(built)
 
 def test_charts_are_svg_with_alt_text_caption_and_links_to_rows(built):
     html = (built / "charts.html").read_text(encoding="utf-8")
-    for name in ("visits", "arms", "trade"):
+    for name in ("visits", "map", "arms", "trade"):
         svg = built / "charts" / f"{name}.svg"
         assert svg.read_text(encoding="utf-8").lstrip().startswith("<?xml")
         assert f'src="charts/{name}.svg" alt="' in html
@@ -121,6 +121,36 @@ def test_charts_are_svg_with_alt_text_caption_and_links_to_rows(built):
 def test_actor_pages_list_the_facts_that_name_them(built):
     page = (built / "actors" / "AZE.html").read_text(encoding="utf-8")
     assert 'href="../articles/azerbaijan-independence.html#visit-001"' in page
+
+
+def test_person_and_place_pages_list_the_facts_they_appear_in(built):
+    participants = bd.load("participants")
+    for person, group in participants.dropna(subset=["person_id"]).groupby("person_id"):
+        slug = re.sub(r"[^A-Za-z0-9._-]+", "_", person)
+        page = (built / "persons" / f"{slug}.html").read_text(encoding="utf-8")
+        for rid, src in zip(group["participant_id"], group["source_id"], strict=True):
+            assert f'href="../articles/{src}.html#{rid}"' in page, (person, rid)
+    visits = bd.load("visits").dropna(subset=["place_id"])
+    for place, group in visits.groupby("place_id"):
+        page = (built / "places" / f"{place}.html").read_text(encoding="utf-8")
+        assert all(f"#{rid}" in page for rid in group["visit_id"]), place
+    map_page = (built / "charts.html").read_text(encoding="utf-8")
+    name = bd.load("places").set_index("place_id").loc[visits["place_id"].iloc[0], "name"]
+    assert f"{name}, " in map_page  # the map's text alternative names its places
+
+
+def test_cards_show_the_event_links_and_derivations_that_name_a_row(built):
+    links = bd.load("event_links")
+    first = links.iloc[0]
+    src = bd.load(first["from_table"]).set_index(bd.schema(first["from_table"])["primaryKey"][0])
+    article = (built / "articles" / f"{src.loc[first['from_id'], 'source_id']}.html")
+    card = re.search(rf'<li class="fact" id="card:{first["from_id"]}">.*?</li></ul>',
+                     article.read_text(encoding="utf-8")).group(0)
+    assert f'tables/event_links.html#{first["link_id"]}' in card
+    assert f'tables/{first["to_table"]}.html#{first["to_id"]}' in card
+    derived = bd.load("derivations").iloc[0]
+    table = (built / "tables" / "derivations.html").read_text(encoding="utf-8")
+    assert f'href="../tables/{derived["table_name"]}.html#{derived["row_id"]}"' in table
 
 
 def test_nothing_is_fetched_from_elsewhere(built):

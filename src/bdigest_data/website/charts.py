@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 _NOT_AMOUNTS = {"percent", "fraction", "times", "ratio"}
 _SCALE = {"": 1.0, "thousand": 1e-3, "million": 1.0, "billion": 1e3}  # to millions
+_WHO = 30  # characters of a visitor's name shown before the route on the timeline
 _GAP = dt.timedelta(days=75)  # dates further apart than this go to separate panels
 _STATUS_COLOURS = {"held": "#1f6f8b", "planned": "#e6a100", "postponed": "#b23a48"}
 
@@ -48,6 +49,7 @@ class Chart:
     columns: list[str]
     rows: list[tuple[str, list[str]]] = field(default_factory=list)  # (row id, cells)
     left_out: list[str] = field(default_factory=list)  # ids of rows not drawn (no data)
+    lacking: str = "no date or value"  # why the rows left out are not drawn
 
     @property
     def file(self) -> str:
@@ -127,6 +129,8 @@ def _visits(data: SiteData) -> tuple[Chart, Figure] | None:
         who = data.label(table, text_row, ("visitor_normalised", "visitor_person", "visitor"))
         place = data.label(table, text_row, ("place_id", "place", "place_as_written"))
         route = f"{row.visitor_actor} → {row.host_actor}{', ' + place if place else ''}"
+        if len(who) > _WHO:
+            who = who[: _WHO - 1] + "…"
         label = f"{who} ({route})" if who else route
         spans.append((start.to_pydatetime(), end.to_pydatetime(), label, row))
     if not spans:
@@ -307,7 +311,7 @@ def page(data: SiteData, charts: list[Chart]) -> str:
             f"<tr><td>{a(f'tables/{c.table}.html#{rid}', esc(rid))}</td>"
             + "".join(f"<td>{esc(v)}</td>" for v in cells) + "</tr>"
             for rid, cells in c.rows)
-        left = ("<p>Not drawn (no date or value): " + ", ".join(
+        left = (f"<p>Not drawn ({esc(c.lacking)}): " + ", ".join(
             a(f"tables/{c.table}.html#{rid}", esc(rid)) for rid in c.left_out) + ".</p>"
             if c.left_out else "")
         parts.append(

@@ -96,6 +96,21 @@ class Table:
     def is_facts(self) -> bool:
         return self.role == FACTS or (not self.role and QUOTE in self.fields)
 
+    @functools.cached_property
+    def row_refs(self) -> dict[str, str]:
+        """Polymorphic references to rows of any table: id field -> the field naming its
+        table (``from_table``/``from_id``, ``table_name``/``row_id``, ...)."""
+        names = set(self.fields)
+        pairs = {}
+        for name in names:
+            if name.endswith("_table"):
+                ident = name[: -len("_table")] + "_id"
+                if ident in names:
+                    pairs[ident] = name
+        if {"table_name", "row_id"} <= names:
+            pairs["row_id"] = "table_name"
+        return pairs
+
     def field_with_role(self, role: str) -> str | None:
         """The field annotated with ``bdigest:role`` ``role``, if any."""
         return next((f["name"] for f in self.schema["fields"] if f.get(ROLE) == role), None)
@@ -230,6 +245,18 @@ class SiteData:
                 link = table.links.get(name)
                 return (self.name_of(link.table, value) if link else "") or value
         return ""
+
+    @functools.cached_property
+    def referrers(self) -> dict[tuple[str, str], list[tuple[Table, int, str]]]:
+        """(table, row id) -> rows of other tables that name it through a polymorphic
+        reference (an event link, a derivation), with the id field that names it."""
+        out: dict[tuple[str, str], list[tuple[Table, int, str]]] = {}
+        for t in self.tables.values():
+            for ident, tname in t.row_refs.items():
+                for i, row in enumerate(t.rows):
+                    if row.get(tname) in self.tables and row.get(ident):
+                        out.setdefault((row[tname], row[ident]), []).append((t, i, ident))
+        return out
 
     def source_of(self, table: Table, i: int) -> str:
         """The source article id of row ``i`` of ``table`` ('' when it has none)."""

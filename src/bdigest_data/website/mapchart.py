@@ -62,7 +62,7 @@ def draw(data: SiteData) -> tuple[Chart, Figure] | None:
               for k, ids in sorted(at.items(), key=lambda kv: -len(kv[1]))]
     fig, ax = _axes(ccrs, points)
     for lon, lat, name, ids in points:
-        ax.plot(lon, lat, "o", ms=5 + 2.5 * len(ids), color="#b23a48", mec="white", mew=1,
+        ax.plot(lon, lat, "o", ms=4 + 3 * len(ids) ** 0.5, color="#b23a48", mec="white", mew=1,
                 alpha=0.9, transform=ccrs.PlateCarree())
         ax.annotate(f"{name} ({len(ids)})", (lon, lat), xytext=(7, 5),
                     textcoords="offset points", fontsize=9, fontweight="bold",
@@ -78,7 +78,7 @@ def draw(data: SiteData) -> tuple[Chart, Figure] | None:
         facts.name, ["place", "latitude", "longitude"],
         [(rid, [name, f"{lat:g}", f"{lon:g}"]) for lon, lat, name, ids in points
          for rid in ids],
-        sorted(set(facts.ids) - {i for p in points for i in p[3]}))
+        sorted(set(facts.ids) - {i for p in points for i in p[3]}), "no place")
     return chart, fig
 
 
@@ -98,7 +98,9 @@ def _axes(ccrs: Any, points: list[tuple[float, float, str, list[str]]]) -> tuple
             south, north = max(lo, -89.0), min(hi, 89.0)
     width = 8.5
     height = max(3.0, min(7.0, width * (north - south) / (east - west)))
-    fig = Figure(figsize=(width, height))
+    # the relief is embedded as a raster at the figure's dpi: 40 dpi (340 px across, more
+    # than the image's own pixels for such a region) keeps the SVG small
+    fig = Figure(figsize=(width, height), dpi=40)
     crs = ccrs.PlateCarree()
     ax = fig.add_axes((0.01, 0.01, 0.98, 0.98), projection=crs)
     ax.set_extent([west, east, south, north], crs=crs)

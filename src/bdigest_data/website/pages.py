@@ -32,8 +32,13 @@ def is_derived(row: dict[str, str]) -> bool:
     return bool(row.get(_BASIS)) and row[_BASIS] != "stated"
 
 
-def cell(data: SiteData, table: Table, name: str, value: str, depth: int) -> str:
-    """One value as HTML: a link when its field is a foreign key."""
+def cell(data: SiteData, table: Table, name: str, value: str, depth: int,
+         row: dict[str, str] | None = None) -> str:
+    """One value as HTML: a link when its field is a foreign key, or names a row of the
+    table another field of ``row`` names (an event link's ``from_id``)."""
+    target = row.get(table.row_refs.get(name, ""), "") if row else ""
+    if value and target in data.tables:
+        return a(rel(depth) + data.href(target, value), esc(value))
     link = table.links.get(name)
     if not (link and value):
         return esc(value)
@@ -73,7 +78,21 @@ def fact_card(data: SiteData, table: Table, i: int, depth: int, *, here: bool) -
     quote = "" if here else f'<blockquote>{esc(row.get("quote", ""))}</blockquote>'
     return (f'<li class="fact" id="card:{esc(rid)}"><p class="fact-head"><strong>'
             f'{esc(table.name)} · {esc(rid)}</strong> {" ".join(marks)}</p>{quote}'
-            f'<dl>{"".join(items)}</dl><p class="fact-links">{" · ".join(links)}</p></li>')
+            f'<dl>{"".join(items)}</dl>{_referrers(data, table, rid, depth)}'
+            f'<p class="fact-links">{" · ".join(links)}</p></li>')
+
+
+def _referrers(data: SiteData, table: Table, rid: str, depth: int) -> str:
+    """The rows that name this row (event links, derivations), one line each."""
+    lines = []
+    for other, j, ident in data.referrers.get((table.name, rid), []):
+        row = other.rows[j]
+        skip = {ident, other.row_refs[ident], *other.row_refs.values()}
+        parts = [f"{esc(n)}: {cell(data, other, n, v, depth, row)}" for n, v in row.items()
+                 if v and n not in skip]
+        head = a(rel(depth) + f"tables/{other.name}.html#{other.ids[j]}", esc(other.name))
+        lines.append(f"<li>{head} · {' · '.join(parts)}</li>")
+    return f'<ul class="refs">{"".join(lines)}</ul>' if lines else ""
 
 
 # --- index -------------------------------------------------------------------------------
@@ -185,11 +204,11 @@ def table_page(data: SiteData, table: Table) -> str:
             link = a(f"../articles/{slug(src)}.html#{rid}", "in text", class_="to-text")
             cells.append(f"<td>{link}</td>")
         for n in fields:
-            value = cell(data, table, n, row[n], 1)
+            value = cell(data, table, n, row[n], 1, row)
             if entity and n in table.source.primary_key and row[n]:
                 value = a(f"../{table.name}/{slug(row[n])}.html", esc(row[n]))
-            cls = ' class="num"' if _numeric(table, n) else (' class="quote"' if n == "quote"
-                                                             else "")
+            cls = (' class="num"' if _numeric(table, n) else ' class="quote long"'
+                   if n == "quote" else ' class="long"' if len(row[n]) > 60 else "")
             cells.append(f"<td{cls}>{value}</td>")
         classes = " ".join(c for c, on in (("derived", facts and is_derived(row)),
                                            ("corrected", bool(row.get(_CORRECTION)))) if on)
