@@ -91,7 +91,10 @@ def test_source_limits_the_search_and_an_unknown_source_is_a_usage_error() -> No
                  if r["source_id"] != row["source_id"])
     elsewhere = run_cli("locate", row["quote"], "--source", other, "-f", "json")
     assert elsewhere.returncode == 1
-    assert json.loads(elsewhere.stdout)["closest"]["source_id"] == other
+    closest = json.loads(elsewhere.stdout)["closest"]
+    assert closest is None or closest["source_id"] == other
+    own = run_cli("locate", row["quote"], "--source", row["source_id"])
+    assert own.returncode == 0
     bad = run_cli("locate", row["quote"], "--source", "no-such-article")
     assert bad.returncode == 2 and "no such article" in bad.stderr
 
@@ -99,3 +102,13 @@ def test_source_limits_the_search_and_an_unknown_source_is_a_usage_error() -> No
 def test_locate_reads_a_package_copy(package_copy: Path) -> None:
     result = run_cli("locate", first_quote()["quote"], "--package", str(package_copy))
     assert result.returncode == 0 and "found in article" in result.stdout
+
+
+def test_nothing_close_and_an_empty_quote() -> None:
+    far = run_cli("locate", "zzzz qqqq xxxx")
+    assert far.returncode == 1 and "no passage is close" in far.stdout
+    assert "closest passage" not in far.stdout
+    empty = run_cli("locate", "  ")
+    assert empty.returncode == 2 and "TEXT is empty" in empty.stderr
+    many = run_cli("locate", "the")
+    assert many.returncode == 0 and "more places (--format json lists them all)" in many.stdout

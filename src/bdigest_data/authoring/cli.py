@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from bdigest_data.authoring.locate import Location
 
 LOCATE_FORMATS = ("text", "json")
+SHOWN = 10  # matches listed in text output
 
 
 def register(subparsers: Any) -> None:
@@ -93,6 +94,8 @@ def run_locate(args: argparse.Namespace) -> int:
     from bdigest_data.validation.evidence import articles
     from bdigest_data.validation.runner import load
 
+    if not args.text.strip():
+        raise UsageError("TEXT is empty; give the quote to look for")
     try:
         with reading(args.package) as root:
             pkg, report = load(root, tables=["sources"], groups=("provenance",))
@@ -121,15 +124,21 @@ def run_locate(args: argparse.Namespace) -> int:
 def render(where: Location) -> str:
     """A ``Location`` as text."""
     out: list[str] = []
-    for m in where.matches:
+    for m in where.matches[:SHOWN]:
         out.append(f"found in article {m.source_id!r}: {m.seed_file} characters "
                    f"{m.start}-{m.end}, line {m.line}")
         out.append(f"  …{m.before}[{m.text}]{m.after}…")
+    if len(where.matches) > SHOWN:
+        out.append(f"… and {len(where.matches) - SHOWN} more places (--format json lists "
+                   "them all); a longer quote is unique")
     if not where.found:
         out.append("not found in any article (markup dropped, \\$ read as $, whitespace "
                    "folded)")
         c = where.closest
-        if c is not None:
+        if c is None:
+            out.append("no passage is close: more than half of the characters differ "
+                       "everywhere")
+        else:
             out.append(f"closest passage: article {c.source_id!r}, {c.seed_file} characters "
                        f"{c.start}-{c.end}, line {c.line} ({len(where.differences)} "
                        "difference" + ("" if len(where.differences) == 1 else "s") + "):")

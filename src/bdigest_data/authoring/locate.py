@@ -7,7 +7,8 @@ the offsets of the matched span in the seed file (Python ``str`` indices, as
 ``sources.char_start``), the seed file's line and the normalised text around it.
 
 When the quote is not found, the closest passage is the one ``difflib`` aligns best with
-the quote, anchored at the longest run of characters both share; each differing stretch
+the quote, anchored at the longest run of characters both share (none when even that one
+differs in more than half of the quote's characters); each differing stretch
 is shown with its code points and, where one applies, the likely cause: a letter from
 another script (a homoglyph such as Cyrillic ``а`` for Latin ``a``), an accent written
 decomposed (NFD), a ``$`` dropped (the seed writes it ``\\$``; a shell expands ``$`` inside
@@ -25,6 +26,7 @@ from typing import Any
 from bdigest_data.validation.evidence import Article, normalise
 
 CONTEXT = 40  # characters of normalised text shown each side of a match
+FAR = 0.5  # a passage differing in more than this share of the quote's characters is no match
 _QUOTES = {"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"}
 
 
@@ -91,7 +93,7 @@ def locate(text: str, arts: dict[str, Article], seeds: dict[str, str]) -> Locati
     if not result.matches:
         best = min((_closest(art, quote) for art in arts.values()),
                    key=lambda c: c[0], default=None)
-        if best is not None:
+        if best is not None and best[0] <= len(quote) * FAR:
             _, art, lo, hi, diffs = best
             norm, origin = art.mapped
             result.closest = _place(art, newlines, norm, origin, lo, hi)
