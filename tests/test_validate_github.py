@@ -124,3 +124,10 @@ def test_max_annotations_needs_the_github_format() -> None:
     result = run_cli("validate", "--max-annotations", "5")
     assert result.returncode == 2
     assert "--max-annotations applies only to --format github" in result.stderr
+
+
+def test_a_package_that_cannot_be_read_is_an_annotation_too(tmp_path: Path) -> None:
+    result = run_github(tmp_path / "nowhere")
+    assert result.returncode == 2
+    assert result.stdout.startswith("::error title=bdigest-data validate::")
+    assert "no such package directory" in result.stdout

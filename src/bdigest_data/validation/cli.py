@@ -131,6 +131,10 @@ def run_validate(args: argparse.Namespace) -> int:
                 out = render(report, args.format)
     except (OSError, ValueError) as exc:
         print(f"bdigest-data validate: {exc}", file=sys.stderr)
+        if args.format == "github":  # so that the pull request shows why nothing was checked
+            from bdigest_data.validation.annotations import command
+
+            print(command("error", str(exc), title="bdigest-data validate"))
         return 2
     sys.stdout.write(out)
     return 0 if report.valid else 1
