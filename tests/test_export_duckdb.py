@@ -117,7 +117,8 @@ def test_every_table_view_and_column_has_its_description_as_comment(db):
     assert tables["_meta_package"]
     views = dict(db.execute("SELECT view_name, comment FROM duckdb_views() "
                             "WHERE NOT internal").fetchall())
-    assert sorted(views) == sorted(f"{t}_with_source" for t in FACTS)
+    assert {f"{t}_with_source" for t in FACTS} <= set(views)
+    assert {"visits_with_places", "visits_participants"} <= set(views)
     assert all(views.values())
     missing = db.execute("SELECT table_name, column_name FROM duckdb_columns() "
                          "WHERE NOT internal AND (comment IS NULL OR comment = '')").fetchall()
@@ -179,3 +180,30 @@ def test_without_duckdb_the_export_says_how_to_install_it(tmp_path):
     assert done.returncode == 1
     assert "pip install 'bdigest-data[duckdb]'" in done.stderr
     assert not (tmp_path / "x.db").exists()
+
+
+def test_visits_with_places_is_the_join_on_place_id(db):
+    frame = db.sql("SELECT visit_id, place_id, place_name, place_latitude, place_longitude "
+                   "FROM visits_with_places ORDER BY visit_id").df()
+    places = bd.load("places")[["place_id", "name", "latitude", "longitude"]]
+    expected = bd.load("visits")[["visit_id", "place_id"]].merge(places, on="place_id",
+                                                                 how="left")
+    assert frame["visit_id"].tolist() == sorted(expected["visit_id"])
+    expected = expected.sort_values("visit_id", ignore_index=True)
+    assert frame["place_name"].fillna("").tolist() == expected["name"].fillna("").tolist()
+    assert frame["place_latitude"].tolist() == pytest.approx(
+        expected["latitude"].astype(float).tolist(), nan_ok=True)
+
+
+def test_visits_participants_has_every_participant_with_its_visit(db):
+    frame = db.sql("SELECT visit_id, coalesce(start_date, '') AS start_date, participant_id, "
+                   "role FROM visits_participants").df()
+    participants = bd.load("participants")
+    visits = bd.load("visits")
+    with_one = set(participants["visit_id"])
+    assert len(frame) == len(participants) + sum(v not in with_one for v in visits["visit_id"])
+    got = {(r.participant_id, r.visit_id, r.role, r.start_date)
+           for r in frame.dropna(subset=["participant_id"]).itertuples()}
+    joined = participants.merge(visits[["visit_id", "start_date"]].fillna(""), on="visit_id")
+    assert got == {(r.participant_id, r.visit_id, r.role, r.start_date)
+                   for r in joined.itertuples()}

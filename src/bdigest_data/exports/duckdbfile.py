@@ -13,10 +13,16 @@ refer to; a row that refers to another row of its own table is inserted after it
 Every table, view and column has a ``COMMENT`` (``duckdb_tables()``, ``duckdb_views()``,
 ``duckdb_columns()``): the table's description and grain, each column's description. The
 table ``_meta_package`` (key, value) holds the package's name, version, title,
-description, licence and citation. Views, one per table with a foreign key to
-``sources``: ``<table>_with_source``, the table's rows with their article's title and
-publication date (``source_title``, ``source_published`` and its derived columns), the
-columns ``bdigest_data.load(table, with_sources=True)`` gives.
+description, licence and citation. Views, all derived from the schemas' keys and roles
+(:func:`source_views`, :func:`lookup_views`, :func:`child_views`):
+
+- ``<table>_with_source`` for each table that cites an article: its rows with the
+  article's title and publication date (``source_title``, ``source_published`` and its
+  derived columns), the columns ``bdigest_data.load(table, with_sources=True)`` gives;
+- ``<table>_with_<lookup>`` for each lookup table a table refers to once (e.g.
+  ``visits_with_places``: ``place_name``, ``place_latitude`` …);
+- ``<parent>_<child>`` for each fact table that refers to another (e.g.
+  ``visits_participants``: every visit with each of its participants).
 
 The file is written with 16 KiB storage blocks (about 0.2 MB instead of DuckDB's default
 10 MB for this package). Needs the ``duckdb`` package (``pip install 'bdigest-data[duckdb]'``).
@@ -82,39 +88,117 @@ def create_table(table: ExportTable) -> str:
     return sql.create_table(table, column_type, checks)
 
 
+def _key_stem(field: str) -> str:
+    """The prefix a joined table's columns take from the field that refers to it
+    (``place_id`` -> ``place``, ``visitor_person`` -> ``visitor_person``)."""
+    return field.removesuffix("_id")
+
+
+def _on(left: str, right: str, fields: list[str], ref_fields: list[str]) -> str:
+    return " AND ".join(f"{left}.{quote(a)} = {right}.{quote(b)}"
+                        for a, b in zip(fields, ref_fields, strict=True))
+
+
 def source_views(pkg: ExportPackage) -> list[View]:
-    """``<table>_with_source`` for every table with a foreign key to the sources table."""
-    by_name = {t.name: t for t in pkg.tables}
-    if SOURCES not in by_name:
+    """``<table>_with_source`` for every table with a foreign key to the sources table
+    (``"bdigest:role": "sources"``): its rows with their article's title and publication
+    date (the fields with the roles ``SOURCE_COLUMNS``) and its derived columns."""
+    src = next((t for t in pkg.tables if t.model.role == SOURCES), None)
+    if src is None:
         return []
-    src = by_name[SOURCES]
-    wanted = [c for name in SOURCE_COLUMNS for c in src.columns
-              if name in (c.name, c.derived_from)]
+    names = [n for role in SOURCE_COLUMNS if (n := src.model.role_name(role))]
+    wanted = [c for c in src.columns if c.name in names or c.derived_from in names]
     views = []
     for t in pkg.tables:
-        keys = [(f, rf) for f, ref, rf in t.foreign_keys() if ref == SOURCES and t.name != SOURCES]
+        keys = [(f, rf) for f, ref, rf in t.foreign_keys() if ref == src.name != t.name]
         if not keys:
             continue
-        (local, remote) = keys[0]
-        on = " AND ".join(f"f.{quote(a)} = s.{quote(b)}" for a, b in zip(local, remote,
-                                                                        strict=True))
         picked = ", ".join(f"s.{quote(c.name)} AS {quote('source_' + c.name)}" for c in wanted)
         columns = {c.name: c.description for c in t.columns}
-        columns.update({f"source_{c.name}": f"From {SOURCES}: {c.description}" for c in wanted})
+        columns.update({f"source_{c.name}": f"From {src.name}: {c.description}" for c in wanted})
         views.append(View(
             name=f"{t.name}_with_source",
             description=f"{t.title}, each row with the title and publication date of its "
-                        f"source article (from {SOURCES}).",
+                        f"source article (from {src.name}).",
             query=f"SELECT f.*, {picked} FROM {quote(t.name)} AS f "
-                  f"LEFT JOIN {quote(SOURCES)} AS s ON {on}",
+                  f"LEFT JOIN {quote(src.name)} AS s ON {_on('f', 's', *keys[0])}",
             columns=columns,
         ))
     return views
 
 
+def lookup_views(pkg: ExportPackage) -> list[View]:
+    """``<table>_with_<lookup>`` for every table that refers exactly once to a lookup table
+    (one that is neither a fact table nor the sources): its rows with the lookup row's
+    columns, prefixed by the referring field (``visits.place_id`` -> ``place_name``,
+    ``place_latitude`` …)."""
+    by_name = {t.name: t for t in pkg.tables}
+    views = []
+    for t in pkg.tables:
+        refs: dict[str, list[tuple[list[str], list[str]]]] = {}
+        for fields, ref, ref_fields in t.foreign_keys():
+            target = by_name.get(ref)
+            if target is not None and ref != t.name and target.model.role not in ("facts",
+                                                                                  SOURCES):
+                refs.setdefault(ref, []).append((fields, ref_fields))
+        for ref, keys in refs.items():
+            if len(keys) != 1 or len(keys[0][0]) != 1:
+                continue
+            (field,), ref_fields = keys[0]
+            lookup = by_name[ref]
+            taken = [c for c in lookup.columns if c.name not in ref_fields]
+            stem = _key_stem(field)
+            picked = ", ".join(f"l.{quote(c.name)} AS {quote(f'{stem}_{c.name}')}"
+                               for c in taken)
+            columns = {c.name: c.description for c in t.columns}
+            columns.update({f"{stem}_{c.name}": f"From {ref} (by {field}): {c.description}"
+                            for c in taken})
+            views.append(View(
+                name=f"{t.name}_with_{ref}",
+                description=f"{t.title}, each row with the {ref} row its {field} names.",
+                query=f"SELECT f.*, {picked} FROM {quote(t.name)} AS f LEFT JOIN {quote(ref)} "
+                      f"AS l ON {_on('f', 'l', [field], ref_fields)}",
+                columns=columns,
+            ))
+    return views
+
+
+def child_views(pkg: ExportPackage) -> list[View]:
+    """``<parent>_<child>`` for every fact table (child) that refers to another fact table
+    (parent), e.g. ``visits_participants``: one row per parent row and child row (a parent
+    row without children once, with empty child columns): the parent's columns, then the
+    child's own (the fields every fact table shares and the referring field left out;
+    a name the parent also has prefixed ``<child>_``)."""
+    facts = {t.name: t for t in pkg.tables if t.model.role == "facts"}
+    shared = set.intersection(*({c.name for c in t.columns} for t in facts.values())) \
+        if facts else set()
+    views = []
+    for child in facts.values():
+        for fields, ref, ref_fields in child.foreign_keys():
+            parent = facts.get(ref)
+            if parent is None or ref == child.name:
+                continue
+            names = {c.name for c in parent.columns}
+            own = [c for c in child.columns if c.name not in shared and c.name not in fields]
+            alias = {c.name: (f"{child.name}_{c.name}" if c.name in names else c.name)
+                     for c in own}
+            picked = ", ".join(f"c.{quote(n)} AS {quote(a)}" for n, a in alias.items())
+            columns = {c.name: c.description for c in parent.columns}
+            columns.update({alias[c.name]: f"From {child.name}: {c.description}" for c in own})
+            views.append(View(
+                name=f"{parent.name}_{child.name}",
+                description=f"{parent.title}, each with its {child.name} (one row per "
+                            f"{child.name} row; a row without any once).",
+                query=f"SELECT p.*, {picked} FROM {quote(parent.name)} AS p LEFT JOIN "
+                      f"{quote(child.name)} AS c ON {_on('c', 'p', fields, ref_fields)}",
+                columns=columns,
+            ))
+    return views
+
+
 def views(pkg: ExportPackage) -> list[View]:
-    """The views of the export."""
-    return source_views(pkg)
+    """The views of the export: sources, lookups and child fact tables joined."""
+    return [*source_views(pkg), *lookup_views(pkg), *child_views(pkg)]
 
 
 def insert_batches(table: ExportTable) -> list[list[int]]:
