@@ -99,6 +99,19 @@ def _on(left: str, right: str, fields: list[str], ref_fields: list[str]) -> str:
                         for a, b in zip(fields, ref_fields, strict=True))
 
 
+def _join_view(name: str, description: str, base: ExportTable, other: ExportTable,
+               keys: tuple[list[str], list[str]], taken: list[tuple[Column, str]]) -> View:
+    """The view ``name``: every row of ``base`` (all its columns) LEFT JOINed with ``other``
+    on ``keys`` (``base``'s fields, ``other``'s fields), adding the ``taken`` columns of
+    ``other`` under their new names."""
+    picked = ", ".join(f"o.{quote(col.name)} AS {quote(alias)}" for col, alias in taken)
+    columns = {c.name: c.description for c in base.columns}
+    columns.update({alias: f"From {other.name}: {col.description}" for col, alias in taken})
+    query = (f"SELECT b.*, {picked} FROM {quote(base.name)} AS b LEFT JOIN {quote(other.name)} "
+             f"AS o ON {_on('b', 'o', *keys)}")
+    return View(name, description, query, columns)
+
+
 def source_views(pkg: ExportPackage) -> list[View]:
     """``<table>_with_source`` for every table with a foreign key to the sources table
     (``"bdigest:role": "sources"``): its rows with their article's title and publication
@@ -113,17 +126,10 @@ def source_views(pkg: ExportPackage) -> list[View]:
         keys = [(f, rf) for f, ref, rf in t.foreign_keys() if ref == src.name != t.name]
         if not keys:
             continue
-        picked = ", ".join(f"s.{quote(c.name)} AS {quote('source_' + c.name)}" for c in wanted)
-        columns = {c.name: c.description for c in t.columns}
-        columns.update({f"source_{c.name}": f"From {src.name}: {c.description}" for c in wanted})
-        views.append(View(
-            name=f"{t.name}_with_source",
-            description=f"{t.title}, each row with the title and publication date of its "
-                        f"source article (from {src.name}).",
-            query=f"SELECT f.*, {picked} FROM {quote(t.name)} AS f "
-                  f"LEFT JOIN {quote(src.name)} AS s ON {_on('f', 's', *keys[0])}",
-            columns=columns,
-        ))
+        views.append(_join_view(
+            f"{t.name}_with_source", f"{t.title}, each row with the title and publication date "
+            f"of its source article (from {src.name}).", t, src, keys[0],
+            [(c, f"source_{c.name}") for c in wanted]))
     return views
 
 
@@ -148,18 +154,10 @@ def lookup_views(pkg: ExportPackage) -> list[View]:
             lookup = by_name[ref]
             taken = [c for c in lookup.columns if c.name not in ref_fields]
             stem = _key_stem(field)
-            picked = ", ".join(f"l.{quote(c.name)} AS {quote(f'{stem}_{c.name}')}"
-                               for c in taken)
-            columns = {c.name: c.description for c in t.columns}
-            columns.update({f"{stem}_{c.name}": f"From {ref} (by {field}): {c.description}"
-                            for c in taken})
-            views.append(View(
-                name=f"{t.name}_with_{ref}",
-                description=f"{t.title}, each row with the {ref} row its {field} names.",
-                query=f"SELECT f.*, {picked} FROM {quote(t.name)} AS f LEFT JOIN {quote(ref)} "
-                      f"AS l ON {_on('f', 'l', [field], ref_fields)}",
-                columns=columns,
-            ))
+            views.append(_join_view(
+                f"{t.name}_with_{ref}", f"{t.title}, each row with the {ref} row its {field} "
+                "names.", t, lookup, ([field], ref_fields),
+                [(c, f"{stem}_{c.name}") for c in taken]))
     return views
 
 
@@ -180,19 +178,11 @@ def child_views(pkg: ExportPackage) -> list[View]:
                 continue
             names = {c.name for c in parent.columns}
             own = [c for c in child.columns if c.name not in shared and c.name not in fields]
-            alias = {c.name: (f"{child.name}_{c.name}" if c.name in names else c.name)
-                     for c in own}
-            picked = ", ".join(f"c.{quote(n)} AS {quote(a)}" for n, a in alias.items())
-            columns = {c.name: c.description for c in parent.columns}
-            columns.update({alias[c.name]: f"From {child.name}: {c.description}" for c in own})
-            views.append(View(
-                name=f"{parent.name}_{child.name}",
-                description=f"{parent.title}, each with its {child.name} (one row per "
-                            f"{child.name} row; a row without any once).",
-                query=f"SELECT p.*, {picked} FROM {quote(parent.name)} AS p LEFT JOIN "
-                      f"{quote(child.name)} AS c ON {_on('c', 'p', fields, ref_fields)}",
-                columns=columns,
-            ))
+            views.append(_join_view(
+                f"{parent.name}_{child.name}", f"{parent.title}, each with its {child.name} "
+                f"(one row per {child.name} row; a row without any once).", parent, child,
+                (ref_fields, fields),
+                [(c, f"{child.name}_{c.name}" if c.name in names else c.name) for c in own]))
     return views
 
 
