@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from bdigest_data.website.charts import Painter
     from bdigest_data.website.content import SiteData
 
 MARKER = ".bdigest-site"
@@ -57,28 +58,29 @@ def site(out: str | Path, *, force: bool = False, path: str | Path | None = None
     """
     out = Path(out)
     _check_target(out, force)
-    from bdigest_data.website import content
+    from bdigest_data.website import charts, content
 
-    data = content.read(path)  # validates first: nothing is written for an invalid package
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".bdigest-site-") as tmp:
-        staged = Path(tmp) / "site"
-        _write(data, staged)
-        if out.exists():
-            old = Path(tmp) / "old"
-            out.rename(old)
-        staged.rename(out)
+    with charts.Painter() as painter:  # imports matplotlib meanwhile, in a child process
+        data = content.read(path)  # validates: nothing is written for an invalid package
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=out.parent, prefix=".bdigest-site-") as tmp:
+            staged = Path(tmp) / "site"
+            _write(data, staged, painter)
+            if out.exists():
+                old = Path(tmp) / "old"
+                out.rename(old)
+            staged.rename(out)
     return out
 
 
-def _write(data: SiteData, root: Path) -> None:
+def _write(data: SiteData, root: Path, painter: Painter) -> None:
     from bdigest_data.website import charts, pages
     from bdigest_data.website.content import slug
     from bdigest_data.website.coverage import per_article
     from bdigest_data.website.reader import ArticleRenderer
 
     files: dict[str, str] = {}
-    drawn = charts.draw(data, root / "charts")
+    drawn = painter.paint(data)  # the child draws them while the pages are written
     files["charts.html"] = charts.page(data, drawn)
     files["index.html"] = pages.index(data, per_article(data.root), drawn)
     files["dictionary.html"] = pages.dictionary(data)
@@ -101,5 +103,6 @@ def _write(data: SiteData, root: Path) -> None:
     for name in ASSETS:
         with resources.as_file(resources.files(__package__) / "assets" / name) as src:
             shutil.copyfile(src, assets / name)
+    painter.finish(root / "charts")
     (root / MARKER).write_text(f"bdigest-data {data.package.version}\n", encoding="utf-8")
     (root / ".nojekyll").write_text("", encoding="utf-8")  # GitHub Pages: serve as is

@@ -1,10 +1,11 @@
 """Static SVG charts drawn when the site is built (matplotlib, the ``site`` extra).
 
-Each chart is drawn from the loaded frames (typed, with the EDTF columns ``*_earliest``,
+Each chart is worked out from the loaded frames (typed, with the EDTF columns ``*_earliest``,
 ``*_latest``), comes with a caption, a text alternative (``alt`` plus a table of every row
 drawn, each linking to its row) and a link to its table. A chart whose table or columns
-are missing, or which has no row to draw, is left out. Without matplotlib the site is
-built without charts.
+are missing, or which has no row to draw, is left out. The figures are drawn with
+matplotlib by :mod:`.plots` in a child process (:class:`Painter`); without matplotlib the
+site is built without charts.
 
 - ``visits``: one bar per visit or meeting from the earliest to the latest day its dates
   allow (a month-precision date is a month long), in panels per period;
@@ -17,8 +18,14 @@ built without charts.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,13 +35,12 @@ from bdigest_data.website.layout import a, esc, site_page
 
 if TYPE_CHECKING:
     import pandas as pd
-    from matplotlib.figure import Figure
+
 
 _NOT_AMOUNTS = {"percent", "fraction", "times", "ratio"}
 _SCALE = {"": 1.0, "thousand": 1e-3, "million": 1.0, "billion": 1e3}  # to millions
 _WHO = 30  # characters of a visitor's name shown before the route on the timeline
 _GAP = dt.timedelta(days=75)  # dates further apart than this go to separate panels
-_STATUS_COLOURS = {"held": "#1f6f8b", "planned": "#e6a100", "postponed": "#b23a48"}
 
 
 @dataclass
@@ -56,24 +62,68 @@ class Chart:
         return f"charts/{self.name}.svg"
 
 
-def draw(data: SiteData, out: Path) -> list[Chart]:
-    """Draw every chart the package has data for into ``out``; [] without matplotlib."""
-    try:
-        import matplotlib
-    except ImportError:
-        return []
-    matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "bdigest",
-                                "font.size": 9, "font.family": "DejaVu Sans"})
-    out.mkdir(parents=True, exist_ok=True)
-    drawn = []
-    for maker in _MAKERS:
-        made = maker(data)
-        if made is None:
-            continue
-        chart, fig = made
-        fig.savefig(out / f"{chart.name}.svg", format="svg", metadata={"Date": None})
-        drawn.append(chart)
-    return drawn
+@dataclass(frozen=True)
+class Plot:
+    """What :mod:`.plots` draws for a chart: its kind and plain data (JSON), no frames."""
+
+    name: str
+    kind: str  # "timeline", "bars" or "map"
+    payload: dict[str, Any]
+
+
+class Painter:
+    """The charts' figures, drawn by ``python -m bdigest_data.website.plots`` in a child
+    process started before the package is read: it imports matplotlib (and cartopy) while
+    the package is validated and loaded, then draws while the pages are written, on the
+    machine's second core. Use as a context manager: leaving it on an error stops the
+    child; nothing it drew is kept. Without matplotlib there are no charts.
+    """
+
+    def __init__(self) -> None:
+        self.charts: list[Chart] = []
+        self._dir = tempfile.TemporaryDirectory(prefix="bdigest-charts-")
+        self.process: subprocess.Popen[str] | None = None
+        if importlib.util.find_spec("matplotlib") is not None:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bdigest_data.website.plots", self._dir.name],
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                text=True, encoding="utf-8")
+
+    def __enter__(self) -> Painter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.kill()
+            self.process.wait()
+            for pipe in (self.process.stdin, self.process.stderr):
+                if pipe is not None:
+                    pipe.close()
+        self._dir.cleanup()
+
+    def paint(self, data: SiteData) -> list[Chart]:
+        """Work out every chart the package has data for and have the child draw them."""
+        if self.process is None:
+            return []
+        made = [m for m in (maker(data) for maker in _MAKERS) if m is not None]
+        assert self.process.stdin is not None
+        self.process.stdin.write(json.dumps([asdict(p) for _, p in made], ensure_ascii=False))
+        self.process.stdin.close()
+        self.charts = [c for c, _ in made]
+        return self.charts
+
+    def finish(self, out: Path) -> None:
+        """Wait for the figures and move them into ``out``; ``RuntimeError`` if it failed."""
+        if self.process is None or not self.charts:
+            return
+        assert self.process.stderr is not None
+        err = self.process.stderr.read()
+        if self.process.wait() != 0:
+            raise RuntimeError(f"drawing the charts failed: {err.strip()}")
+        out.mkdir(parents=True, exist_ok=True)
+        for chart in self.charts:
+            shutil.move(Path(self._dir.name) / f"{chart.name}.svg", out / f"{chart.name}.svg")
 
 
 def _frame_of(data: SiteData, name: str, needed: set[str]) -> pd.DataFrame | None:
@@ -83,32 +133,9 @@ def _frame_of(data: SiteData, name: str, needed: set[str]) -> pd.DataFrame | Non
     return table.source.frame
 
 
-_WIDTH, _LEFT, _RIGHT = 8.5, 3.1, 0.35  # inches: figure width, label margin, right margin
-_ROW, _TICKS, _TOP = 0.3, 0.45, 0.35  # inches: per bar, under each panel, above all
-
-
-def _stacked(rows: list[int], title_room: float = 0.0) -> tuple[Figure, list[Any]]:
-    """A figure of panels stacked top to bottom, ``rows[i]`` bars high each, placed in
-    inches (room for long labels on the left and for each panel's ticks and title); a
-    layout engine would cost more time than all the drawing."""
-    from matplotlib.figure import Figure
-
-    heights = [n * _ROW + 0.15 for n in rows]
-    total = _TOP + sum(h + _TICKS + title_room for h in heights)
-    fig = Figure(figsize=(_WIDTH, total))
-    axes, top = [], total - _TOP
-    for h in heights:
-        top -= title_room
-        bottom = top - h
-        axes.append(fig.add_axes((_LEFT / _WIDTH, bottom / total,
-                                  1 - (_LEFT + _RIGHT) / _WIDTH, h / total)))
-        top = bottom - _TICKS
-    return fig, axes
-
-
 # --- visits timeline ------------------------------------------------------------------------
 
-def _visits(data: SiteData) -> tuple[Chart, Figure] | None:
+def _visits(data: SiteData) -> tuple[Chart, Plot] | None:
     need = {"visit_id", "visitor_actor", "host_actor", "start_date_earliest",
             "start_date_latest", "end_date_latest", "status"}
     frame = _frame_of(data, "visits", need)
@@ -141,31 +168,6 @@ def _visits(data: SiteData) -> tuple[Chart, Figure] | None:
         if s[0] - max(p[1] for p in panels[-1]) > _GAP:
             panels.append([])
         panels[-1].append(s)
-    import matplotlib.dates as mdates
-    from matplotlib.patches import Patch
-
-    fig, axes = _stacked([len(p) for p in panels], title_room=0.3)
-    for ax, panel in zip(axes, panels, strict=True):
-        for y, (start, end, _, row) in enumerate(panel):
-            ax.barh(y, mdates.date2num(end) - mdates.date2num(start),
-                    left=mdates.date2num(start), height=0.6,
-                    color=_STATUS_COLOURS.get(str(row.status), "#777777"))
-        ax.set_yticks(range(len(panel)), [s[2] for s in panel])
-        ax.set_ylim(len(panel) - 0.5, -0.5)
-        lo, hi = min(s[0] for s in panel), max(s[1] for s in panel)
-        pad = max((hi - lo) * 0.08, dt.timedelta(days=2))
-        ax.set_xlim(mdates.date2num(lo - pad), mdates.date2num(hi + pad))
-        locator = mdates.AutoDateLocator(maxticks=6)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
-        last = hi - dt.timedelta(days=1)
-        same = (lo.year, lo.month) == (last.year, last.month)
-        ax.set_title(f"{lo:%B %Y}" if same else f"{lo:%B %Y} – {last:%B %Y}", loc="left",
-                     fontsize=9, fontweight="bold")
-        ax.grid(axis="x", alpha=0.3)
-        ax.spines[["top", "right"]].set_visible(False)
-    fig.legend(handles=[Patch(color=c, label=s) for s, c in _STATUS_COLOURS.items()],
-               loc="upper right", fontsize=8, frameon=False, ncols=3)
     chart = Chart(
         "visits", "Visits and meetings over time",
         "Each bar runs from the earliest to the latest day the row's dates allow: a date "
@@ -177,7 +179,9 @@ def _visits(data: SiteData) -> tuple[Chart, Figure] | None:
         [(s[3].visit_id, [s[2], f"{s[0]:%Y-%m-%d}",
                           f"{s[1] - dt.timedelta(days=1):%Y-%m-%d}", text(s[3].status)])
          for s in spans], left_out)
-    return chart, fig
+    payload = [[[start.isoformat(), end.isoformat(), label, text(row.status)]
+                for start, end, label, row in panel] for panel in panels]
+    return chart, Plot("visits", "timeline", {"panels": payload})
 
 
 # --- amounts (arms exports, trade) ----------------------------------------------------------
@@ -203,29 +207,7 @@ def _amount(row: Any) -> float:
     return float(row.value) * factor
 
 
-def _bars(title: str, groups: dict[str, list[tuple[str, float, str]]], xlabel: str = ""
-          ) -> Figure:
-    """Horizontal bars, one panel per group (unit): (label, value, colour) each."""
-    fig, axes = _stacked([len(g) for g in groups.values()], title_room=0.3)
-    for ax, (unit, bars) in zip(axes, groups.items(), strict=True):
-        ys = range(len(bars))
-        ax.barh(list(ys), [b[1] for b in bars], color=[b[2] for b in bars], height=0.6)
-        ax.set_yticks(list(ys), [b[0] for b in bars])
-        ax.set_ylim(len(bars) - 0.5, -0.5)
-        ax.set_title(unit if not xlabel else f"{xlabel} ({unit})", loc="left", fontsize=9,
-                     fontweight="bold")
-        for y, b in zip(ys, bars, strict=True):
-            ax.annotate(f"{b[1]:g}", (b[1], y), xytext=(3, 0), textcoords="offset points",
-                        va="center", fontsize=8)
-        ax.margins(x=0.12)
-        ax.grid(axis="x", alpha=0.3)
-        ax.spines[["top", "right"]].set_visible(False)
-    fig.suptitle(title, x=0.02, y=1 - 0.08 / fig.get_figheight(), ha="left", va="top",
-                 fontsize=10)
-    return fig
-
-
-def _arms(data: SiteData) -> tuple[Chart, Figure] | None:
+def _arms(data: SiteData) -> tuple[Chart, Plot] | None:
     frame = _frame_of(data, "arms_exports", {"arms_id", "recipient", "period", "value", "unit"})
     if frame is None:
         return None
@@ -235,7 +217,7 @@ def _arms(data: SiteData) -> tuple[Chart, Figure] | None:
         return None
     rows.sort(key=lambda r: (text(r.period), bool(text(r.recipient)),
                              text(getattr(r, "aggregation", "")) != "total", -float(r.value)))
-    groups: dict[str, list[tuple[str, float, str]]] = {}
+    groups: dict[str, list[tuple[str, float, str]]] = {}  # unit -> (label, value, colour)
     table = []
     for r in rows:
         unit = _unit_label(r)
@@ -256,10 +238,11 @@ def _arms(data: SiteData) -> tuple[Chart, Figure] | None:
         f"Bar chart of {len(rows)} arms-export figures by year and recipient, in "
         f"{len(groups)} unit(s): {'; '.join(groups)}.",
         "arms_exports", ["year · recipient", "value", "unit", "cited body"], table)
-    return chart, _bars("Arms exports by recipient and year", groups)
+    return chart, Plot("arms", "bars", {"title": "Arms exports by recipient and year",
+                                        "groups": groups})
 
 
-def _trade(data: SiteData) -> tuple[Chart, Figure] | None:
+def _trade(data: SiteData) -> tuple[Chart, Plot] | None:
     frame = _frame_of(data, "trade", {"trade_id", "partner", "flow", "value", "unit"})
     if frame is None:
         return None
@@ -269,7 +252,7 @@ def _trade(data: SiteData) -> tuple[Chart, Figure] | None:
     if not rows:
         return None
     rows.sort(key=lambda r: (text(r.partner), text(getattr(r, "period", ""))))
-    groups: dict[str, list[tuple[str, float, str]]] = {}
+    groups: dict[str, list[tuple[str, float, str]]] = {}  # unit -> (label, value, colour)
     table = []
     for r in rows:
         unit = _unit_label(r)
@@ -290,11 +273,11 @@ def _trade(data: SiteData) -> tuple[Chart, Figure] | None:
         f"Bar chart of {len(rows)} trade figures by partner, in {len(groups)} unit(s): "
         f"{'; '.join(groups)}.",
         "trade", ["partner · flow · period", "value", "unit"], table)
-    return chart, _bars("Trade by partner", groups)
+    return chart, Plot("trade", "bars", {"title": "Trade by partner", "groups": groups})
 
 
-_MAKERS: list[Callable[[SiteData], tuple[Chart, Figure] | None]] = [
-    _visits, mapchart.draw, _arms, _trade]
+_MAKERS: list[Callable[[SiteData], tuple[Chart, Plot] | None]] = [
+    _visits, mapchart.spec, _arms, _trade]
 
 
 # --- the charts page -----------------------------------------------------------------------
