@@ -22,12 +22,13 @@ def register(subparsers: Any) -> None:
     """Add the ``add-article`` and ``locate`` sub-commands."""
     add = subparsers.add_parser(
         "add-article",
-        help="add a new article's text: a new seed file, its resource and its sources row",
+        help="add a new article's text: a new seed file, its resource, its sources row "
+             "and its sentences",
         description="Copy FILE (the article's text, UTF-8 Markdown) into a new seed file "
-        "seeds/ID.txt, declare it in datapackage.json with its size and hash, and add its "
+        "seeds/ID.txt, declare it in datapackage.json with its size and hash, add its "
         "sources row (title from the first heading unless --title is given, offsets that "
-        "span the article). Nothing is written when anything is wrong. Exit 0 added, 1 "
-        "refused, 2 usage error.",
+        "span the article) and its sentences, and stamp what changed. Nothing is written "
+        "when anything is wrong. Exit 0 added, 1 refused, 2 usage error.",
     )
     add.add_argument("file", metavar="FILE", help="the article's text (UTF-8)")
     add.add_argument("--id", required=True, dest="source_id", metavar="ID",
