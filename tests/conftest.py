@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import shutil
 import subprocess
 import sys
@@ -58,6 +61,39 @@ def package_copy(tmp_path: Path) -> Path:
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None
             ) -> subprocess.CompletedProcess[str]:
+    """Run the ``bdigest-data`` command in this process (``bdigest_data.cli.main``, as the
+    console script does) and capture its output and exit code; ``cwd`` is the working
+    directory and ``env`` replaces the environment during the call. Each command also has
+    one subprocess smoke test (``run_cli_subprocess``, tests/test_cli_smoke.py)."""
+    from bdigest_data.cli import main
+
+    out, err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8"), \
+        io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    saved = dict(os.environ)
+    try:
+        with contextlib.chdir(cwd or Path.cwd()), contextlib.redirect_stdout(out), \
+                contextlib.redirect_stderr(err):
+            if env is not None:
+                os.environ.clear()
+                os.environ.update(env)
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse's usage errors and --help
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+                if isinstance(exc.code, str):
+                    print(exc.code, file=sys.stderr)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    texts = []
+    for stream in (out, err):
+        stream.flush()
+        texts.append(stream.buffer.getvalue().decode("utf-8"))  # type: ignore[attr-defined]
+    return subprocess.CompletedProcess(["bdigest-data", *args], code, *texts)
+
+
+def run_cli_subprocess(*args: str, cwd: Path | None = None,
+                       env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real ``bdigest-data`` command in a subprocess and capture its output;
     ``env`` replaces the environment (default: this process's)."""
     exe = shutil.which("bdigest-data", path=str(Path(sys.executable).parent))
