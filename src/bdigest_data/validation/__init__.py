@@ -1,9 +1,12 @@
 """``bdigest-data validate``: every rule of the package, checked fast and reported exactly.
 
+The package's metadata is read by ``bdigest_data.metadata`` (the typed model; its faults are
+findings) and every file through its reader (``metadata.files``: the safety rules).
 Modules: ``reader`` (CSV -> Arrow batches), ``cells`` / ``header`` / ``keys`` /
 ``structure`` (what frictionless checks), ``integrity`` (sizes, hashes, versions),
-``safety`` (paths), ``provenance`` / ``semantics`` / ``coverage`` (our rules), ``runner``
-(orchestration), ``render`` (text and JSON reports), ``cli`` (the sub-commands).
+``provenance`` / ``semantics`` / ``coverage`` (our rules, registered in ``registry``),
+``catalogue`` (every finding code), ``runner`` (orchestration), ``render`` (text and JSON
+reports), ``cli`` (the sub-commands).
 Importing this package is cheap; pyarrow is loaded when ``validate`` runs.
 """
 

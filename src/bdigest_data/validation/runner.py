@@ -1,9 +1,11 @@
-"""Run the checks on a package: read the descriptor and the tables, then each check group.
+"""Run the checks on a package: read its model and tables, then each check group.
 
-Groups (``GROUPS``): ``structure`` (header, rows, cells, keys: what frictionless checks),
-``integrity`` (bytes, hashes, versions), ``provenance``, ``semantics``, ``coverage`` (the
-last three in their own modules, each ``check(pkg) -> list[Finding]``). Safety is not a
-group: a path that leaves the package is never opened. ``tables`` limits the run to some
+The model (``metadata.parse``) comes first; its findings are reported whatever groups are
+chosen. Groups (``GROUPS``): ``structure`` (header, rows, cells, keys: what frictionless
+checks), ``integrity`` (bytes, hashes, versions), ``provenance``, ``semantics``,
+``coverage`` (the last three the checks of ``registry``, each run on its own). Safety is
+not a group: every file is opened through ``metadata.files``, so a path that leaves the
+package is never opened. ``tables`` limits the run to some
 tables, the tables their foreign keys reach and the package's plain files; coverage, a
 property of the whole package, then does not run.
 """
