@@ -53,9 +53,8 @@ def _copy(dest: Path) -> None:
 def _run(command: str, cwd: Path) -> str:
     """The output of one command as a terminal shows it (paths and exit status tidied)."""
     argv = shlex.split(command)
-    if argv[0] == "bdigest-data":
-        exe = shutil.which("bdigest-data", path=str(Path(sys.executable).parent))
-        argv = [*([exe] if exe else [sys.executable, "-m", "bdigest_data.cli"]), *argv[1:]]
+    if argv[0] == "bdigest-data":  # the package this Python imports, as the console script
+        argv = [sys.executable, "-m", "bdigest_data.cli", *argv[1:]]
     env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
     result = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True,
                             timeout=300)
