@@ -19,7 +19,9 @@ Matching: within one table and one article, a coder row and a table row are cand
 when their quotes overlap the same sentences of ``data/sentences.csv`` (a quote that is
 not verbatim is placed by its words: a sentence is overlapped when at least 60% of the
 shorter one's words are shared). Candidates are paired one-to-one, best first: most
-agreeing compared fields, then most shared sentences.
+agreeing compared fields, then most shared sentences. Rows left over are then paired when
+they are of the same article and at least 90% of their compared fields agree: the same fact
+quoted from another sentence (counted apart as "other sentence").
 
 Figures, per table and coder: rows in the table and in the coding, matched; recall
 (matched / table rows) and precision (matched / coder rows). Over the matched rows:
@@ -57,6 +59,8 @@ from bdigest_data.validation.units import Unit, units
 ROOT = Path(__file__).resolve().parents[1]
 WORD_SHARE = 0.6  # share of words a non-verbatim quote must have in common with a sentence
 EMPTY = "∅"
+UNITS = ("unit", "scale", "currency")  # the unit convention's fields, compared exactly
+ELSEWHERE = 0.9  # share of compared fields that must agree to match rows of other sentences
 _WORD = re.compile(r"\w+")
 
 
@@ -143,26 +147,28 @@ def _occurrences(text: str, needle: str) -> list[int]:
 # --- which fields are compared, and how ------------------------------------------------------
 
 
-def categorical(pkg: Package, table: str, f: Field) -> bool:
-    """An enum, or a reference to a lookup table (actors, persons, places: not a fact table,
+def reference(pkg: Package, table: str, f: Field) -> bool:
+    """Whether ``f`` refers to a lookup table (actors, persons, places: not a fact table,
     not the sources)."""
-    if f.category_values:
-        return True
     lookups = set(pkg.model.table_names) - set(pkg.facts) - {pkg.model.table_with_role(
         "sources"), table}
     return any(f.name in fk.fields and fk.target(table) in lookups
                for fk in pkg.schema(table).foreignKeys)
 
 
-def exact_kind(f: Field) -> str | None:
-    """``value``, ``unit`` or ``date`` for the fields compared exactly, else ``None``."""
-    if f.role == "unit" or f.name in ("unit", "scale", "currency"):
-        return "unit"
+def kind_of(pkg: Package, table: str, f: Field) -> tuple[str | None, bool]:
+    """How ``f`` is compared — ``unit``, ``date``, ``value`` (exactly), ``categorical`` or
+    not at all (``None``) — and whether it has categories (for kappa)."""
+    categories = bool(f.category_values) or reference(pkg, table, f)
+    if f.name in UNITS:
+        return "unit", categories
     if f.edtf or f.type in ("date", "datetime", "year", "yearmonth"):
-        return "date"
+        return "date", False
+    if categories:
+        return "categorical", True
     if f.type in ("number", "integer"):
-        return "value"
-    return None
+        return "value", False
+    return None, False
 
 
 def same(kind: str | None, a: str, b: str) -> bool:
@@ -212,6 +218,7 @@ class TableResult:
     theirs: int
     matched: int
     not_verbatim: int
+    other_sentence: int  # of the matched: the same fact quoted from another sentence
     fields: list[FieldAgreement] = field(default_factory=list)
     missed: list[Row] = field(default_factory=list)  # ours, no coder row
     extra: list[Row] = field(default_factory=list)  # the coder's, no row of ours
@@ -233,9 +240,8 @@ def compare_table(pkg: Package, table: str, coded: list[dict[str, str]]) -> Tabl
                             r.get("source_id", ""), r.get("quote", ""), r))
               for i, r in enumerate(coded)]
     columns = set().union(*(r.cells for r in theirs)) if theirs else set()
-    compared = [(f.name, exact_kind(f) or ("categorical" if categorical(pkg, table, f)
-                                             else None), categorical(pkg, table, f))
-                for f in schema.fields if f.name in columns and f.name != "source_id"]
+    compared = [(f.name, *kind_of(pkg, table, f)) for f in schema.fields
+                if f.name in columns and f.name != "source_id"]
     compared = [c for c in compared if c[1]]
 
     def score(a: Row, b: Row) -> tuple[int, int]:
@@ -254,9 +260,22 @@ def compare_table(pkg: Package, table: str, coded: list[dict[str, str]]) -> Tabl
             used_ours.add(i)
             used_theirs.add(j)
             pairs.append((ours[i], theirs[j]))
+    # second pass: the same fact quoted from another sentence of the article, recognised by
+    # (nearly) all compared fields agreeing
+    elsewhere = sorted(((score(a, b)[0], i, j) for i, a in enumerate(ours)
+                        for j, b in enumerate(theirs)
+                        if i not in used_ours and j not in used_theirs
+                        and a.source_id == b.source_id and compared), reverse=True)
+    other = 0
+    for agree, i, j in elsewhere:
+        if agree >= ELSEWHERE * len(compared) and i not in used_ours and j not in used_theirs:
+            used_ours.add(i)
+            used_theirs.add(j)
+            pairs.append((ours[i], theirs[j]))
+            other += 1
     pairs.sort(key=lambda p: ours.index(p[0]))
     result = TableResult(table, len(ours), len(theirs), len(pairs),
-                         sum(not r.verbatim for r in theirs),
+                         sum(not r.verbatim for r in theirs), other,
                          missed=[r for i, r in enumerate(ours) if i not in used_ours],
                          extra=[r for j, r in enumerate(theirs) if j not in used_theirs])
     for name, kind, has_categories in compared:
@@ -302,12 +321,15 @@ def pooled(results: list[TableResult]) -> tuple[int, int, int]:
 def markdown(coder: str, results: list[TableResult]) -> str:
     ours, theirs, matched = pooled(results)
     lines = [f"### Coder `{coder}`", "",
-             "| table | rows (tables) | rows (coder) | matched | recall | precision | "
-             "quotes not verbatim |", "|---|---:|---:|---:|---:|---:|---:|"]
+             "| table | rows (tables) | rows (coder) | matched | of which from another "
+             "sentence | recall | precision | coder quotes not verbatim |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
-        lines.append(f"| {r.table} | {r.ours} | {r.theirs} | {r.matched} | {pct(r.recall)} "
-                     f"| {pct(r.precision)} | {r.not_verbatim} |")
+        lines.append(f"| {r.table} | {r.ours} | {r.theirs} | {r.matched} | "
+                     f"{r.other_sentence} | {pct(r.recall)} | {pct(r.precision)} | "
+                     f"{r.not_verbatim} |")
     lines.append(f"| **all** | {ours} | {theirs} | {matched} | "
+                 f"{sum(r.other_sentence for r in results)} | "
                  f"{pct(matched / ours if ours else None)} | "
                  f"{pct(matched / theirs if theirs else None)} | "
                  f"{sum(r.not_verbatim for r in results)} |")
@@ -325,7 +347,8 @@ def text(coder: str, results: list[TableResult]) -> str:
     out = [f"Coder {coder}"]
     for r in results:
         out.append(f"  {r.table}: {r.ours} rows, coder {r.theirs}, matched {r.matched} "
-                   f"(recall {pct(r.recall)}, precision {pct(r.precision)}; "
+                   f"({r.other_sentence} from another sentence; "
+                   f"recall {pct(r.recall)}, precision {pct(r.precision)}; "
                    f"{r.not_verbatim} coder quotes not verbatim)")
         for f in r.fields:
             k = f" kappa {num(f.kappa)}" if f.kappa is not None else ""
@@ -340,6 +363,7 @@ def as_json(coder: str, results: list[TableResult]) -> dict[str, Any]:
     return {"coder": coder, "tables": [
         {"table": r.table, "rows": r.ours, "coder_rows": r.theirs, "matched": r.matched,
          "recall": r.recall, "precision": r.precision, "not_verbatim": r.not_verbatim,
+         "other_sentence": r.other_sentence,
          "fields": [{"field": f.field, "kind": f.kind, "n": f.n, "agree": f.agree,
                      "percent": f.percent, "kappa": f.kappa} for f in r.fields],
          "missed": [m.rid for m in r.missed],
