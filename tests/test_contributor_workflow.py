@@ -1,5 +1,6 @@
-"""A contributor's whole path on a temp copy: add an article, add one row quoting it,
-stamp, validate (clean), diff (a minor bump), with the documented commands only.
+"""A contributor's whole path on a temp copy: add an article, add one row quoting it, set
+the other sentences aside, stamp, validate (clean), diff (a minor bump), with the
+documented commands only.
 
 The article is tests/data/fixture_article.md: invented, marked FIXTURE in its text, and
 never part of the package (it is only ever added to temp copies)."""
@@ -46,6 +47,14 @@ def test_article_to_validated_stamped_package(package_copy: Path) -> None:
             "quote": SENTENCE, "note": "Fixture row.", "value_basis": "stated",
             "derived_fields": "", "basis_note": ""}
     write_rows(package_copy, "trade", [*trade, row])
+
+    # every other sentence of the article is set aside in the coverage ledger, as listed
+    left = json.loads(run_cli("coverage", "--package", pkg, "-f", "json").stdout)
+    (article,) = [a for a in left["articles"] if a["source_id"] == "fixture-target"]
+    ledger = rows(package_copy, "coverage_ledger")
+    write_rows(package_copy, "coverage_ledger", [*ledger, *(
+        {"sentence_id": u["sentence_id"], "disposition": "background", "text": u["text"],
+         "note": "Fixture sentence."} for u in article["unaccounted"])])
 
     stamped = run_cli("stamp", "--package", pkg)
     assert stamped.returncode == 0, stamped.stderr

@@ -1,43 +1,79 @@
-"""Coverage: every figure of the articles is in some row's quote or listed as excluded."""
+"""Coverage: every sentence of the articles overlaps some row's quote or is set aside in the
+coverage ledger with a reason, every figure is in a quote or set aside, and a ledger row
+that no longer applies is reported."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
+from conftest import ROOT, run_cli
 from helpers import codes, package_data, rows, write_rows
 
-from bdigest_data.descriptor import fact_tables
 from bdigest_data.validation import coverage
 from bdigest_data.validation.context import PackageData
 from bdigest_data.validation.evidence import QuoteEvidence, normalise
 
-ROOT = Path(__file__).resolve().parents[1]
+LEDGER = "coverage_ledger"
 FACT = "arms_exports"
+ADEX = "azerbaijan-independence:019"  # a covered sentence holding "ADEX-2016"
 
 
 def ledger(root: Path) -> dict[str, coverage.ArticleCoverage]:
     return {a.source_id: a for a in coverage.ledger(package_data(root))}
 
 
-def uncovered(root: Path, source_id: str) -> list[str]:
-    return [u.figure for u in ledger(root)[source_id].uncovered]
+def statuses(root: Path) -> dict[str, str]:
+    return {u.sentence_id: u.status for a in ledger(root).values() for u in a.units}
 
 
-def test_real_package_is_covered_and_its_ledger_adds_up():
+def units(root: Path) -> dict[str, dict[str, str]]:
+    return {r["sentence_id"]: r for r in rows(root, "sentences")}
+
+
+def found(root: Path, code: str) -> list:
+    return codes(coverage.check(package_data(root)), code)
+
+
+def add_rows(root: Path, *new: dict[str, str]) -> None:
+    write_rows(root, LEDGER, [*rows(root, LEDGER), *new])
+
+
+def row(sentence_id: str, text: str, disposition: str = "analysis", **more: str
+        ) -> dict[str, str]:
+    return {"sentence_id": sentence_id, "text": text, "disposition": disposition, **more}
+
+
+def test_real_package_is_accounted_for_and_its_ledger_adds_up():
     pkg: PackageData = package_data(ROOT)
     entries = coverage.ledger(pkg)
-    assert {a.source_id for a in entries} == set(pkg.tables["sources"].table
-                                               .column("source_id").to_pylist())
+    assert {a.source_id for a in entries} == {r["source_id"] for r in rows(ROOT, "sources")}
     for a in entries:
-        assert a.figures == a.covered + a.excluded + len(a.uncovered)
-        assert a.to_dict()["source_id"] == a.source_id
+        assert a.sentences == a.sentences_covered + sum(a.set_aside.values()) + len(a.unaccounted)
+        assert a.sentences == len(a.units) == sum(u.sentence_id.startswith(a.source_id + ":")
+                                                  for u in a.units)
+        assert a.figures == a.figures_covered + a.figures_set_aside + len(a.uncovered)
+        assert not a.unaccounted and not a.uncovered
     assert coverage.check(pkg) == []
+    assert set(entries[0].set_aside) == {"analysis", "background", "statement", "recorded",
+                                         "caption", "heading"}
+
+
+def test_headings_captions_and_credits_are_set_aside_by_rule():
+    by_kind = {(u.kind, u.status, u.by_rule) for a in ledger(ROOT).values() for u in a.units
+               if u.kind != "sentence" and u.status != "covered"}
+    assert by_kind == {("heading", "heading", True), ("caption", "caption", True),
+                       ("credit", "caption", True)}
 
 
 def drop_quote(root: Path) -> dict[str, str]:
     """Delete the rows of a quote with figures that no other quote contains; its row."""
     recs = rows(root, FACT)
-    quotes = [normalise(r["quote"]) for table in fact_tables() for r in rows(root, table)]
+    tables = [t for t in ("arms_exports", "trade", "visits", "rankings", "political_prisoners",
+                          "participants") if (root / "data" / f"{t}.csv").exists()]
+    quotes = [normalise(r["quote"]) for t in tables for r in rows(root, t)]
     rec = next(r for r in recs if r["value"]
                and sum(normalise(r["quote"]) in q for q in quotes)
                == sum(r["quote"] == o["quote"] for o in recs))
@@ -45,84 +81,179 @@ def drop_quote(root: Path) -> dict[str, str]:
     return rec
 
 
-def a_gap(root: Path) -> tuple[str, coverage.Uncovered]:
-    """Make a figure uncovered; its article and ledger entry."""
-    sid = drop_quote(root)["source_id"]
-    return sid, ledger(root)[sid].uncovered[0]
-
-
-def test_removing_a_quote_uncovers_its_figures(package_copy):
-    gaps = {sid: [u.figure for u in a.uncovered] for sid, a in ledger(package_copy).items()}
+def test_removing_a_quote_leaves_its_sentences_unaccounted(package_copy):
+    before = statuses(package_copy)
     rec = drop_quote(package_copy)
+    after = statuses(package_copy)
+    lost = sorted(s for s in before if before[s] == "covered" and after[s] != "covered")
+    assert lost and all(after[s] == "unaccounted" for s in lost)
+    assert all(normalise(rec["quote"]).find(units(package_copy)[s]["text"][:20]) >= 0
+               for s in lost)
+    gaps = found(package_copy, "unaccounted-sentence")
+    assert sorted(f.value for f in gaps) == lost
+    # the figures of the quote are now in unaccounted sentences: counted, reported with them
     figures = [f.text for f in QuoteEvidence(normalise(rec["quote"])).numbers
                if f.ignored is None]
-    assert figures
-    assert sorted(uncovered(package_copy, rec["source_id"])) == sorted(
-        gaps[rec["source_id"]] + figures)
+    entry = ledger(package_copy)[rec["source_id"]]
+    assert set(figures) <= {f.figure for f in entry.uncovered}
+    assert {f.sentence_id for f in entry.uncovered} <= set(lost)
+    assert not found(package_copy, "uncovered-figure")
 
 
-def test_an_exclusion_takes_a_figure_off_the_uncovered_list(package_copy):
-    sid, gap = a_gap(package_copy)
-    entry = ledger(package_copy)[sid]
-    recs = rows(package_copy, "coverage_exclusions")
-    write_rows(package_copy, "coverage_exclusions", [
-        *recs, {"source_id": sid, "figure": gap.figure, "context": gap.context, "reason": "t"}])
-    after = ledger(package_copy)[sid]
-    assert after.excluded == entry.excluded + 1
-    assert len(after.uncovered) == len(entry.uncovered) - 1
-    assert not codes(coverage.check(package_data(package_copy)), "stale-exclusion")
-
-
-def test_stale_exclusions_are_reported(package_copy):
-    gap_sid, gap = a_gap(package_copy)
-    covered = next(r for r in rows(package_copy, FACT) if r["value"])
-    figure = next(f.text for f in QuoteEvidence(normalise(covered["quote"])).numbers
-                  if f.ignored is None)
-    exclusions = [
-        # covered by a quote now
-        {"source_id": covered["source_id"], "figure": figure,
-         "context": normalise(covered["quote"]), "reason": "r1"},
-        # context no longer in the article
-        {"source_id": gap_sid, "figure": gap.figure, "context": gap.context + " (edited)",
-         "reason": "r2"},
-        # figure not in the context
-        {"source_id": gap_sid, "figure": "4242", "context": gap.context, "reason": "r3"},
-        # a name, set aside by rule
-        {"source_id": "azerbaijan-independence", "figure": "2016",
-         "context": "during the ADEX-2016 military exhibition", "reason": "r4"},
-        # context occurs more than once
-        {"source_id": "belarus-azerbaijan-eu", "figure": "x",
-         "context": "The EU approaches towards Belarus and Azerbaijan remain completely",
-         "reason": "r5"},
-        # valid, then the same figure again
-        {"source_id": gap_sid, "figure": gap.figure, "context": gap.context, "reason": "r6"},
-        {"source_id": gap_sid, "figure": gap.figure, "context": gap.context, "reason": "r7"},
-    ]
-    write_rows(package_copy, "coverage_exclusions", exclusions)
-    stale = codes(coverage.check(package_data(package_copy)), "stale-exclusion")
-    assert [(f.row, f.field) for f in stale] == [
-        (1, "figure"), (2, "context"), (3, "figure"), (4, "figure"), (5, "context"),
-        (7, "figure")]
-    assert "now covers" in stale[0].message
-    assert "set aside by rule (name)" in stale[3].message
-
-
-def test_uncovered_figure_names_article_line_and_context(package_copy):
+def test_unaccounted_sentence_names_article_line_and_the_row_to_paste(package_copy):
     drop_quote(package_copy)
-    found = codes(coverage.check(package_data(package_copy)), "uncovered-figure")
     seed = (package_copy / "seeds" / "000_bf67ec7b18639301.txt").read_text(encoding="utf-8")
     lines = seed.split("\n")
-    assert found
-    for f in found:
-        assert f.table == "seeds" and f.value in lines[f.line - 1].replace("\\$", "$")
-        assert f"line {f.line}" in f.message
+    gaps = found(package_copy, "unaccounted-sentence")
+    for f in gaps:
+        text = units(package_copy)[f.value]["text"]
+        assert f.table == "seeds" and f"line {f.line}" in f.message
+        assert normalise(lines[f.line - 1].replace("\\$", "$"))[:10] in text
+        assert coverage.ledger_row(f.value, text) in f.message
 
 
-def test_caption_paragraphs_are_not_counted(package_copy):
-    seed = package_copy / "seeds" / "000_bf67ec7b18639301.txt"
-    text = seed.read_text(encoding="utf-8")
-    # same lengths, so the sources' offsets still hold
-    text = text.replace("Source: kp.by", "Source: 12345").replace(
-        "Lukashenka and Ilham Aliyev.\n", "Lukashenka and Ilham Aliy 678\n")
-    seed.write_text(text, encoding="utf-8")
-    assert uncovered(package_copy, "azerbaijan-independence") == ["678"]
+def test_a_ledger_row_accounts_for_the_sentence(package_copy):
+    drop_quote(package_copy)
+    gaps = found(package_copy, "unaccounted-sentence")
+    lost = {f.value for f in gaps}
+    figure_rows = [r for r in rows(package_copy, LEDGER)
+                   if r["figures"] and r["sentence_id"] in lost]
+    stale = found(package_copy, "stale-disposition")
+    assert len(stale) == len(figure_rows)
+    assert all("only a figure of a sentence that a quote covers" in f.message for f in stale)
+    kept = [r for r in rows(package_copy, LEDGER) if r not in figure_rows]
+    write_rows(package_copy, LEDGER, [*kept, *(
+        row(f.value, units(package_copy)[f.value]["text"], "background") for f in gaps)])
+    assert not found(package_copy, "unaccounted-sentence")
+    assert not found(package_copy, "uncovered-figure")  # their figures are set aside with them
+    assert not found(package_copy, "stale-disposition")
+
+
+def covered_sentence(root: Path) -> str:
+    return next(s for s, st in statuses(root).items() if st == "covered"
+                and units(root)[s]["kind"] == "sentence")
+
+
+def test_stale_rows_are_reported(package_copy):
+    recs = rows(package_copy, LEDGER)
+    aside = next(r for r in recs if not r["figures"] and r["disposition"] == "analysis")
+    covered = covered_sentence(package_copy)
+    text = {s: r["text"] for s, r in units(package_copy).items()}
+    heading = next(s for s, r in units(package_copy).items() if r["kind"] == "heading")
+    unaccounted_figure_free = next(
+        s for s, r in units(package_copy).items() if statuses(package_copy)[s] == "covered"
+        and not [f for f in QuoteEvidence(r["text"]).numbers if f.ignored is None])
+    stale = [
+        row(covered, text[covered]),                                     # a quote covers it
+        row(aside["sentence_id"], aside["text"] + " (edited)"),           # text changed
+        row("azerbaijan-independence:999", "No such sentence."),          # no such sentence
+        row(heading, text[heading], "heading"),                           # set aside by rule
+        row(aside["sentence_id"], aside["text"], "background", figures=""),  # (kept: duplicate
+        row(aside["sentence_id"], aside["text"], "recorded"),             # recorded, no target
+        row(aside["sentence_id"], aside["text"], "recorded",              # target not covered
+            figures="x", recorded_in=aside["sentence_id"]),
+        row(aside["sentence_id"], aside["text"], "analysis", figures="y",  # recorded_in misplaced
+            recorded_in=covered),
+        row(aside["sentence_id"], aside["text"], figures="z"),            # not covered
+        row(ADEX, text[ADEX], figures="2016"),                             # a name, by rule
+        row(unaccounted_figure_free, text[unaccounted_figure_free], figures="42"),  # not there
+    ]
+    write_rows(package_copy, LEDGER, [*recs, *stale])
+    n = len(recs)
+    result = {f.row - n: f for f in found(package_copy, "stale-disposition")}
+    assert sorted(result) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], [
+        (r, f.message) for r, f in result.items()]
+    assert "now overlaps" in result[1].message
+    assert result[2].field == "text" and "now reads" in result[2].message
+    assert "no such sentence" in result[3].message
+    assert "by rule" in result[4].message
+    assert "already sets the sentence aside" in result[5].message
+    assert "needs recorded_in" in result[6].message
+    assert "is not another sentence that a fact row's quote covers" in result[7].message
+    assert "only for the disposition recorded" in result[8].message
+    assert "only a figure of a sentence that a quote covers" in result[9].message
+    assert "set aside by rule (name)" in result[10].message
+    assert "does not hold the figure" in result[11].message
+    assert all(f.table == LEDGER and f.line == f.row + 1 for f in result.values())
+
+
+def test_a_figure_row_sets_aside_a_figure_outside_the_quotes(package_copy):
+    recs = rows(package_copy, FACT)
+    # shorten a quote so that its sentence stays covered but loses a figure
+    rec = next(r for r in recs if r["source_id"] == "defence-sector-ukraine"
+               and r["quote"].startswith("According to SIPRI, in 2012"))
+    original = rec["quote"]
+    short = original.split(" (with")[0]
+    kept = [r for r in recs if r["quote"] != original or not r["part_of"]]
+    for r in kept:
+        if r["quote"] == original:
+            r["quote"] = short
+    write_rows(package_copy, FACT, kept)
+    sid = next(s for s, r in units(package_copy).items() if r["text"].startswith(short))
+    gaps = {f.value for f in found(package_copy, "uncovered-figure")}
+    assert {"69", "28"} <= gaps
+    text = units(package_copy)[sid]["text"]
+    add_rows(package_copy, row(sid, text, figures="69; 28"))
+    assert not {"69", "28"} & {f.value for f in found(package_copy, "uncovered-figure")}
+    assert not found(package_copy, "stale-disposition")
+
+
+def stamp(root: Path) -> None:
+    subprocess.run([sys.executable, "-m", "bdigest_data.cli", "stamp", str(root)],
+                   capture_output=True, check=True)
+
+
+def test_validate_fails_on_an_unaccounted_sentence(package_copy):
+    recs = rows(package_copy, LEDGER)
+    gone = next(r for r in recs if not r["figures"])
+    write_rows(package_copy, LEDGER, [r for r in recs if r is not gone])
+    stamp(package_copy)
+    result = run_cli("validate", str(package_copy), "--format", "json")
+    assert result.returncode == 1
+    doc = json.loads(result.stdout)
+    assert [(f["code"], f["value"]) for f in doc["findings"]] == [
+        ("unaccounted-sentence", gone["sentence_id"])]
+
+
+def test_validate_fails_on_a_stale_sentence(package_copy):
+    covered = covered_sentence(package_copy)
+    add_rows(package_copy, row(covered, units(package_copy)[covered]["text"]))
+    recs = rows(package_copy, LEDGER)
+    recs[0]["text"] = recs[0]["text"].replace(" ", "  ", 1) + " And more."
+    write_rows(package_copy, LEDGER, recs)
+    stamp(package_copy)
+    result = run_cli("validate", str(package_copy), "--format", "json")
+    assert result.returncode == 1
+    doc = json.loads(result.stdout)
+    assert sorted((f["code"], f["row"]) for f in doc["findings"]) == [
+        ("stale-disposition", 1), ("stale-disposition", len(recs)),
+        ("unaccounted-sentence", None)]
+
+
+def test_coverage_command_prints_both_ledgers():
+    text = run_cli("coverage")
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    assert lines[1].split()[:3] == ["article", "units", "covered"]
+    assert "unaccounted" in lines[1] and "background" in lines[1]
+    assert any(line.split()[:2] == ["article", "figures"] for line in lines)
+    doc = json.loads(run_cli("coverage", "--format", "json").stdout)
+    assert doc["format"] == "bdigest-data-coverage/1"
+    sources = {r["source_id"] for r in rows(ROOT, "sources")}
+    assert {a["source_id"] for a in doc["articles"]} == sources
+    assert all("units" not in a for a in doc["articles"])
+    t = doc["totals"]
+    assert t["sentences"] == len(rows(ROOT, "sentences"))
+    assert t["sentences"] == (t["sentences_covered"] + sum(t["set_aside"].values())
+                              + t["unaccounted"])
+    listed = json.loads(run_cli("coverage", "--format", "json", "--units").stdout)
+    assert sum(len(a["units"]) for a in listed["articles"]) == t["sentences"]
+
+
+def test_coverage_command_lists_what_is_left(package_copy):
+    drop_quote(package_copy)
+    text = run_cli("coverage", str(package_copy)).stdout
+    gaps = found(package_copy, "unaccounted-sentence")
+    assert "To account for" in text
+    for f in gaps:
+        assert coverage.ledger_row(f.value, units(package_copy)[f.value]["text"]) in text

@@ -118,15 +118,15 @@ def test_a_primary_key_field_that_does_not_exist_is_reported_not_skipped(package
 # --- one verdict for load and load_all ------------------------------------------------------
 
 def test_load_of_one_table_and_load_all_give_the_same_verdict(package_copy: Path):
-    # an exclusion removed: a package-wide coverage finding, in no table's rows
-    edit_rows(package_copy, "coverage_exclusions", lambda rows: rows.pop(1))
+    # a ledger row removed: a package-wide coverage finding, in no table's rows
+    edit_rows(package_copy, "coverage_ledger", lambda rows: rows.pop(1))
     stamp(package_copy)
     with pytest.raises(bd.ValidationError) as one:
         bd.load("rankings", path=package_copy)
     with pytest.raises(bd.ValidationError) as every:
         bd.load_all(path=package_copy)
     assert one.value.findings == every.value.findings
-    assert any(f.code == "uncovered-figure" for f in one.value.findings)
+    assert any(f.code == "unaccounted-sentence" for f in one.value.findings)
 
 
 def test_load_of_one_table_checks_the_versions_too(package_copy: Path):

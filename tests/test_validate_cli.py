@@ -118,13 +118,3 @@ def test_the_library_validates_a_broken_package_without_pandas(package_copy: Pat
                             timeout=120)
     assert result.stdout.split()[-2:] == ["True", "False"], result.stdout + result.stderr
 
-
-def test_coverage_prints_the_ledger() -> None:
-    text = run_cli("coverage")
-    assert text.returncode == 0, text.stderr
-    assert text.stdout.splitlines()[0].split()[:2] == ["article", "figures"]
-    doc = json.loads(run_cli("coverage", "--format", "json").stdout)
-    sources = (Path(__file__).resolve().parents[1] / "data" / "sources.csv").read_text()
-    assert doc["articles"] and all(a["source_id"] in sources for a in doc["articles"])
-    assert all(a["figures"] == a["covered"] + a["excluded"] + len(a["uncovered"])
-               for a in doc["articles"])

@@ -174,13 +174,23 @@ CATALOGUE: tuple[Code, ...] = (
          "source 'x': seed_file 'seeds/copy.txt' is not a resource of datapackage.json with a "
          "hash"),
     # coverage
+    Code("unaccounted-sentence", "coverage", "Sentence not accounted for",
+         "A sentence of an article overlaps no fact row's quote and has no coverage-ledger "
+         "row setting it aside with a disposition.", None,
+         "article 'x': sentence x:004 (seeds/000.txt line 5, “During the visit, …”) overlaps "
+         "no fact row's quote and is not set aside"),
     Code("uncovered-figure", "coverage", "Figure not captured",
-         "A figure of an article is in no fact row's quote and no exclusion names it.", None,
-         "article 'x': the figure '97' (seeds/000.txt line 12) is in no fact row's quote"),
-    Code("stale-exclusion", "coverage", "Stale exclusion",
-         "A coverage exclusion whose context is missing or not unique, whose figure is not "
-         "in it, which repeats another, or whose figure a quote now covers.", None,
-         "exclusion of '97' in article 'x': a fact row's quote now covers the figure"),
+         "A figure of a covered sentence lies outside every fact row's quote, and the "
+         "sentence's coverage-ledger row does not name it.", None,
+         "article 'x': the figure '97' (seeds/000.txt line 12, sentence x:013) is in no fact "
+         "row's quote"),
+    Code("stale-disposition", "coverage", "Stale ledger row",
+         "A coverage-ledger row that no longer applies: its sentence does not exist or its "
+         "text changed, a quote now covers it, it sets aside a heading, caption or credit "
+         "(done by rule), it names a figure that is not an uncovered figure of its covered "
+         "sentence, or its recorded_in is missing, misplaced or not a covered sentence.", None,
+         "the sentence x:006 (analysis): a fact row's quote now overlaps the sentence; remove "
+         "the row"),
     Code("sentence-error", "coverage", "Sentence table out of date",
          "The sentences table does not match the seed texts (ids, order, offsets, text, or a "
          "word outside every unit); regenerate it.", None,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import sys
 from pathlib import Path
@@ -53,13 +52,16 @@ def register(subparsers: Any) -> None:
 
     coverage = subparsers.add_parser(
         "coverage",
-        help="how many figures of each article the fact rows capture",
-        description="Per article: the figures counted, covered by a row's quote, excluded "
-        "(with a reason in coverage_exclusions) and uncovered, with where each uncovered "
-        "figure is.",
+        help="how the fact rows account for every sentence and figure of each article",
+        description="Per article: its sentences (units: headings, captions and credits "
+        "included) covered by a fact row's quote, set aside by disposition in the coverage "
+        "ledger, or unaccounted; its figures covered, set aside or uncovered; and the "
+        "ledger row to paste for each one left.",
     )
     add_package(coverage, legacy_positional=True)
     coverage.add_argument("--format", "-f", choices=COVERAGE_FORMATS, default="text")
+    coverage.add_argument("--units", action="store_true",
+                          help="also list every unit with its status")
     coverage.set_defaults(func=run_coverage)
 
 
@@ -143,7 +145,7 @@ def run_validate(args: argparse.Namespace) -> int:
 def run_coverage(args: argparse.Namespace) -> int:
     """Print the coverage ledger; 1 when the package cannot be read, 2 on usage errors."""
     _jemalloc()
-    from bdigest_data.validation import coverage
+    from bdigest_data.validation import coverage, coverage_render
     from bdigest_data.validation.render import render
     from bdigest_data.validation.runner import load
 
@@ -158,15 +160,7 @@ def run_coverage(args: argparse.Namespace) -> int:
         sys.stdout.write(render(report, args.format))
         return 1
     if args.format == "json":
-        print(json.dumps({"articles": [e.to_dict() for e in entries]}, indent=2,
-                         ensure_ascii=False))
-        return 0
-    print(f"{'article':<34} {'figures':>7} {'covered':>7} {'excluded':>8} {'uncovered':>9}")
-    for e in entries:
-        print(f"{e.source_id:<34} {e.figures:>7} {e.covered:>7} {e.excluded:>8} "
-              f"{len(e.uncovered):>9}")
-    for e in entries:
-        for u in e.uncovered:
-            print(f"  uncovered: {e.source_id}, {e.seed_file} line {u.line}: {u.figure!r} "
-                  f"in “{u.context}”")
+        sys.stdout.write(coverage_render.render_json(entries, units=args.units))
+    else:
+        sys.stdout.write(coverage_render.render_text(entries, units=args.units))
     return 0

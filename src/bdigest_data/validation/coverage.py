@@ -1,34 +1,41 @@
-"""Coverage: every figure of every article is inside some fact row's quote, or excluded.
+"""Coverage: every sentence and every figure of every article is accounted for.
 
-The figures of an article are those of ``evidence.figures`` in its normalised text, less
-the ones it sets aside by rule (``name``: ``ADEX-2016``, ``T38``; ``pronoun``: ``one``;
-``anaphoric``: ``the two countries``) and less those in caption paragraphs (a paragraph
-holding ``Source:``, the image credits). Digits in link targets are gone with the markup.
+The units of an article (sentences, headings, captions, credits) are the rows of the
+``sentences`` table, checked against the seed first (``validation.units``:
+``sentence-error``). A unit is *covered* when it overlaps an occurrence, in its article, of
+the quote of a fact row of that article (texts normalised as for provenance). Headings,
+captions and credits not covered are set aside by rule (dispositions ``heading`` and
+``caption``). Every other sentence must be covered or have a row in the coverage ledger
+(``"bdigest:role": "coverage-ledger"``, ``data/coverage_ledger.csv``) with a
+``disposition`` from its schema's vocabulary and the sentence's ``text``; ``recorded``
+names, in ``recorded_in``, the covered sentence that records the same fact.
 
-A figure is *covered* when its span lies inside an occurrence, in the same article, of
-the quote of any fact row of that article; *excluded* when a row of
-``coverage_exclusions`` names it:
+Figures (``evidence.figures``, less those set aside by the rules ``name``, ``pronoun`` and
+``anaphoric``) stay checked: a figure is *covered* when a quote holds it whole; *set aside*
+when its unit is set aside, or when the ledger row of a covered sentence whose quotes
+leave it out names it in ``figures`` (one mechanism for both: one row per sentence, its
+``figures`` empty when the whole sentence is set aside).
 
-- ``source_id``: the article;
-- ``figure``: the figure as written (``97`` for ``$97m``, ``two thirds``);
-- ``context``: a verbatim snippet of the article that contains the figure and occurs
-  exactly once in the article (normalised like a quote);
-- ``reason``: why no row captures it.
+Findings:
 
-The ``sentences`` table is checked against the seed texts first (``validation.units``:
-``sentence-error``).
-
-Findings: ``uncovered-figure`` (neither covered nor excluded; names the article, the
-figure, its line in the seed file and a context unique in the article, ready to paste into
-the exclusions file) and ``stale-exclusion`` (an exclusion whose context is missing or not
-unique, whose figure is not a counted figure of the context, which another exclusion
-already names, or whose figure a quote now covers), so the list cannot rot.
+- ``unaccounted-sentence``: a sentence neither covered nor set aside (the article, the
+  sentence id, its line in the seed file and the ledger row to paste);
+- ``uncovered-figure``: a figure of a covered sentence outside every quote and not set
+  aside (a figure of an unaccounted sentence is reported with its sentence);
+- ``stale-disposition``: a ledger row whose sentence does not exist or whose text has
+  changed, that a quote now covers, that sets aside a heading, caption or credit (done by
+  rule), that repeats another row, that names a figure that is not an uncovered figure of
+  its covered sentence, or whose ``recorded_in`` is missing, misplaced or not a covered sentence. So
+  the ledger cannot rot.
 """
 
 from __future__ import annotations
 
 import bisect
+import csv
+import io
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -36,55 +43,70 @@ from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import TableSchema
 from bdigest_data.validation import registry
 from bdigest_data.validation.context import PackageData, TableData
-from bdigest_data.validation.evidence import (
-    Article,
-    Figure,
-    articles,
-    fact_tables,
-    figures,
-    normalise,
-)
+from bdigest_data.validation.evidence import Article, articles, fact_tables, figures, normalise
 from bdigest_data.validation.grouping import distinct
-from bdigest_data.validation.units import units
+from bdigest_data.validation.units import Unit, short, units
 
-EXCLUSIONS = "coverage-exclusions"  # the bdigest:role of the exclusions table
+LEDGER = "coverage-ledger"  # the bdigest:role of the ledger table
 SEEDS = "seeds"  # the bdigest:role of the descriptor's resource for the seed texts
-_PARAGRAPH = re.compile(r"(?s).+?(?=\n[ \t]*\n|\Z)")
-_CAPTION = "Source:"
-CONTEXT_WORDS = 3  # words each side a suggested context starts with
+BY_RULE = {"heading": "heading", "caption": "caption", "credit": "caption"}
+COVERED = "covered"
+UNACCOUNTED = "unaccounted"
+LEDGER_COLUMNS = ("sentence_id", "figures", "disposition", "recorded_in", "text", "note")
+LIST_SEPARATOR = "; "  # between the figures of one row
+
+
+@dataclass
+class UnitStatus:
+    """One unit of an article and how it is accounted for."""
+
+    sentence_id: str
+    kind: str
+    line: int  # 1-based line of the seed file where the unit starts
+    text: str
+    status: str  # ``covered``, a disposition, or ``unaccounted``
+    by_rule: bool = False  # set aside by its kind, without a ledger row
 
 
 @dataclass
 class Uncovered:
-    """A figure no quote covers and no exclusion names."""
+    """A figure that no quote covers and nothing sets aside."""
 
     figure: str
     line: int  # 1-based line of the seed file
-    context: str  # unique in the article, usable as an exclusion's context
+    sentence_id: str  # the unit it is in
+    sentence: str  # that unit's text
 
 
 @dataclass
 class ArticleCoverage:
-    """The coverage ledger of one article."""
+    """The coverage ledger of one article: its units and its figures."""
 
     source_id: str
     title: str
     seed_file: str
-    figures: int
-    covered: int
-    excluded: int
+    sentences: int = 0  # units, headings and captions included
+    sentences_covered: int = 0
+    set_aside: dict[str, int] = field(default_factory=dict)  # by disposition
+    unaccounted: list[UnitStatus] = field(default_factory=list)
+    figures: int = 0
+    figures_covered: int = 0
+    figures_set_aside: int = 0
     uncovered: list[Uncovered] = field(default_factory=list)
+    units: list[UnitStatus] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
 @dataclass
-class _Exclusion:
-    row: int
-    source_id: str
-    figure: str
-    context: str
+class _Entry:
+    row: int  # 0-based row of the ledger table
+    sentence_id: str
+    figure: str | None  # one of the row's figures; None: the whole sentence
+    disposition: str
+    recorded_in: str | None
+    text: str
 
 
 def needs(schema: TableSchema) -> set[str]:
@@ -92,52 +114,92 @@ def needs(schema: TableSchema) -> set[str]:
     return {"source_id", "quote"}
 
 
+def dispositions(pkg: PackageData) -> list[str]:
+    """The ledger's dispositions, from its schema (in schema order), and those by rule."""
+    td = pkg.role_table(LEDGER)
+    found = td.schema.field("disposition") if td else None
+    enum = (found.category_values or []) if found else []
+    return list(dict.fromkeys([*map(str, enum), *BY_RULE.values()]))
+
+
 def ledger(pkg: PackageData) -> list[ArticleCoverage]:
-    """Per article: figures counted, covered, excluded and the uncovered ones."""
+    """Per article: units covered, set aside by disposition and unaccounted; figures."""
     return _Coverage(pkg).ledger
 
 
-@registry.register("coverage", "sentence-error", "uncovered-figure", "stale-exclusion")
+def ledger_row(sentence_id: str, text: str, figure: str = "", disposition: str = "") -> str:
+    """A coverage-ledger CSV row (no note) for a unit, ready to paste."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow([sentence_id, figure, disposition, "", text, ""])
+    return out.getvalue()
+
+
+@registry.register("coverage", "sentence-error", "unaccounted-sentence", "uncovered-figure",
+                   "stale-disposition")
 def check(pkg: PackageData) -> list[Finding]:
-    """``sentence-error``, ``uncovered-figure`` and ``stale-exclusion`` findings for ``pkg``."""
+    """``sentence-error``, ``unaccounted-sentence``, ``uncovered-figure`` and
+    ``stale-disposition`` findings for ``pkg``."""
     cov = _Coverage(pkg)
-    findings = units(pkg)[1] + cov.stale
+    findings = list(cov.findings)
     # a finding about a seed text names the resource of its file (one file per new article)
     seeds = {r.path: r.name for r in pkg.model.resources_with_role(SEEDS)
              if isinstance(r.path, str)}
-    exclusions = pkg.model.table_with_role(EXCLUSIONS) or "the exclusions table"
+    table = pkg.model.table_with_role(LEDGER) or "the coverage ledger"
     for entry in cov.ledger:
-        for u in entry.uncovered:
+        for u in entry.unaccounted:
+            findings.append(Finding(
+                "unaccounted-sentence",
+                f"article {entry.source_id!r}: sentence {u.sentence_id} ({entry.seed_file} line "
+                f"{u.line}, “{short(u.text)}”) overlaps no fact row's quote and is not set "
+                f"aside; add a fact row, or a row to {table} with a disposition: "
+                f"{ledger_row(u.sentence_id, u.text)}",
+                table=seeds.get(entry.seed_file), line=u.line, value=u.sentence_id))
+        gaps = {u.sentence_id for u in entry.unaccounted}
+        for f in entry.uncovered:
+            if f.sentence_id in gaps:
+                continue  # reported with its sentence
             findings.append(Finding(
                 "uncovered-figure",
-                f"article {entry.source_id!r}: the figure {u.figure!r} ({entry.seed_file} line "
-                f"{u.line}, “{u.context}”) is in no fact row's quote; add a row or an "
-                f"exclusion to {exclusions}",
-                table=seeds.get(entry.seed_file), line=u.line, value=u.figure))
+                f"article {entry.source_id!r}: the figure {f.figure!r} ({entry.seed_file} line "
+                f"{f.line}, sentence {f.sentence_id} “{short(f.sentence)}”) is in no fact "
+                f"row's quote; quote it, or add a row to {table} with a disposition: "
+                f"{ledger_row(f.sentence_id, f.sentence, f.figure)}",
+                table=seeds.get(entry.seed_file), line=f.line, value=f.figure))
     return findings
 
 
+def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= start and end <= b for a, b in spans)
+
+
 class _Coverage:
-    """Figures, quote spans and exclusions of every article, worked out once."""
+    """Units, quote spans and ledger rows of every article, worked out once."""
 
     def __init__(self, pkg: PackageData) -> None:
         self.pkg = pkg
-        self.stale: list[Finding] = []
+        self.td: TableData | None = pkg.role_table(LEDGER)
+        self.vocabulary = dispositions(pkg)
         self.ledger: list[ArticleCoverage] = []
-        self.newlines: dict[str, list[int]] = {}
-        spans = self._quote_spans()
-        exclusions = self._exclusions()
+        found, self.findings = units(pkg)
+        quotes = self._quotes()
+        arts = articles(pkg)
+        self.spans: dict[str, list[tuple[int, int]]] = {}
+        self.covered: set[str] = set()
+        for sid, mine in found.items():
+            text = arts[sid].mapped[0]
+            spans = [(i, i + len(q)) for q in quotes.get(sid, []) for i in _occurrences(text, q)]
+            self.spans[sid] = spans
+            self.covered |= {u.sentence_id for u in mine
+                             if any(a < u.hi and u.lo < b for a, b in spans)}
+        by_id = {u.sentence_id: u for mine in found.values() for u in mine}
+        aside, figure_rows = self._dispositions(self._entries(), by_id)
         titles = self._titles()
-        for sid, article in articles(pkg).items():
-            self.ledger.append(self._article(article, titles.get(sid, ""), spans.get(sid, []),
-                                             exclusions.get(sid, [])))
-        self.stale.sort(key=lambda f: f.row or 0)
+        for sid, mine in found.items():
+            self.ledger.append(self._article(arts[sid], titles.get(sid, ""), mine, aside,
+                                             figure_rows))
+        self.findings.sort(key=lambda f: (f.table or "", f.row or 0))
 
-    def _newlines(self, seed_file: str) -> list[int]:
-        if seed_file not in self.newlines:
-            text = self.pkg.text(seed_file)
-            self.newlines[seed_file] = [m.start() for m in re.finditer("\n", text)]
-        return self.newlines[seed_file]
+    # --- reading ------------------------------------------------------------------------
 
     def _titles(self) -> dict[str, str]:
         sources = self.pkg.role_table("sources")
@@ -147,7 +209,7 @@ class _Coverage:
                         sources.column(sources.schema.role_name("title")).to_pylist(),
                         strict=True))
 
-    def _quote_spans(self) -> dict[str, list[str]]:
+    def _quotes(self) -> dict[str, list[str]]:
         """Normalised distinct quotes of every fact table, by source_id."""
         quotes: dict[str, set[str]] = {}
         for name in fact_tables(self.pkg):
@@ -159,80 +221,149 @@ class _Coverage:
                     quotes.setdefault(sid, set()).add(normalise(quote))
         return {sid: sorted(q) for sid, q in quotes.items()}
 
-    def _exclusions(self) -> dict[str, list[_Exclusion]]:
-        td: TableData | None = self.pkg.role_table(EXCLUSIONS)
-        self.exclusions_table = td
-        if td is None:
-            return {}
-        cols = [td.column(c).to_pylist() for c in
-                ("source_id", td.schema.role_name("figure"), td.schema.role_name("context"))]
-        result: dict[str, list[_Exclusion]] = {}
-        for row, (sid, figure, context) in enumerate(zip(*cols, strict=True)):
-            if sid and figure and context:
-                result.setdefault(sid, []).append(_Exclusion(row, sid, figure, context))
-        return result
+    def _entries(self) -> list[_Entry]:
+        if self.td is None:
+            return []
+        cols = [self.td.column(c).to_pylist() for c in LEDGER_COLUMNS[:-1]]
+        entries = []
+        for row, (sid, figs, disposition, recorded_in, text) in enumerate(zip(*cols,
+                                                                             strict=True)):
+            if None in (sid, disposition, text):
+                continue  # a missing or mistyped cell: the structure checks report it
+            for figure in [f.strip() for f in figs.split(";") if f.strip()] if figs else [None]:
+                entries.append(_Entry(row, sid, figure, disposition, recorded_in, text))
+        return entries
 
-    def _stale(self, ex: _Exclusion, message: str, column: str) -> None:
-        td = self.exclusions_table
-        assert td is not None
-        self.stale.append(Finding(
-            "stale-exclusion", f"exclusion of {ex.figure!r} in article {ex.source_id!r}: {message}",
-            table=td.name, row=ex.row + 1, line=td.line(ex.row), field=column,
-            value=ex.figure if column == "figure" else ex.context))
+    # --- the ledger rows ----------------------------------------------------------------
 
-    def _article(self, article: Article, title: str, quotes: list[str],
-                 exclusions: list[_Exclusion]) -> ArticleCoverage:
+    def _stale(self, e: _Entry, message: str, column: str, value: object) -> None:
+        assert self.td is not None
+        what = f"figure {e.figure!r} of sentence" if e.figure else "sentence"
+        self.findings.append(Finding(
+            "stale-disposition", f"the {what} {e.sentence_id} ({e.disposition}): {message}",
+            table=self.td.name, row=e.row + 1, line=self.td.line(e.row), field=column,
+            value=str(value)))
+
+    def _dispositions(self, entries: list[_Entry], by_id: dict[str, Unit]
+                      ) -> tuple[dict[str, str], dict[str, list[_Entry]]]:
+        """Whole-sentence dispositions and figure rows, by sentence id; rows that no longer
+        apply become findings."""
+        aside: dict[str, str] = {}
+        figure_rows: dict[str, list[_Entry]] = {}
+        sound = {u.source_id for u in by_id.values()}
+        for e in entries:
+            u = by_id.get(e.sentence_id)
+            if u is None:
+                if e.sentence_id.rpartition(":")[0] in sound:
+                    self._stale(e, "there is no such sentence", "sentence_id", e.sentence_id)
+                continue  # an article whose sentences are broken is reported already
+            if normalise(e.text) != u.text:
+                self._stale(e, f"the sentence's text has changed; it now reads “{u.text}”",
+                            "text", e.text)
+            elif e.disposition not in self.vocabulary or not self._recorded_ok(e):
+                continue  # an unknown disposition is an enum finding
+            elif u.kind in BY_RULE:
+                self._stale(e, f"a {u.kind} is set aside by rule and needs no row",
+                            "sentence_id", e.sentence_id)
+            elif e.figure is None:
+                if e.sentence_id in self.covered:
+                    self._stale(e, "a fact row's quote now overlaps the sentence; remove the "
+                                "row", "sentence_id", e.sentence_id)
+                elif e.sentence_id in aside:
+                    self._stale(e, "another row already sets the sentence aside",
+                                "sentence_id", e.sentence_id)
+                else:
+                    aside[e.sentence_id] = e.disposition
+            else:
+                figure_rows.setdefault(e.sentence_id, []).append(e)
+        for sid in [s for s in figure_rows if s not in self.covered]:
+            for e in figure_rows.pop(sid):
+                self._stale(e, "only a figure of a sentence that a quote covers is set aside "
+                            "alone; set the whole sentence aside (empty figures)", "figures",
+                            e.figure)
+        return aside, figure_rows
+
+    def _recorded_ok(self, e: _Entry) -> bool:
+        if e.disposition != "recorded":
+            if e.recorded_in is None:
+                return True
+            self._stale(e, "recorded_in is only for the disposition recorded", "recorded_in",
+                        e.recorded_in)
+        elif e.recorded_in is None:
+            self._stale(e, "recorded needs recorded_in: the covered sentence that records the "
+                        "fact", "recorded_in", "")
+        elif e.recorded_in not in self.covered or e.recorded_in == e.sentence_id:
+            self._stale(e, f"recorded_in {e.recorded_in} is not another sentence that a fact "
+                        "row's quote covers", "recorded_in", e.recorded_in)
+        else:
+            return True
+        return False
+
+    # --- per article ----------------------------------------------------------------------
+
+    def _article(self, article: Article, title: str, mine: list[Unit], aside: dict[str, str],
+                 figure_rows: dict[str, list[_Entry]]) -> ArticleCoverage:
+        seed = self.pkg.text(article.seed_file)
+        newlines = [m.start() for m in re.finditer("\n", seed)]
+
+        def line(offset: int) -> int:
+            return bisect.bisect_left(newlines, offset) + 1
+
+        entry = ArticleCoverage(article.source_id, title, article.seed_file,
+                                set_aside=dict.fromkeys(self.vocabulary, 0))
+        status: dict[str, str] = {}
+        for u in mine:
+            covered = u.sentence_id in self.covered
+            s = COVERED if covered else BY_RULE.get(u.kind) or aside.get(u.sentence_id) \
+                or UNACCOUNTED
+            status[u.sentence_id] = s
+            unit = UnitStatus(u.sentence_id, u.kind, line(u.start), u.text, s,
+                              not covered and u.kind in BY_RULE)
+            entry.units.append(unit)
+            if s == COVERED:
+                entry.sentences_covered += 1
+            elif s == UNACCOUNTED:
+                entry.unaccounted.append(unit)
+            else:
+                entry.set_aside[s] = entry.set_aside.get(s, 0) + 1
+        entry.sentences = len(mine)
+        self._figures(article, entry, mine, status, figure_rows, line)
+        return entry
+
+    def _figures(self, article: Article, entry: ArticleCoverage, mine: list[Unit],
+                 status: dict[str, str], figure_rows: dict[str, list[_Entry]],
+                 line: Callable[[int], int]) -> None:
         text, origin = article.mapped
-        captions = [m.span() for m in _PARAGRAPH.finditer(article.raw) if _CAPTION in m.group()]
+        spans = self.spans[article.source_id]
         every = list(figures(text))
-        counted = [f for f in every if f.ignored is None
-                   and not any(a <= origin[f.start] < b for a, b in captions)]
-        spans = [(i, i + len(q)) for q in quotes for i in _occurrences(text, q)]
-        covered = {f.start for f in counted if any(a <= f.start and f.end <= b for a, b in spans)}
-        excluded: set[int] = set()
-        for ex in exclusions:
-            start = self._excluded_figure(ex, text, counted, every, covered, excluded)
-            if start is not None:
-                excluded.add(start)
-        newlines = self._newlines(article.seed_file)
-        uncovered = [
-            Uncovered(f.text, bisect.bisect_right(newlines, article.start + origin[f.start]) + 1,
-                      _context(text, f))
-            for f in counted if f.start not in covered and f.start not in excluded]
-        return ArticleCoverage(article.source_id, title, article.seed_file, len(counted),
-                               len(covered), len(excluded), uncovered)
-
-    def _excluded_figure(self, ex: _Exclusion, text: str, counted: list[Figure],
-                         every: list[Figure], covered: set[int], excluded: set[int]
-                         ) -> int | None:
-        """The start of the figure ``ex`` excludes, or ``None`` (and a finding) if stale."""
-        context = normalise(ex.context)
-        hits = _occurrences(text, context)
-        if len(hits) != 1:
-            self._stale(ex, f"the context {'is not in' if not hits else 'is not unique in'} "
-                        "the article (whitespace folded, markup dropped); quote a longer, "
-                        "verbatim snippet", "context")
-            return None
-        lo, hi = hits[0], hits[0] + len(context)
-        inside = [f for f in counted if lo <= f.start and f.end <= hi and f.text == ex.figure]
-        if len(inside) != 1:
-            ignored = {f.ignored for f in every if lo <= f.start and f.end <= hi
-                       and f.text == ex.figure and f.ignored}
-            why = (f"the figure is set aside by rule ({', '.join(sorted(ignored))}) and needs no "
-                   "exclusion") if ignored else (
-                "the context does not hold the figure as written" if not inside else
-                "the context holds the figure more than once; shorten it")
-            self._stale(ex, why, "figure")
-            return None
-        start = inside[0].start
-        if start in covered:
-            self._stale(ex, "a fact row's quote now covers the figure; remove the exclusion",
-                        "figure")
-            return None
-        if start in excluded:
-            self._stale(ex, "another exclusion already names this figure", "figure")
-            return None
-        return start
+        named: dict[str, set[str]] = {}
+        for u in mine:
+            for e in figure_rows.get(u.sentence_id, []):
+                inside = [f for f in every
+                          if u.lo <= f.start and f.end <= u.hi and f.text == e.figure]
+                if any(f.ignored is None and not _inside(f.start, f.end, spans) for f in inside):
+                    named.setdefault(u.sentence_id, set()).add(e.figure or "")
+                    continue
+                ignored = sorted({f.ignored for f in inside if f.ignored})
+                self._stale(e, f"the figure is set aside by rule ({', '.join(ignored)}) and "
+                            "needs no row" if ignored else "a fact row's quote now holds the "
+                            "figure; remove it" if inside else "the sentence does not "
+                            "hold the figure as written", "figures", e.figure)
+        starts = [u.lo for u in mine]
+        for f in every:
+            if f.ignored is not None:
+                continue
+            entry.figures += 1
+            if _inside(f.start, f.end, spans):
+                entry.figures_covered += 1
+                continue
+            u = mine[max(0, bisect.bisect_right(starts, f.start) - 1)]
+            if status[u.sentence_id] not in (COVERED, UNACCOUNTED) \
+                    or f.text in named.get(u.sentence_id, ()):
+                entry.figures_set_aside += 1
+            else:
+                entry.uncovered.append(Uncovered(f.text, line(article.start + origin[f.start]),
+                                                 u.sentence_id, u.text))
 
 
 def _occurrences(text: str, needle: str) -> list[int]:
@@ -242,17 +373,3 @@ def _occurrences(text: str, needle: str) -> list[int]:
         hits.append(i)
         i = text.find(needle, i + 1)
     return hits
-
-
-def _context(text: str, fig: Figure) -> str:
-    """The shortest run of whole words around ``fig`` (at least ``CONTEXT_WORDS`` a side)
-    that occurs once in ``text``."""
-    words = [m.span() for m in re.finditer(r"\S+", text)]
-    first = next(i for i, (a, b) in enumerate(words) if b > fig.start)
-    last = next(i for i, (a, b) in enumerate(words) if b >= fig.end)
-    lo, hi = max(0, first - CONTEXT_WORDS), min(len(words) - 1, last + CONTEXT_WORDS)
-    while True:
-        snippet = text[words[lo][0]:words[hi][1]]
-        if len(_occurrences(text, snippet)) == 1 or (lo == 0 and hi == len(words) - 1):
-            return snippet
-        lo, hi = max(0, lo - 1), min(len(words) - 1, hi + 1)
