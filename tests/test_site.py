@@ -207,26 +207,30 @@ def test_cli_reports_an_invalid_package_and_writes_nothing(tmp_path, package_cop
     assert not (tmp_path / "out").exists()
 
 
-def test_set_aside_text_is_marked_in_its_article_with_its_reason(built):
+def test_set_aside_sentences_are_marked_in_their_article_with_their_reason(built):
     import html as html_lib
 
-    for name in bd.tables():
-        schema = bd.schema(name)
-        context = [f["name"] for f in schema["fields"] if f.get("bdigest:role") == "context"]
-        if not context:
-            continue
-        for _, row in bd.load(name).iterrows():
-            page = (built / "articles" / f"{row['source_id']}.html").read_text(encoding="utf-8")
-            assert html_lib.escape(row["reason"]) in page
-            assert 'class="aside' in page
+    sentences = bd.load("sentences").set_index("sentence_id")
+    ledger = bd.load("coverage_ledger")
+    assert len(ledger) > 20
+    for _, row in ledger.iterrows():
+        src = sentences.loc[row["sentence_id"], "source_id"]
+        page = (built / "articles" / f"{src}.html").read_text(encoding="utf-8")
+        assert f'id="card:aside:coverage_ledger:{row["sentence_id"]}"' in page
+        assert html_lib.escape(row["disposition"]) in page
+        assert f'data-asides="aside:coverage_ledger:{row["sentence_id"]}' in page \
+            or f'aside:coverage_ledger:{row["sentence_id"]}"' in page
 
 
-def test_index_counts_sentences_per_article(built):
+def test_index_shows_the_coverage_command_counts_per_article(built):
+    import json
+
+    from conftest import ROOT
+
+    done = run_cli("coverage", "--package", str(ROOT), "--format", "json")
     html = (built / "index.html").read_text(encoding="utf-8")
-    # the counts of bdigest-data coverage: units (headings, captions, credits included)
-    assert "sentences covered" in html and "unaccounted" in html
-    sentences = bd.load("sentences")
-    per_article = sentences.groupby("source_id").size()
-    for src, n in per_article.items():
-        row = re.search(rf'href="articles/{src}.html">.*?</tr>', html).group(0)
-        assert f'<td class="num">{n}</td>' in row
+    assert "sentences covered" in html and "figures covered" in html
+    for entry in json.loads(done.stdout)["articles"]:
+        row = re.search(rf'href="articles/{entry["source_id"]}.html">.*?</tr>', html).group(0)
+        for key in ("sentences", "sentences_covered", "figures", "figures_covered"):
+            assert f'<td class="num">{entry[key]}</td>' in row, (entry["source_id"], key)

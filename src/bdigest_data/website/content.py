@@ -170,8 +170,9 @@ class SiteData:
             return []
         sentences = self.sentences.name if self.sentences else None
         return [t for t in self.tables.values()
-                if not t.is_facts and t.name != sentences and t.link_to(self.sources.name)
-                and (t.field_with_role(CONTEXT) or (sentences and t.link_to(sentences)))]
+                if not t.is_facts and t.name != sentences
+                and ((t.field_with_role(CONTEXT) and t.link_to(self.sources.name))
+                     or (sentences and t.link_to(sentences)))]
 
     def asides_of(self, source_id: str) -> list[Aside]:
         """The text of article ``source_id`` set aside, each with its reason."""
@@ -182,13 +183,12 @@ class SiteData:
             context = t.field_with_role(CONTEXT)
             to_sentence = t.link_to(self.sentences.name) if self.sentences else None
             for i, row in enumerate(t.rows):
-                if self.source_of(t, i) != source_id:
+                sentence = by_id.get(row.get(to_sentence.field, ""), {}) if to_sentence else {}
+                if (sentence.get("source_id") if to_sentence else self.source_of(t, i)) \
+                        != source_id:
                     continue
-                if context:
-                    snippet = row.get(context, "")
-                elif to_sentence:
-                    snippet = by_id.get(row.get(to_sentence.field, ""), {}).get("text", "")
-                reason = row.get("reason", "")
+                snippet = row.get(context, "") if context else sentence.get("text", "")
+                reason = row.get("reason", "") or row.get("note", "")
                 if row.get("disposition"):
                     reason = f"{row['disposition']}: {reason}" if reason else row["disposition"]
                 if snippet:

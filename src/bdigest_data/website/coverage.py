@@ -15,8 +15,9 @@ from typing import Any
 
 # counts shown per article first, in this order (any others the command reports follow);
 # the sentence counts are the site's own when the command reports none
-COUNTS = ("figures", "covered", "excluded", "uncovered", "sentences", "sentences quoted",
-          "sentences set aside", "sentences neither")
+COUNTS = ("sentences", "sentences_covered", "set_aside", "unaccounted", "figures",
+          "figures_covered", "figures_set_aside", "uncovered", "covered", "excluded",
+          "sentences quoted", "sentences set aside", "sentences neither")
 
 
 def per_article(root: Path) -> dict[str, dict[str, Any]]:
@@ -30,7 +31,14 @@ def per_article(root: Path) -> dict[str, dict[str, Any]]:
         return {}
     entries = json.loads(out.getvalue()).get("articles", [])
     return {
-        e["source_id"]: {k: len(v) if isinstance(v, list) else v for k, v in e.items()
-                         if isinstance(v, (int, list)) and not isinstance(v, bool)}
+        e["source_id"]: {k: _count(v) for k, v in e.items()
+                         if isinstance(v, (int, list, dict)) and not isinstance(v, bool)}
         for e in entries if "source_id" in e
     }
+
+
+def _count(value: int | list[Any] | dict[str, Any]) -> int:
+    """A count as reported: a number, a list of items, or counts by kind (summed)."""
+    if isinstance(value, dict):
+        return sum(v for v in value.values() if isinstance(v, int))
+    return len(value) if isinstance(value, list) else value
