@@ -12,7 +12,12 @@ import pytest
 import bdigest_data as bd
 from bdigest_data import edtf
 from bdigest_data.api import citation
-from bdigest_data.edtf import is_edtf as _is_edtf
+from bdigest_data.metadata.classes import Field
+
+
+def _is_edtf(field: dict) -> bool:
+    return Field.model_validate(field).edtf
+
 
 ROOT = Path(__file__).resolve().parents[1]
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))

@@ -5,7 +5,8 @@ Accepted: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, the level-1 seasons ``YYYY-21``
 March-May, June-August, September-November, December to February of the next year —, each
 optionally followed by ``?`` (uncertain) or ``~`` (approximate), and intervals ``A/B`` of two
 such dates. A schema marks
-an EDTF field with the annotation ``"bdigest:edtf": true`` (``ANNOTATION``); its ``pattern``
+an EDTF field with the annotation ``"bdigest:edtf": true`` (``ANNOTATION``, read by
+``metadata.Field.edtf``); its ``pattern``
 constraint (``PATTERN``) admits exactly these shapes; this module turns them into dates.
 """
 
@@ -15,7 +16,6 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 _PART = r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([?~])?"
 _RE = re.compile(rf"^{_PART}(?:/{_PART})?$")
@@ -30,11 +30,6 @@ PATTERN = (
     r"^\d{4}(-(0[1-9]|1[0-2]|2[1-4])(-(0[1-9]|[12]\d|3[01]))?)?[?~]?"
     r"(/\d{4}(-(0[1-9]|1[0-2]|2[1-4])(-(0[1-9]|[12]\d|3[01]))?)?[?~]?)?$"
 )
-
-
-def is_edtf(field: dict[str, Any]) -> bool:
-    """Whether a Table Schema field holds EDTF dates (marked ``"bdigest:edtf": true``)."""
-    return field.get(ANNOTATION) is True and field.get("type", "string") == "string"
 
 
 @dataclass(frozen=True)

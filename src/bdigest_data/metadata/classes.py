@@ -31,11 +31,12 @@ from pydantic import (
     Field as Property,
 )
 
+from bdigest_data import edtf
 from bdigest_data.metadata import types
 
 # annotation keys (see the schemas and docs/data-dictionary.md)
 ROLE = "bdigest:role"
-EDTF = "bdigest:edtf"
+EDTF = edtf.ANNOTATION
 EVIDENCE = "bdigest:evidence"
 GRAIN = "bdigest:grain"
 MAY_POSTDATE = "bdigest:may-postdate-source"
