@@ -66,6 +66,8 @@ class FieldRule:
         self.unique = field.unique
         self._value_checks = [self._compile(k, v) for k, v in constraints.items()
                               if k not in ("required", "unique")]
+        # a text field whose values are tested (``check`` with ``encode`` tests each once)
+        self.tests_text_values = info.is_text and bool(self._value_checks)
         # whether ``check`` can find anything (a text field without constraints cannot)
         self.checks_cells = (not info.is_text or bool(self._value_checks)
                              or field.required)
