@@ -27,14 +27,18 @@ def texts(values: Sequence[str | None]) -> pa.Array:
 
 
 def from_numpy(values: np.ndarray) -> pa.Array:
-    """A boolean, float64 or (any other dtype) int64 array of a one-dimensional numpy
-    array."""
+    """A boolean, float64, int32 or (any other dtype) int64 array of a one-dimensional
+    numpy array."""
     if values.dtype == bool:
         data = np.packbits(values, bitorder="little")
         return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(data)])
-    floats = values.dtype.kind == "f"
-    data = np.ascontiguousarray(values, dtype=np.float64 if floats else np.int64)
-    kind = pa.float64() if floats else pa.int64()
+    if values.dtype.kind == "f":
+        dtype, kind = np.float64, pa.float64()
+    elif values.dtype == np.int32:
+        dtype, kind = np.int32, pa.int32()
+    else:
+        dtype, kind = np.int64, pa.int64()
+    data = np.ascontiguousarray(values, dtype=dtype)
     return pa.Array.from_buffers(kind, len(values), [None, pa.py_buffer(data)])
 
 

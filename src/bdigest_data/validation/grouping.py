@@ -15,9 +15,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bdigest_data.validation.arrays import from_numpy, scalar, to_numpy
+from bdigest_data.validation.arrays import from_numpy, to_numpy
 
 Column = pa.Array | pa.ChunkedArray
+_WIDE = 1 << 31  # codes from here on need 64 bits
 
 
 @dataclass(frozen=True)
@@ -57,30 +58,34 @@ def decoded(column: Column) -> Column:
 
 
 def _codes(column: Column) -> tuple[np.ndarray, int]:
-    """Each row's code among the distinct values of ``column`` (null is a value too) and
-    how many codes there are; a dictionary-encoded column is coded by its dictionary."""
+    """Each row's code (int32) among the distinct values of ``column`` (null is a value
+    too) and how many codes there are; a dictionary-encoded column is coded by its
+    dictionary."""
     if pa.types.is_dictionary(column.type):
         chunked = column if isinstance(column, pa.ChunkedArray) else pa.chunked_array([column])
         chunks = chunked.unify_dictionaries().chunks
         size = len(chunks[0].dictionary) if chunks else 0
         index = pa.chunked_array([c.indices for c in chunks], column.type.index_type)
-        return to_numpy(pc.fill_null(index.cast(pa.int64()), scalar(size))), size + 1
+        missing = from_numpy(np.array([size], dtype=np.int32))[0]
+        return to_numpy(pc.fill_null(index.cast(pa.int32()), missing)), size + 1
     uniq = pc.unique(column)
-    index = pc.index_in(column, value_set=uniq)
-    return np.asarray(to_numpy(index), dtype=np.int64), len(uniq)
+    return to_numpy(pc.index_in(column, value_set=uniq)), len(uniq)
 
 
 def distinct(*columns: Column) -> Groups:
-    """Group the rows of equally long ``columns`` by their combined values."""
+    """Group the rows of equally long ``columns`` by their combined values. Codes are kept
+    in 32 bits (4 bytes a row for each array alive), the combination so far recoded to its
+    distinct values whenever the next column would take it past 2**31 codes."""
     n = len(columns[0])
-    code, bound = np.zeros(n, dtype=np.int64), 1  # codes are below bound
+    code, bound = np.zeros(n, dtype=np.int32), 1  # codes are below bound
     for column in columns:
         idx, size = _codes(column)
-        if bound * size >= 1 << 62:
+        if bound * size >= _WIDE:
             code, bound = _codes(from_numpy(code))
-        code, bound = code * size + idx, bound * size
+        wide = code.astype(np.int64) if bound * size >= _WIDE else code
+        code, bound = wide * size + idx, bound * size
     code, size = _codes(from_numpy(code))
     representative = np.zeros(size, dtype=np.int64)
-    representative[code] = np.arange(n, dtype=np.int64)
+    representative[code] = np.arange(n, dtype=np.int32 if n < _WIDE else np.int64)
     taken = [pc.take(c, from_numpy(representative)).to_pylist() for c in columns]
     return Groups(list(zip(*taken, strict=True)), code)

@@ -196,20 +196,22 @@ class _Checker:
     # -- assembling ------------------------------------------------------------------------
 
     def _assemble(self, ragged: list[Ragged], typed_ragged: pa.RecordBatch | None) -> TableData:
-        """The table in data-row order (ragged rows spliced in) and its line numbers."""
-        schema = pa.schema([(n, self.types[n]) for n in self.keep])
-        main = pa.Table.from_batches(self.batches, schema=schema)
-        if typed_ragged is not None:
-            pieces, prev = [], 0
-            extra = pa.Table.from_batches([typed_ragged], schema=schema)
-            for k, r in enumerate(ragged):
-                cut = r.row - 1 - k
-                pieces += [main.slice(prev, cut - prev), extra.slice(k, 1)]
-                prev = cut
-            main = pa.concat_tables([*pieces, main.slice(prev)])
-        for name in self.encoded:
-            main = main.set_column(main.schema.get_field_index(name), name,
-                                   _compact(main.column(name)))
+        """The table in data-row order (ragged rows spliced in) and its line numbers. Built
+        column by column: an encoded column's pieces (of several code widths) are made one
+        array before the next column is."""
+        columns = []
+        for j, name in enumerate(self.keep):
+            pieces = [b.column(j) for b in self.batches]
+            encoded = name in self.encoded
+            if encoded:
+                pieces = [_compact(pieces)]
+            if typed_ragged is not None:
+                pieces = _spliced(pieces, typed_ragged.column(j), ragged)
+                if encoded:
+                    pieces = [_compact(pieces)]
+            columns.append(pa.chunked_array(pieces, pieces[0].type if encoded
+                                            else self.types[name]))
+        main = pa.Table.from_arrays(columns, names=self.keep)
         lines = None
         header = self.stream.header_newlines
         if self.newlines or header or any(r.newlines for r in ragged):
@@ -261,30 +263,45 @@ class _Checker:
 def _merge(batches: list[pa.RecordBatch]) -> pa.RecordBatch:
     """One batch of the kept columns of ``batches``: a few large buffers instead of many
     small ones among the freed batches of text (which kept the allocator from handing pages
-    back), an encoded column with one dictionary instead of one per batch."""
+    back), an encoded column with one dictionary and the narrowest codes (its schema is
+    then not that of the batches merged)."""
     columns = []
-    for j, kind in enumerate(batches[0].schema.types):
+    for j in range(batches[0].num_columns):
         chunks = [b.column(j) for b in batches]
-        if pa.types.is_dictionary(kind):
-            unified = pa.chunked_array(chunks, kind).unify_dictionaries().chunks
-            codes = pa.concat_arrays([c.indices for c in unified])
-            columns.append(pa.DictionaryArray.from_arrays(codes, unified[0].dictionary))
-        else:
-            columns.append(pa.concat_arrays(chunks))
-    return pa.RecordBatch.from_arrays(columns, schema=batches[0].schema)
+        encoded = pa.types.is_dictionary(chunks[0].type)
+        columns.append(_compact(chunks) if encoded else pa.concat_arrays(chunks))
+    return pa.RecordBatch.from_arrays(columns, names=batches[0].schema.names)
 
 
-def _compact(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """A kept dictionary-encoded column with one dictionary for all its batches and the
-    narrowest codes that can point into it (a byte a row up to 128 distinct values)."""
-    unified = column.unify_dictionaries()
-    if not unified.num_chunks:
-        return column
-    dictionary = unified.chunks[0].dictionary
+def _spliced(pieces: list[pa.Array], extra: pa.Array, ragged: list[Ragged]) -> list[pa.Array]:
+    """``pieces`` (the rows that are not ragged, in order) with the ragged rows' ``extra``
+    cells put back in their places."""
+    out: list[pa.Array] = []
+    rows = pa.chunked_array(pieces, pieces[0].type) if pieces else None
+    prev = 0
+    for k, r in enumerate(ragged):
+        cut = r.row - 1 - k
+        if rows is not None and cut > prev:
+            out += rows.slice(prev, cut - prev).chunks
+        out.append(extra.slice(k, 1))
+        prev = cut
+    if rows is not None:
+        out += rows.slice(prev).chunks
+    return out
+
+
+def _compact(pieces: list[pa.Array]) -> pa.DictionaryArray:
+    """Dictionary-encoded ``pieces`` (with any code widths) as one array with one dictionary
+    and the narrowest codes that can point into it (a byte a row up to 128 distinct values)."""
+    wide = [pa.DictionaryArray.from_arrays(p.indices.cast(pa.int32()), p.dictionary)
+            for p in pieces]
+    unified = pa.chunked_array(wide, TEXT_CODES).unify_dictionaries().chunks
+    dictionary = unified[0].dictionary if unified else texts([])
     width = next(t for t in (pa.int8(), pa.int16(), pa.int32())
                  if len(dictionary) <= 1 << (t.bit_width - 1))
-    codes = pa.concat_arrays([c.indices for c in unified.chunks]).cast(width)
-    return pa.chunked_array([pa.DictionaryArray.from_arrays(codes, dictionary)])
+    codes = pa.concat_arrays([c.indices.cast(width) for c in unified]) if unified else \
+        pa.nulls(0, width)
+    return pa.DictionaryArray.from_arrays(codes, dictionary)
 
 
 def _has_newline(col: pa.Array) -> bool:
