@@ -10,12 +10,15 @@ and ragged rows), then stamped.
 
 Each package is validated as whole processes: ``frictionless validate`` once, ours a few
 times (median) with the checks frictionless also makes (structure, integrity), with
-provenance too, and with every group. It prints wall time, rows/s, peak memory (the
-child's max RSS) and the ratios, and checks that every frictionless error is one of our
-findings (same table, code, row and field). Finally the real package, whole processes.
+provenance too, and with every group. It prints wall time, CPU time (user + system, less
+disturbed than wall time on a shared machine), rows/s, peak memory (the child's max RSS)
+and the ratios, and checks that every frictionless error is one of our findings (same
+table, code, row and field). Then the peak memory of ours alone on a larger clean package
+(``--memory-rows``, 5M by default; frictionless would take minutes there). Finally the
+real package, whole processes.
 
-    python scripts/bench_validate.py                 # 10k, 100k, 1M
-    python scripts/bench_validate.py --sizes 10000,100000 --runs 3
+    python scripts/bench_validate.py                 # 10k, 100k, 1M, memory at 5M
+    python scripts/bench_validate.py --sizes 10000,100000 --runs 3 --memory-rows 0
 """
 
 from __future__ import annotations
@@ -118,17 +121,19 @@ def inject(lines: list[str], header: list[str], rng: random.Random) -> None:
     lines[i] = lines[i].rsplit(",", 1)[0]
 
 
-def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MB and stdout of one process. The peak is measured by
-    /usr/bin/time, a small process: a child forked from this (large) one would count its
-    parent's pages in its own maximum."""
-    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as peak:
+def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, str, float]:
+    """Wall seconds, peak RSS in MB, stdout and CPU seconds (user + system) of one process.
+    Peak and CPU are measured by /usr/bin/time, a small process: a child forked from this
+    (large) one would count its parent's pages in its own maximum."""
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as usage:
         start = time.perf_counter()
-        subprocess.run([TIME, "-f", "%M", "-o", peak.name, *cmd], stdout=out,
+        subprocess.run([TIME, "-f", "%M %U %S", "-o", usage.name, *cmd], stdout=out,
                        stderr=subprocess.DEVNULL, cwd=cwd)
         wall = time.perf_counter() - start
         out.seek(0)
-        return wall, int(peak.read().split()[-1]) / 1024, out.read().decode("utf-8", "replace")
+        peak, user, system = usage.read().split()[-3:]
+        return (wall, int(peak) / 1024, out.read().decode("utf-8", "replace"),
+                float(user) + float(system))
 
 
 def frictionless_errors(output: str) -> set[tuple[str, str, int | None, str | None]]:
@@ -162,23 +167,41 @@ def bench(size: int, broken: bool, runs: int) -> None:
         mb = sum(p.stat().st_size for p in (pkg / "data").glob("*.csv")) / 1e6
         label = f"{rows:,} fact rows ({mb:.0f} MB of CSV), {'with errors' if broken else 'clean'}"
         print(f"\n== {label} (built in {time.perf_counter() - t0:.1f} s)")
-        f_wall, f_mem, f_out = run([str(BIN / "frictionless"), "validate", "datapackage.json",
-                                    "--json"], cwd=pkg)
+        f_wall, f_mem, f_out, f_cpu = run([str(BIN / "frictionless"), "validate",
+                                           "datapackage.json", "--json"], cwd=pkg)
         theirs = frictionless_errors(f_out)
-        print(f"  {'frictionless validate':<34} {f_wall:8.2f} s {rows / f_wall:>11,.0f} rows/s "
-              f"{f_mem:7.0f} MB   errors {len(theirs)}")
+        print(f"  {'frictionless validate':<34} {f_wall:8.2f} s (cpu {f_cpu:6.2f} s) "
+              f"{rows / f_wall:>11,.0f} rows/s {f_mem:7.0f} MB   errors {len(theirs)}")
         for name, checks in OURS.items():
             results = [run([str(BIN / "bdigest-data"), "validate", str(pkg), "--format", "json",
                             "--checks", checks, "--max-findings", "0"])
                        for _ in range(runs if name != "all checks" else 1)]
             wall = statistics.median(r[0] for r in results)
+            cpu = statistics.median(r[3] for r in results)
             mem = max(r[1] for r in results)
             doc = json.loads(results[0][2])
             missing = agree(theirs, doc["findings"])
-            print(f"  {'bdigest-data ' + name:<34} {wall:8.2f} s {rows / wall:>11,.0f} rows/s "
-                  f"{mem:7.0f} MB   findings {len(doc['findings'])}, "
-                  f"x{f_wall / wall:.1f} faster, memory x{mem / f_mem:.2f}, "
+            print(f"  {'bdigest-data ' + name:<34} {wall:8.2f} s (cpu {cpu:6.2f} s) "
+                  f"{rows / wall:>11,.0f} rows/s {mem:7.0f} MB   findings "
+                  f"{len(doc['findings'])}, x{f_wall / wall:.1f} faster (cpu "
+                  f"x{f_cpu / cpu:.1f}), memory x{mem / f_mem:.2f}, "
                   f"{'agrees' if not missing else f'MISSES {len(missing)}: {missing[:3]}'}")
+
+
+def memory(size: int) -> None:
+    """Peak memory (and time) of ours alone on a clean package of ``size`` fact rows."""
+    with tempfile.TemporaryDirectory() as tmp:
+        pkg = Path(tmp)
+        rows = sum(build(size, False, pkg).values())
+        mb = sum(p.stat().st_size for p in (pkg / "data").glob("*.csv")) / 1e6
+        print(f"\n== memory: {rows:,} fact rows ({mb:.0f} MB of CSV), clean, bdigest-data alone")
+        for name, checks in OURS.items():
+            wall, mem, out, cpu = run([str(BIN / "bdigest-data"), "validate", str(pkg),
+                                       "--format", "json", "--checks", checks,
+                                       "--max-findings", "0"])
+            found = len(json.loads(out)["findings"])
+            print(f"  {'bdigest-data ' + name:<34} {wall:8.2f} s (cpu {cpu:6.2f} s) "
+                  f"{mem:7.0f} MB peak, {mem * 1e6 / rows:5.1f} bytes a row, findings {found}")
 
 
 def real_package(runs: int) -> None:
@@ -195,11 +218,15 @@ def main() -> None:
                         help="comma-separated fact-row counts (default 10000,100000,1000000)")
     parser.add_argument("--runs", type=int, default=3, help="runs of our command per case")
     parser.add_argument("--clean-only", action="store_true", help="skip the broken packages")
+    parser.add_argument("--memory-rows", type=int, default=5_000_000,
+                        help="fact rows of the memory-only case (0: skip; default 5000000)")
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     for size in (int(s) for s in args.sizes.split(",")):
         for broken in (False,) if args.clean_only else (False, True):
             bench(size, broken, args.runs)
+    if args.memory_rows:
+        memory(args.memory_rows)
     real_package(max(args.runs, 5))
 
 
