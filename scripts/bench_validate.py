@@ -65,6 +65,11 @@ def build(size: int, broken: bool, dest: Path) -> dict[str, int]:
     total_real = sum(len(r) - 1 for r in real.values())
     rng = random.Random(size)
     counts = {}
+    renamed = {}  # fact table -> (id prefix, {real id: position}): the copies' ids
+    for table, rows in real.items():
+        id_col = rows[0].index(schema_of(ROOT, table)["primaryKey"][0])
+        renamed[table] = (rows[1][id_col].rsplit("-", 1)[0],
+                          {r[id_col]: i for i, r in enumerate(rows[1:])})
     for table, rows in real.items():
         schema_path = dest / "schemas" / f"{table}.json"
         schema = schema_path.read_text(encoding="utf-8")
@@ -74,6 +79,10 @@ def build(size: int, broken: bool, dest: Path) -> dict[str, int]:
         id_col = header.index(schema["primaryKey"][0])
         refs = [header.index(fk["fields"][0]) for fk in schema.get("foreignKeys", [])
                 if fk["reference"]["resource"] in ("", table)]  # self-references
+        # keys into another fact table point at the first copy of the row they name
+        others = [(header.index(fk["fields"][0]), renamed[fk["reference"]["resource"]])
+                  for fk in schema.get("foreignKeys", [])
+                  if fk["reference"]["resource"] in renamed.keys() - {table}]
         position = {r[id_col]: i for i, r in enumerate(body)}
         n = max(1, size * len(body) // total_real)
         out = io.StringIO()
@@ -87,6 +96,9 @@ def build(size: int, broken: bool, dest: Path) -> dict[str, int]:
             for c in refs:
                 if row[c] in position:
                     row[c] = f"{prefix}-{block * len(body) + position[row[c]]:07d}"
+            for c, (ref_prefix, ref_position) in others:
+                if row[c] in ref_position:
+                    row[c] = f"{ref_prefix}-{ref_position[row[c]]:07d}"
             writer.writerow(row)
         lines = out.getvalue().split("\n")
         if broken:
@@ -173,8 +185,8 @@ def bench(size: int, broken: bool, runs: int) -> None:
         print(f"  {'frictionless validate':<34} {f_wall:8.2f} s (cpu {f_cpu:6.2f} s) "
               f"{rows / f_wall:>11,.0f} rows/s {f_mem:7.0f} MB   errors {len(theirs)}")
         for name, checks in OURS.items():
-            results = [run([str(BIN / "bdigest-data"), "validate", str(pkg), "--format", "json",
-                            "--checks", checks, "--max-findings", "0"])
+            results = [run([str(BIN / "bdigest-data"), "validate", "--package", str(pkg),
+                            "--format", "json", "--checks", checks, "--max-findings", "0"])
                        for _ in range(runs if name != "all checks" else 1)]
             wall = statistics.median(r[0] for r in results)
             cpu = statistics.median(r[3] for r in results)
@@ -196,7 +208,7 @@ def memory(size: int) -> None:
         mb = sum(p.stat().st_size for p in (pkg / "data").glob("*.csv")) / 1e6
         print(f"\n== memory: {rows:,} fact rows ({mb:.0f} MB of CSV), clean, bdigest-data alone")
         for name, checks in OURS.items():
-            wall, mem, out, cpu = run([str(BIN / "bdigest-data"), "validate", str(pkg),
+            wall, mem, out, cpu = run([str(BIN / "bdigest-data"), "validate", "--package", str(pkg),
                                        "--format", "json", "--checks", checks,
                                        "--max-findings", "0"])
             found = len(json.loads(out)["findings"])
