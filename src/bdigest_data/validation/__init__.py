@@ -4,7 +4,8 @@ The package's metadata is read by ``bdigest_data.metadata`` (the typed model; it
 findings) and every file through its reader (``metadata.files``: the safety rules).
 Modules: ``reader`` (CSV -> Arrow batches), ``cells`` / ``header`` / ``keys`` /
 ``structure`` (what frictionless checks), ``integrity`` (sizes, hashes, versions),
-``provenance`` / ``semantics`` / ``coverage`` (our rules, registered in ``registry``),
+``provenance`` / ``semantics`` / ``coverage`` / ``dataset`` (our rules, registered in
+``registry``; ``dataset``: ``naming``, ``magnitudes``, ``derivations``, ``links``),
 ``catalogue`` (every finding code), ``runner`` (orchestration), ``render`` (text and JSON
 reports), ``cli`` (the sub-commands).
 Importing this package is cheap; pyarrow is loaded when ``validate`` runs.
@@ -19,7 +20,7 @@ from bdigest_data.findings import Report
 
 __all__ = ["GROUPS", "validate"]
 
-GROUPS = ("structure", "integrity", "provenance", "semantics", "coverage")
+GROUPS = ("structure", "integrity", "provenance", "semantics", "coverage", "dataset")
 
 
 def validate(path: str | Path | None = None, *, tables: Iterable[str] | None = None,
@@ -30,7 +31,8 @@ def validate(path: str | Path | None = None, *, tables: Iterable[str] | None = N
     release archive (zip or tar, unpacked safely into a temporary directory; default: the
     installed package). ``tables`` restricts the run to the named tables and what they
     need (the tables their foreign keys reach, the seed files); ``checks`` to some of the
-    groups ``structure``, ``integrity``, ``provenance``, ``semantics``, ``coverage``.
+    groups ``structure``, ``integrity``, ``provenance``, ``semantics``, ``coverage``,
+    ``dataset``.
     Raises ``FileNotFoundError`` when there is no descriptor at ``path`` and ``ValueError``
     for an unknown table or group or an archive that cannot be unpacked
     (``metadata.files.PackageError``); everything wrong inside the package is a finding.

@@ -1,0 +1,141 @@
+"""The ``dataset`` check group: the rules of the 1.0 data model (issue #10), one module each.
+
+- ``naming``: every actor, person and place of a fact row is named in its quote.
+- ``magnitudes``: value_as_written, scale and currency words, measure and aggregation roles.
+- ``derivations``: every derived value has a derivation that agrees with what it rests on.
+- ``links``: event links point at rows that exist, of compatible kinds, without cycles.
+
+This module holds what they share: a view of a table as rows by primary key, the names by
+which the lookup tables let a quote name an actor, person or place, and ``finding``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from bdigest_data.findings import Finding
+from bdigest_data.metadata.classes import TableSchema
+from bdigest_data.validation.context import PackageData, TableData
+from bdigest_data.validation.evidence import show
+
+MODULES = ("naming", "magnitudes", "derivations", "links")
+DERIVED = "derived_fields"
+
+
+def _modules() -> list[Any]:
+    return [importlib.import_module(f"bdigest_data.validation.{m}") for m in MODULES]
+
+
+def check(pkg: PackageData) -> list[Finding]:
+    """The findings of every module of the group."""
+    model = Model(pkg)
+    return [f for module in _modules() for f in module.check(model)]
+
+
+def needs(schema: TableSchema) -> set[str]:
+    """The fields of a fact table the group reads."""
+    return set().union(*(module.needs(schema) for module in _modules()))
+
+
+def finding(td: TableData, code: str, row: int, message: str, field: str | None = None,
+            value: Any = None) -> Finding:
+    return Finding(code, message, table=td.name, row=row + 1, line=td.line(row), field=field,
+                   value=None if value is None else show(value))
+
+
+def derived_entries(cell: str | None) -> frozenset[str]:
+    """The entries of a ``derived_fields`` cell (``field`` or ``field.part``)."""
+    return frozenset(e for e in (cell or "").split(";") if e)
+
+
+def is_derived(entries: frozenset[str], name: str) -> bool:
+    """Whether field ``name`` (all of it or a part) is derived."""
+    return any(e == name or e.startswith(name + ".") for e in entries)
+
+
+def split(cell: str | None) -> list[str]:
+    """A ``; ``-joined list cell as its items."""
+    return [p.strip() for p in (cell or "").split(";") if p.strip()]
+
+
+def word_in(name: str, text: str) -> bool:
+    """``name`` occurs in ``text`` as whole words (case-sensitive; ``Belarus`` in
+    ``Belarus’s`` and ``Belarus'``, not in ``Belarusian``)."""
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
+
+
+@dataclass
+class Rows:
+    """A table's rows as dicts, by primary key (first key field)."""
+
+    td: TableData
+    rows: list[dict[str, Any]]
+    index: dict[Any, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, td: TableData) -> Rows:
+        names = td.table.column_names
+        rows = td.table.to_pylist() if names else []
+        key = td.schema.primary_key[0] if td.schema.primary_key else None
+        index: dict[Any, int] = {}
+        for i, r in enumerate(rows):
+            if key is not None and r.get(key) is not None:
+                index.setdefault(r[key], i)
+        return cls(td, rows, index)
+
+    def get(self, key: Any) -> dict[str, Any] | None:
+        i = self.index.get(key)
+        return None if i is None else self.rows[i]
+
+
+class Model:
+    """The package as the dataset checks see it (tables read on demand)."""
+
+    def __init__(self, pkg: PackageData) -> None:
+        self.pkg = pkg
+        self._rows: dict[str, Rows] = {}
+
+    def rows(self, name: str) -> Rows | None:
+        td = self.pkg.tables.get(name)
+        if td is None:
+            return None
+        if name not in self._rows:
+            self._rows[name] = Rows.of(td)
+        return self._rows[name]
+
+    def facts(self) -> list[str]:
+        return self.pkg.fact_tables()
+
+    @cached_property
+    def actor_names(self) -> dict[str, list[str]]:
+        """actor_id -> the names a quote may use: name, aliases, its capital's names."""
+        out: dict[str, list[str]] = {}
+        actors = self.rows("actors")
+        for r in actors.rows if actors else []:
+            out[r["actor_id"]] = [r["name"], *split(r.get("aliases"))]
+        for pid, names in self.place_names.items():
+            place = self.rows("places").get(pid)  # type: ignore[union-attr]
+            if place and place.get("capital_of") in out:
+                out[place["capital_of"]] += names
+        return out
+
+    @cached_property
+    def place_names(self) -> dict[Any, list[str]]:
+        places = self.rows("places")
+        return {r["place_id"]: [r["name"], *split(r.get("aliases"))]
+                for r in (places.rows if places else [])}
+
+    @cached_property
+    def person_names(self) -> dict[str, list[str]]:
+        persons = self.rows("persons")
+        return {r["person_id"]: [r["name"], *split(r.get("variants"))]
+                for r in (persons.rows if persons else [])}
+
+    def names_of(self, kind: str, value: Any) -> list[str]:
+        table = {"actor": self.actor_names, "person": self.person_names,
+                 "place": self.place_names}[kind]
+        return table.get(value, [])

@@ -1,0 +1,302 @@
+"""Every derived value has a derivation, and agrees with what it claims to rest on.
+
+The derivations table (``"bdigest:role": "derivations"``) has one row per entry of a fact
+row's ``derived_fields`` (``field`` or ``field.part``; part ``all`` for a whole field) and
+per derived part of a source's publication date.
+
+- ``derivation-missing``: a derived_fields entry without a derivation row;
+  ``derivation-orphan``: a derivation of a row that does not exist, or of a field (part)
+  the row's derived_fields does not list.
+- ``derivation-incomplete``: a basis without what it needs (``row`` without rests_on_*,
+  ``text`` without evidence, ``arithmetic`` without expression, ``external`` without
+  claim), or a rests_on row that does not exist.
+- ``derivation-evidence``: evidence that is not a verbatim passage of the row's article.
+- ``derivation-disagrees``: the derived value is not what its basis gives:
+  ``publication`` the article's ``published`` (shifted by ``offset``) at that part;
+  ``row`` the other row's field (shifted by ``offset``), compared at the part (``all``: at
+  the precision the derived date is written in, or equal for other values); ``text`` the
+  part (minus offset) shown by evidence (a year, month name, day, or an actor's, person's
+  or place's name); ``arithmetic`` the value of ``expression``, whose literals other than
+  1 and 100 are figures of the quote or evidence; ``count`` the number of names in
+  ``persons``; ``capital`` the host's capital (``places.capital_of``).
+  Changing a source's ``published`` thus flags every row derived from it.
+- ``derivation-uncertainty``: confidence ``uncertain`` on a date without ``?``.
+"""
+
+from __future__ import annotations
+
+import ast
+import calendar
+import operator
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from bdigest_data import edtf
+from bdigest_data.findings import Finding
+from bdigest_data.metadata.classes import TableSchema
+from bdigest_data.validation.dataset import (
+    DERIVED,
+    Model,
+    derived_entries,
+    finding,
+    split,
+    word_in,
+)
+from bdigest_data.validation.evidence import MONTHS, QuoteEvidence, articles, normalise
+
+ROLE = "derivations"
+PARTS = ("year", "month", "day")
+_DURATION = re.compile(r"^(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$")
+_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+        ast.Div: operator.truediv}
+
+
+def needs(schema: TableSchema) -> set[str]:
+    return {f.name for f in schema.fields}  # a derivation may name any field
+
+
+def check(model: Model) -> list[Finding]:
+    td = model.pkg.role_table(ROLE)
+    if td is None:
+        return []
+    return _Check(model, td).run()
+
+
+def shift(day: date, offset: str | None) -> date:
+    """``day`` plus an ISO 8601 duration (``P1D``, ``-P1Y``; months and years by calendar)."""
+    m = _DURATION.match(offset or "P0D")
+    if not m:
+        raise ValueError(f"offset {offset!r} is not an ISO 8601 duration like P1D or -P1Y")
+    sign = -1 if m.group(1) else 1
+    years, months, days = (int(g or 0) * sign for g in m.groups()[1:])
+    month0 = day.month - 1 + months + 12 * years
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    d = min(day.day, calendar.monthrange(year, month)[1])
+    return date(year, month, d) + timedelta(days=days)
+
+
+def evaluate(expression: str) -> float:
+    """The value of an arithmetic expression of numbers, + - * / and parentheses."""
+
+    def ev(node: ast.AST) -> float:
+        if isinstance(node, ast.Expression):
+            return ev(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+            return float(node.value)
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
+            return _OPS[type(node.op)](ev(node.left), ev(node.right))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            return -ev(node.operand) if isinstance(node.op, ast.USub) else ev(node.operand)
+        raise ValueError(f"{expression!r}: only numbers, + - * / and parentheses")
+
+    return ev(ast.parse(expression, mode="eval"))
+
+
+def literals(expression: str) -> list[float]:
+    return [float(n.value) for n in ast.walk(ast.parse(expression, mode="eval"))
+            if isinstance(n, ast.Constant) and isinstance(n.value, int | float)]
+
+
+def _part_of(d: date, part: str) -> int:
+    return {"year": d.year, "month": d.month, "day": d.day}[part]
+
+
+def _parts_of(value: edtf.Edtf, part: str) -> list[str]:
+    """The parts to compare: ``part``, or for ``all`` those the value is written with."""
+    if part != "all":
+        return [part]
+    return list(PARTS[: {"year": 1, "season": 1, "month": 2, "day": 3}[value.precision]])
+
+
+class _Check:
+    def __init__(self, model: Model, td: Any) -> None:
+        self.model = model
+        self.td = td
+        self.rows = model.rows(td.name)
+        self.arts = articles(model.pkg)
+        self.out: list[Finding] = []
+
+    def fail(self, i: int, code: str, msg: str, field: str | None = None,
+             value: Any = None) -> None:
+        self.out.append(finding(self.td, code, i, msg, field, value))
+
+    def target(self, table: str | None, rid: Any) -> dict[str, Any] | None:
+        rows = self.model.rows(table) if table else None
+        if rows is None:
+            return None
+        key_type = rows.td.table.schema.field(rows.td.schema.primary_key[0]).type
+        return rows.get(int(rid) if str(key_type).startswith("int") and str(rid).isdigit()
+                        else rid)
+
+    def run(self) -> list[Finding]:
+        assert self.rows is not None
+        seen: set[tuple[Any, ...]] = set()
+        for i, d in enumerate(self.rows.rows):
+            key = (d.get("table_name"), d.get("row_id"), d.get("field"), d.get("part"))
+            seen.add(key)
+            row = self.target(d.get("table_name"), d.get("row_id"))
+            if row is None:
+                self.fail(i, "derivation-orphan", f"no row {d.get('row_id')!r} in "
+                          f"{d.get('table_name')}", "row_id", d.get("row_id"))
+                continue
+            if d.get("table_name") != "sources":
+                entries = derived_entries(row.get(DERIVED))
+                entry = d["field"] if d.get("part") == "all" else f"{d['field']}.{d['part']}"
+                if entry not in entries:
+                    self.fail(i, "derivation-orphan", f"{d.get('table_name')} "
+                              f"{d.get('row_id')} does not list {entry!r} in derived_fields "
+                              f"({row.get(DERIVED) or 'empty'})", "field", entry)
+                    continue
+            try:
+                self.judge(i, d, row)
+            except ValueError as exc:
+                self.fail(i, "derivation-incomplete", str(exc), "basis", d.get("basis"))
+        self.missing(seen)
+        return self.out
+
+    def missing(self, seen: set[tuple[Any, ...]]) -> None:
+        for name in self.model.facts():
+            rows = self.model.rows(name)
+            if rows is None or DERIVED not in rows.td.table.column_names:
+                continue
+            key = rows.td.schema.primary_key[0]
+            for i, r in enumerate(rows.rows):
+                for e in sorted(derived_entries(r.get(DERIVED))):
+                    fld, _, part = e.partition(".")
+                    if (name, str(r.get(key)), fld, part or "all") not in seen:
+                        self.out.append(finding(rows.td, "derivation-missing", i,
+                                                f"derived_fields lists {e!r} but derivations "
+                                                "has no row for it", DERIVED, e))
+
+    # the bases --------------------------------------------------------------------------
+
+    def judge(self, i: int, d: dict[str, Any], row: dict[str, Any]) -> None:
+        basis, fld = d.get("basis"), d["field"]
+        value = row.get(fld)
+        kind = self.kind(d["table_name"], fld)
+        if value is None:
+            return  # an empty derived value rests on nothing to compare
+        date_value = edtf.parse(str(value)) if kind == "date" else None
+        if d.get("confidence") == "uncertain" and date_value is not None and "?" not in value:
+            self.fail(i, "derivation-uncertainty", f"the derivation is uncertain but "
+                      f"{fld} {value!r} has no '?'", "confidence", "uncertain")
+        source = self.target("sources", row.get("source_id", d.get("row_id")))
+        article = self.arts.get(row.get("source_id") or d.get("row_id"))
+        if basis == "publication":
+            published = source and source.get("published")
+            if date_value is None or not published:
+                raise ValueError("basis 'publication' needs a date field and a published date")
+            self.compare_dates(i, d, date_value, edtf.parse(published), "sources.published")
+        elif basis == "row":
+            other_table, other_field = d.get("rests_on_table"), d.get("rests_on_field")
+            other = self.target(other_table, d.get("rests_on_id"))
+            if not (other_table and other_field and d.get("rests_on_id")):
+                raise ValueError("basis 'row' needs rests_on_table, rests_on_id, rests_on_field")
+            if other is None:
+                raise ValueError(f"rests on {other_table} {d.get('rests_on_id')}, which does "
+                                 "not exist")
+            theirs = other.get(other_field)
+            where = f"{other_table} {d.get('rests_on_id')} {other_field}"
+            if date_value is not None and theirs is not None:
+                self.compare_dates(i, d, date_value, edtf.parse(str(theirs)), where)
+            elif theirs != value:
+                self.disagree(i, d, value, f"{where} is {theirs!r}")
+        elif basis == "text":
+            evidence = d.get("evidence")
+            if not evidence:
+                raise ValueError("basis 'text' needs evidence")
+            if self.evidence_ok(i, d, article):
+                self.text(i, d, value, kind, date_value, normalise(evidence))
+        elif basis == "arithmetic":
+            self.arithmetic(i, d, value, row, article)
+        elif basis == "count":
+            n = len(split(row.get("persons")))
+            if float(value) != n:
+                self.disagree(i, d, value, f"persons lists {n} name(s)")
+        elif basis == "capital":
+            place = self.target("places", value)
+            host = row.get("host_actor")
+            if place is None or place.get("capital_of") != host:
+                self.disagree(i, d, value, f"it is not the capital of the host {host!r}")
+        elif basis == "external" and not d.get("claim"):
+            raise ValueError("basis 'external' needs a claim a reader can check")
+
+    def kind(self, table: str, fld: str) -> str | None:
+        td = self.model.pkg.tables.get(table)
+        if td is None:
+            return None
+        f = next((f for f in td.schema.fields if f.name == fld), None)
+        if f is None:
+            return None
+        return "date" if f.edtf else f.evidence
+
+    def disagree(self, i: int, d: dict[str, Any], value: Any, why: str) -> None:
+        self.fail(i, "derivation-disagrees", f"{d['table_name']} {d['row_id']} {d['field']} "
+                  f"({d.get('part')}) = {value!s} disagrees with its basis "
+                  f"{d.get('basis')!r}: {why}", "basis", d.get("basis"))
+
+    def compare_dates(self, i: int, d: dict[str, Any], mine: edtf.Edtf, base: edtf.Edtf,
+                      where: str) -> None:
+        expected = shift(base.earliest, d.get("offset"))
+        for part in _parts_of(mine, d.get("part") or "all"):
+            if part != "year" and mine.precision == "season":
+                continue
+            if _part_of(mine.earliest, part) != _part_of(expected, part):
+                self.disagree(i, d, mine.text, f"{where} is {base.text}, shifted by "
+                              f"{d.get('offset') or 'P0D'} gives {part} "
+                              f"{_part_of(expected, part)}")
+                return
+
+    def evidence_ok(self, i: int, d: dict[str, Any], article: Any) -> bool:
+        evidence = d.get("evidence")
+        if article is not None and evidence and normalise(evidence) not in article.text:
+            self.fail(i, "derivation-evidence", f"evidence not found in article "
+                      f"{article.source_id!r}", "evidence", evidence[:120])
+            return False
+        return True
+
+    def text(self, i: int, d: dict[str, Any], value: Any, kind: str | None,
+             date_value: edtf.Edtf | None, evidence: str) -> None:
+        if date_value is not None:
+            ev = QuoteEvidence(evidence)
+            back = shift(date_value.earliest, _negate(d.get("offset")))
+            for part in _parts_of(date_value, d.get("part") or "all"):
+                shown = {"year": back.year in ev.years,
+                         "month": back.month in ev.months,
+                         "day": (back.month, back.day) in ev.days}[part]
+                if not shown:
+                    what = {"year": str(back.year), "month": MONTHS[back.month - 1],
+                            "day": f"{back.day} {MONTHS[back.month - 1]}"}[part]
+                    self.disagree(i, d, value, f"the evidence does not show {part} {what}")
+                    return
+        elif kind in ("actor", "person", "place"):
+            names = self.model.names_of(kind, value)
+            if not any(word_in(n, evidence) for n in names):
+                self.disagree(i, d, value, f"the evidence names none of {', '.join(names)}")
+
+    def arithmetic(self, i: int, d: dict[str, Any], value: Any, row: dict[str, Any],
+                   article: Any) -> None:
+        expression = d.get("expression")
+        if not expression:
+            raise ValueError("basis 'arithmetic' needs an expression")
+        result = evaluate(expression)
+        # a date's year (sources' publication year from "2010+6"), else the number itself
+        target = float(edtf.parse(value).earliest.year) if isinstance(value, str) \
+            else float(value)
+        if abs(result - target) > 1e-6 * max(1.0, abs(target)) + 0.005:
+            self.disagree(i, d, value, f"{expression} = {result:g}")
+        if d.get("evidence") and not self.evidence_ok(i, d, article):
+            return
+        ev = QuoteEvidence(normalise(" ".join(t for t in (row.get("quote"), d.get("evidence"))
+                                              if t)))
+        unseen = [x for x in literals(expression) if x not in (1.0, 100.0)
+                  and not ev.has_number(x)]
+        if unseen:
+            self.disagree(i, d, value, f"{', '.join(f'{x:g}' for x in unseen)} of {expression} "
+                          "is no figure of the quote or the evidence")
+
+
+def _negate(offset: str | None) -> str:
+    off = offset or "P0D"
+    return off[1:] if off.startswith("-") else "-" + off

@@ -1,0 +1,120 @@
+"""Event links (``"bdigest:role": "event-links"``): typed, pointing at rows that exist.
+
+- ``link-target``: the from or to row does not exist in its table.
+- ``link-kind``: the rows' tables or kinds do not fit the relation: ``same_event`` joins
+  two rows of one table; ``within_visit`` a visits row of kind ``meeting`` to one of kind
+  ``visit`` with the same visitor_actor; ``postponed_then_held`` a visit with status
+  ``postponed`` to one with status ``held`` and the same visitor_person; ``during_visit`` a
+  row of another table to a visits row of kind ``visit``.
+- ``link-duplicate``: a row linked to itself, or a pair linked twice (in either direction);
+  ``link-parent``: a meeting within more than one visit.
+- ``link-cycle``: the directed relations (all but ``same_event``) form a cycle.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bdigest_data.findings import Finding
+from bdigest_data.metadata.classes import TableSchema
+from bdigest_data.validation.dataset import Model, finding
+
+ROLE = "event-links"
+
+
+def needs(schema: TableSchema) -> set[str]:
+    names = {f.name for f in schema.fields}
+    return names & {"kind", "status", "visitor_actor", "visitor_person", *schema.primary_key}
+
+
+def check(model: Model) -> list[Finding]:
+    td = model.pkg.role_table(ROLE)
+    if td is None:
+        return []
+    links = model.rows(td.name)
+    assert links is not None
+    out: list[Finding] = []
+    pairs: dict[frozenset[tuple[Any, Any]], int] = {}
+    parents: dict[tuple[Any, Any], int] = {}
+    edges: dict[tuple[Any, Any], list[tuple[tuple[Any, Any], int]]] = {}
+    for i, link in enumerate(links.rows):
+        a = (link.get("from_table"), link.get("from_id"))
+        b = (link.get("to_table"), link.get("to_id"))
+        rel = link.get("relation")
+        rows = [model.rows(t) if t else None for t, _ in (a, b)]
+        found = [r.get(k) if r else None for r, (_, k) in zip(rows, (a, b), strict=True)]
+        missing = [f"{t} {k}" for (t, k), row in zip((a, b), found, strict=True) if row is None]
+        if missing:
+            out.append(finding(td, "link-target", i, f"no row {', '.join(missing)}",
+                               "to_id" if found[0] is not None else "from_id",
+                               missing[0].split()[-1]))
+            continue
+        pair = frozenset((a, b))
+        if a == b or pair in pairs:
+            why = "links a row to itself" if a == b else f"repeats link row {pairs[pair] + 1}"
+            out.append(finding(td, "link-duplicate", i, why, "to_id", b[1]))
+            continue
+        pairs[pair] = i
+        if rel != "same_event":  # a cycle is reported even where the kinds are wrong too
+            edges.setdefault(a, []).append((b, i))
+        problem = _kind(rel, a, b, *found)
+        if problem:
+            out.append(finding(td, "link-kind", i, f"{rel}: {problem}", "relation", rel))
+            continue
+        if rel == "within_visit":
+            if a in parents:
+                out.append(finding(td, "link-parent", i, f"{a[1]} is already within a visit "
+                                   f"(link row {parents[a] + 1})", "from_id", a[1]))
+            parents.setdefault(a, i)
+    return out + _cycles(td, edges)
+
+
+def _kind(rel: str | None, a: tuple[Any, Any], b: tuple[Any, Any], x: dict[str, Any],
+          y: dict[str, Any]) -> str | None:
+    if rel == "same_event":
+        return None if a[0] == b[0] else f"joins rows of {a[0]} and {b[0]}; use one table"
+    if rel == "during_visit":
+        if b[0] != "visits" or a[0] == "visits":
+            return "must link a row of another table to a visits row"
+        return None if y.get("kind") == "visit" else f"{b[1]} is not of kind 'visit'"
+    if a[0] != "visits" or b[0] != "visits":
+        return "links visits rows only"
+    if rel == "within_visit":
+        if (x.get("kind"), y.get("kind")) != ("meeting", "visit"):
+            return (f"needs a meeting within a visit, not {x.get('kind')!r} within "
+                    f"{y.get('kind')!r}")
+        if x.get("visitor_actor") != y.get("visitor_actor"):
+            return (f"the meeting's visitor_actor {x.get('visitor_actor')!r} is not the visit's "
+                    f"{y.get('visitor_actor')!r}")
+        return None
+    if rel == "postponed_then_held":
+        if (x.get("status"), y.get("status")) != ("postponed", "held"):
+            return f"needs status postponed then held, not {x.get('status')!r} then " \
+                   f"{y.get('status')!r}"
+        if x.get("visitor_person") != y.get("visitor_person"):
+            return "the two visits have different visitors"
+        return None
+    return f"unknown relation {rel!r}"
+
+
+def _cycles(td: Any, edges: dict[tuple[Any, Any], list[tuple[tuple[Any, Any], int]]]
+            ) -> list[Finding]:
+    """``link-cycle`` at the link that closes each cycle (depth-first search)."""
+    out: list[Finding] = []
+    state: dict[tuple[Any, Any], int] = {}  # 1 on the path, 2 done
+
+    def visit(node: tuple[Any, Any], path: list[tuple[Any, Any]]) -> None:
+        state[node] = 1
+        for nxt, i in edges.get(node, []):
+            if state.get(nxt) == 1:
+                loop = [*path[path.index(nxt):], node, nxt] if nxt in path else [node, nxt]
+                out.append(finding(td, "link-cycle", i, "the links form a cycle: "
+                                   + " -> ".join(f"{t} {k}" for t, k in loop), "to_id", nxt[1]))
+            elif state.get(nxt) is None:
+                visit(nxt, [*path, node])
+        state[node] = 2
+
+    for node in list(edges):
+        if node not in state:
+            visit(node, [])
+    return out

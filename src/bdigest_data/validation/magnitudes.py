@@ -1,0 +1,156 @@
+"""Figures as written, their scale and currency words, and the measure conventions.
+
+For every fact table with a ``value_as_written`` field (the measure tables) and its number
+evidence field (``value``, ``rank``, ``count``):
+
+- ``written-not-in-quote``: value_as_written does not occur in the quote;
+  ``written-missing``: a value that is not derived has no value_as_written;
+  ``written-figure``: the value (sign ignored) is not the figure value_as_written shows.
+- ``scale-word``: the scale disagrees with value_as_written's scale word: ``m``, ``mn``,
+  ``million`` -> million; ``bn``, ``billion`` -> billion; ``thousand`` -> thousand; no
+  word -> one (``$97m`` is million, ``$1bn`` billion). ``unit-missing``: a value without
+  unit or scale, or unit/scale without a value.
+- ``currency-word``: ``$`` or ``dollar`` in value_as_written needs unit ``currency`` with
+  currency ``USD`` or unit ``tiv`` (SIPRI's dollar figures); currency ``USD`` needs ``$``
+  or ``dollar``; a currency is set only for unit ``currency``.
+- ``measure-missing``: a value or a direction without a measure, or a measure without
+  either; ``aggregation-role``: measure set but no aggregation, ``part`` without part_of,
+  part_of without ``part``, ``total`` that no row names in part_of, or a row named in
+  part_of that is not ``total``; ``part-measure-mismatch``: a part whose measure or
+  period differs from its total's.
+- ``direction-sign``: a change whose value's sign disagrees with its direction.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bdigest_data.findings import Finding
+from bdigest_data.metadata.classes import TableSchema
+from bdigest_data.validation.context import TableData
+from bdigest_data.validation.dataset import DERIVED, Model, derived_entries, finding, is_derived
+from bdigest_data.validation.evidence import QuoteEvidence, normalise
+from bdigest_data.validation.grouping import distinct
+
+WRITTEN = "value_as_written"
+COLUMNS = ("quote", DERIVED, WRITTEN, "unit", "scale", "currency", "measure", "direction",
+           "aggregation", "part_of", "period")
+SCALE_WORDS = ((r"(?<![a-z])(bn|billion)\b", "billion"), (r"(?<![a-z])(m|mn|million)\b",
+               "million"), (r"\bthousand\b", "thousand"))
+DOLLAR = re.compile(r"\$|\bdollars?\b", re.IGNORECASE)
+
+
+def needs(schema: TableSchema) -> set[str]:
+    pk = schema.primary_key
+    return {*COLUMNS, *pk, *(f.name for f in schema.fields if f.evidence == "number")}
+
+
+def check(model: Model) -> list[Finding]:
+    out: list[Finding] = []
+    for name in model.facts():
+        td = model.pkg.tables[name]
+        if WRITTEN not in td.table.column_names:
+            continue
+        numbers = [f.name for f in td.schema.fields if f.evidence == "number"]
+        value = numbers[0] if numbers else None
+        out += _cells(td, value)
+        out += _roles(model, td)
+    return out
+
+
+def scale_of(written: str) -> str:
+    """The scale a figure as written shows."""
+    for pattern, scale in SCALE_WORDS:
+        if re.search(pattern, written, re.IGNORECASE):
+            return scale
+    return "one"
+
+
+def _judge(value_field: str | None, key: tuple[Any, ...]) -> list[tuple[str, str, str]]:
+    (quote, derived, written, unit, scale, currency, measure, direction, _agg, _part, _period,
+     value) = key
+    entries = derived_entries(derived)
+    value_derived = value_field is not None and is_derived(entries, value_field)
+    problems: list[tuple[str, str, str]] = []
+    has_value = value is not None
+    if has_value and not value_derived and not written:
+        problems.append(("written-missing", WRITTEN, f"{value_field} is given but "
+                         "value_as_written is empty: copy the figure as the quote writes it"))
+    if written and quote and normalise(written) not in normalise(quote):
+        problems.append(("written-not-in-quote", WRITTEN,
+                         f"value_as_written {written!r} does not occur in the quote"))
+    if written and has_value and not value_derived \
+            and not QuoteEvidence(normalise(written)).has_number(float(value)):
+        problems.append(("written-figure", value_field or WRITTEN,
+                         f"{value_field} {value} is not the figure of {written!r}"))
+    if has_value != (unit is not None) or has_value != (scale is not None):
+        problems.append(("unit-missing", "unit", "a value needs a unit and a scale, and "
+                         "unit and scale need a value"))
+    if written and scale is not None and scale_of(written) != scale:
+        problems.append(("scale-word", "scale", f"scale is {scale!r} but {written!r} is "
+                         f"written in {scale_of(written)!r}"))
+    dollar = bool(written and DOLLAR.search(written))
+    if currency is not None and unit != "currency":
+        problems.append(("currency-word", "currency", f"currency {currency!r} is set but unit "
+                         f"is {unit!r}: a currency is only for money"))
+    elif dollar and not (unit == "tiv" or (unit == "currency" and currency == "USD")):
+        problems.append(("currency-word", "currency", f"{written!r} is in dollars: unit "
+                         "'currency' with currency 'USD' (or unit 'tiv' for SIPRI figures), "
+                         f"not unit {unit!r} currency {currency!r}"))
+    elif currency == "USD" and written and not dollar:
+        problems.append(("currency-word", "currency", f"currency is 'USD' but {written!r} "
+                         "shows no '$' or 'dollar'"))
+    if (has_value or direction is not None) != (measure is not None):
+        problems.append(("measure-missing", "measure", "a value or a direction needs a "
+                         "measure, and a measure needs one of them"))
+    if measure == "change" and has_value and direction is not None \
+            and (float(value) < 0) != (direction == "decrease") and float(value) != 0:
+        problems.append(("direction-sign", "direction", f"direction {direction!r} but value "
+                         f"{value}: a decrease is negative, an increase positive"))
+    return problems
+
+
+def _cells(td: TableData, value: str | None) -> list[Finding]:
+    cols = [td.column(c) for c in (*COLUMNS, value)]
+    groups = distinct(*cols)
+    verdicts = [_judge(value, key) for key in groups.keys]
+    out = []
+    for row, problems in groups.flagged(verdicts):
+        key = groups.keys[groups.inverse[row]]
+        cells = dict(zip((*COLUMNS, value or "value"), key, strict=True))
+        for code, field, msg in problems:
+            out.append(finding(td, code, row, msg, field, cells.get(field)))
+    return out
+
+
+def _roles(model: Model, td: TableData) -> list[Finding]:
+    rows = model.rows(td.name)
+    if rows is None or "aggregation" not in td.table.column_names:
+        return []
+    key = td.schema.primary_key[0]
+    named = {r.get("part_of") for r in rows.rows if r.get("part_of")}
+    out = []
+    for i, r in enumerate(rows.rows):
+        agg, part_of = r.get("aggregation"), r.get("part_of")
+        problem = None
+        if r.get("measure") is not None and agg is None:
+            problem = "measure is set but aggregation is empty"
+        elif agg == "part" and not part_of:
+            problem = "aggregation is 'part' but part_of is empty"
+        elif part_of and agg != "part":
+            problem = f"part_of is {part_of} but aggregation is {agg!r}, not 'part'"
+        elif agg == "total" and r.get(key) not in named:
+            problem = "aggregation is 'total' but no row names it in part_of"
+        elif r.get(key) in named and agg != "total":
+            problem = f"rows name it in part_of but its aggregation is {agg!r}, not 'total'"
+        if problem:
+            out.append(finding(td, "aggregation-role", i, problem, "aggregation", agg))
+        total = rows.get(part_of) if part_of else None
+        if total is not None:
+            for f in ("measure", "period"):
+                if f in r and r.get(f) != total.get(f):
+                    out.append(finding(td, "part-measure-mismatch", i,
+                                       f"{f} {r.get(f)!r} differs from its total {part_of}'s "
+                                       f"{total.get(f)!r}", f, r.get(f)))
+    return out
