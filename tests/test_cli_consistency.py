@@ -78,7 +78,8 @@ def test_table_output_does_not_list_coverage_as_run() -> None:
     text = run_cli("validate", "--table", "trade")
     assert text.returncode == 0, text.stdout
     checks = next(line for line in text.stdout.splitlines() if line.startswith("checks:"))
-    assert checks.startswith("checks: structure, integrity, provenance, semantics (skipped: "
+    assert checks.startswith("checks: structure, integrity, provenance, semantics, dataset "
+                             "(skipped: "
                              "coverage")
     doc = json.loads(run_cli("validate", "--table", "trade", "-f", "json").stdout)
     assert "coverage" not in doc["checks"]

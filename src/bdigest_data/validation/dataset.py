@@ -75,17 +75,20 @@ class Rows:
     td: TableData
     rows: list[dict[str, Any]]
     index: dict[Any, int] = field(default_factory=dict)
+    keyed: bool = True  # False: the key field is missing, so no row can be looked up
 
     @classmethod
     def of(cls, td: TableData) -> Rows:
         names = td.table.column_names
         rows = td.table.to_pylist() if names else []
         key = td.schema.primary_key[0] if td.schema.primary_key else None
+        if key not in names:
+            key = None  # a key field the file lacks: the structure checks report it
         index: dict[Any, int] = {}
         for i, r in enumerate(rows):
             if key is not None and r.get(key) is not None:
                 index.setdefault(r[key], i)
-        return cls(td, rows, index)
+        return cls(td, rows, index, key is not None)
 
     def get(self, key: Any) -> dict[str, Any] | None:
         i = self.index.get(key)
@@ -109,6 +112,17 @@ class Model:
 
     def facts(self) -> list[str]:
         return self.pkg.fact_tables()
+
+    def unknowable(self, table: str | None) -> bool:
+        """Whether rows of ``table`` cannot be looked up (its key field is broken: the
+        structure checks report that), so a reference to one proves nothing."""
+        rows = self.rows(table) if table else None
+        return rows is not None and not rows.keyed
+
+    def complete(self) -> bool:
+        """Whether every table of the package was read (not a ``--table`` run, where rows
+        that others point at, or the places naming a capital, may be missing)."""
+        return set(self.pkg.model.tables) <= set(self.pkg.tables)
 
     @cached_property
     def actor_names(self) -> dict[str, list[str]]:

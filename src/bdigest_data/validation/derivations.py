@@ -58,7 +58,7 @@ def needs(schema: TableSchema) -> set[str]:
 
 def check(model: Model) -> list[Finding]:
     td = model.pkg.role_table(ROLE)
-    if td is None:
+    if td is None or not model.complete():
         return []
     return _Check(model, td).run()
 
@@ -125,7 +125,10 @@ class _Check:
         rows = self.model.rows(table) if table else None
         if rows is None:
             return None
-        key_type = rows.td.table.schema.field(rows.td.schema.primary_key[0]).type
+        keys = rows.td.schema.primary_key
+        if not keys or keys[0] not in rows.td.table.column_names:
+            return None
+        key_type = rows.td.table.schema.field(keys[0]).type
         return rows.get(int(rid) if str(key_type).startswith("int") and str(rid).isdigit()
                         else rid)
 
@@ -135,6 +138,9 @@ class _Check:
         for i, d in enumerate(self.rows.rows):
             key = (d.get("table_name"), d.get("row_id"), d.get("field"), d.get("part"))
             seen.add(key)
+            if self.model.unknowable(d.get("table_name")) or \
+                    self.model.unknowable(d.get("rests_on_table")):
+                continue
             row = self.target(d.get("table_name"), d.get("row_id"))
             if row is None:
                 self.fail(i, "derivation-orphan", f"no row {d.get('row_id')!r} in "
@@ -161,6 +167,8 @@ class _Check:
             if rows is None or DERIVED not in rows.td.table.column_names:
                 continue
             key = rows.td.schema.primary_key[0]
+            if key not in rows.td.table.column_names:
+                continue
             for i, r in enumerate(rows.rows):
                 for e in sorted(derived_entries(r.get(DERIVED))):
                     fld, _, part = e.partition(".")

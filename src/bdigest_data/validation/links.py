@@ -29,7 +29,7 @@ def needs(schema: TableSchema) -> set[str]:
 
 def check(model: Model) -> list[Finding]:
     td = model.pkg.role_table(ROLE)
-    if td is None:
+    if td is None or not model.complete():
         return []
     links = model.rows(td.name)
     assert links is not None
@@ -41,6 +41,8 @@ def check(model: Model) -> list[Finding]:
         a = (link.get("from_table"), link.get("from_id"))
         b = (link.get("to_table"), link.get("to_id"))
         rel = link.get("relation")
+        if model.unknowable(a[0]) or model.unknowable(b[0]):
+            continue
         rows = [model.rows(t) if t else None for t, _ in (a, b)]
         found = [r.get(k) if r else None for r, (_, k) in zip(rows, (a, b), strict=True)]
         missing = [f"{t} {k}" for (t, k), row in zip((a, b), found, strict=True) if row is None]

@@ -128,7 +128,7 @@ def _roles(model: Model, td: TableData) -> list[Finding]:
     rows = model.rows(td.name)
     if rows is None or "aggregation" not in td.table.column_names:
         return []
-    key = td.schema.primary_key[0]
+    key = td.schema.primary_key[0] if td.schema.primary_key else None
     named = {r.get("part_of") for r in rows.rows if r.get("part_of")}
     out = []
     for i, r in enumerate(rows.rows):

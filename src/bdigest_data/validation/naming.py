@@ -9,6 +9,9 @@
   ``variants``; for a place ``name`` and ``aliases``. Swapping a recipient for another
   real country is caught unless the other country is named in the same quote too.
 - ``variant-not-found``: a persons ``variants`` entry that occurs in no article.
+
+A run restricted to some tables (``--table``) skips these rules: the names of a capital are
+in places, which no foreign key of a fact table reaches.
 """
 
 from __future__ import annotations
@@ -37,12 +40,14 @@ def needs(schema: TableSchema) -> set[str]:
 
 def check(model: Model) -> list[Finding]:
     out: list[Finding] = []
+    # a --table run may leave out the tables the names are in (places: the capitals)
+    kinds = KINDS if model.complete() else ()
     for name in model.facts():
         td = model.pkg.tables[name]
         for f in td.schema.fields:
-            if f.evidence in KINDS and f.name in td.table.column_names:
+            if f.evidence in kinds and f.name in td.table.column_names:
                 out += _field(model, td, f.name, f.evidence)
-    return out + _variants(model)
+    return out + (_variants(model) if kinds else [])
 
 
 def _field(model: Model, td: TableData, name: str, kind: str) -> list[Finding]:
