@@ -26,7 +26,7 @@ class Code:
 
 
 GROUP_ORDER = ("metadata", "files", "structure", "integrity", "provenance", "semantics",
-               "coverage", "internal")
+               "coverage", "dataset", "internal")
 
 CATALOGUE: tuple[Code, ...] = (
     # metadata: the descriptor and the Table Schemas (metadata.profile)
@@ -195,6 +195,99 @@ CATALOGUE: tuple[Code, ...] = (
          "The sentences table does not match the seed texts (ids, order, offsets, text, or a "
          "word outside every unit); regenerate it.", None,
          "article 'x': unit x:003 text differs from the seed"),
+    # dataset: the rules of the 1.0 data model (naming, magnitudes, derivations, links)
+    Code('actor-not-named', 'dataset', 'Actor not named in the quote',
+         'An actor field (supplier, recipient, partner, host …) holds an actor none of whose names'
+         " (name, aliases, its capital) is in the row's quote, and the row does not list the field"
+         ' as derived; e.g. a recipient swapped for another real country.',
+         None, 'recipient RUS is not named in the quote (its names: Russia, Russian, Russians, '
+               'Kremlin, Moscow)'),
+    Code('person-not-named', 'dataset', 'Person not named in the quote',
+         "A person field holds a person none of whose name and variants is in the row's quote, and"
+         ' the field is not derived.',
+         None, 'person_id per:putin is not named in the quote'),
+    Code('place-not-named', 'dataset', 'Place not named in the quote',
+         "A place_id whose GeoNames name and aliases are not in the row's quote, and the field is "
+         'not derived.',
+         None, 'place_id 625144 is not named in the quote (its names: Minsk)'),
+    Code('variant-not-found', 'dataset', 'Name variant in no article',
+         'A persons variants entry that occurs in no article (variants are spellings as written).',
+         None, "variant 'Lukashenko' of per:lukasenka occurs in no article"),
+    Code('written-missing', 'dataset', 'Figure as written missing',
+         'A value that is not derived has no value_as_written.',
+         None, 'value is given but value_as_written is empty'),
+    Code('written-not-in-quote', 'dataset', 'Figure as written not in the quote',
+         "value_as_written does not occur in the row's quote.",
+         None, "value_as_written '$79m' does not occur in the quote"),
+    Code('written-figure', 'dataset', 'Value is not the figure written',
+         'The value is not the figure value_as_written shows (a derived value is exempt).',
+         None, "value 79 is not the figure of '$97m'"),
+    Code('unit-missing', 'dataset', 'Unit or scale missing',
+         'A value without unit or scale, or a unit or scale without a value.',
+         None, 'a value needs a unit and a scale'),
+    Code('scale-word', 'dataset', 'Scale disagrees with the written scale',
+         "The scale is not the one value_as_written's word gives (m/million: million; bn/billion: "
+         'billion; thousand; none: one).',
+         None, "scale is 'billion' but '$97m' is written in 'million'"),
+    Code('currency-word', 'dataset', 'Currency disagrees with the written figure',
+         "A '$' or 'dollar' figure without unit currency and currency USD (or unit tiv for SIPRI);"
+         " USD without '$'; a currency on a unit that is not money.",
+         None, "'$97m' is in dollars: unit 'currency' with currency 'USD' (or unit 'tiv')"),
+    Code('measure-missing', 'dataset', 'Measure kind missing',
+         'A value or direction without a measure kind, or a measure without either.',
+         None, 'a value or a direction needs a measure'),
+    Code('aggregation-role', 'dataset', 'Aggregation role inconsistent',
+         'aggregation disagrees with part_of: a part without part_of, part_of on a non-part, a '
+         "total no row names, a named total that is not 'total', or a measure without aggregation.",
+         None, "aggregation is 'total' but no row names it in part_of"),
+    Code('part-measure-mismatch', 'dataset', 'Part measured unlike its total',
+         "A part's measure or period differs from its total's.",
+         None, "period '2013' differs from its total arms-011's '2012'"),
+    Code('direction-sign', 'dataset', 'Direction disagrees with the sign',
+         "A change whose value's sign disagrees with its direction (a decrease is negative).",
+         None, "direction 'decrease' but value 51.4"),
+    Code('derivation-missing', 'dataset', 'Derived value without derivation',
+         'A derived_fields entry that has no row in derivations.',
+         None, "derived_fields lists 'start_date.year' but derivations has no row for it"),
+    Code('derivation-orphan', 'dataset', 'Derivation of nothing',
+         "A derivation of a row that does not exist, or of a field or part the row's "
+         'derived_fields does not list.',
+         None, "visits visit-008 does not list 'place_id' in derived_fields"),
+    Code('derivation-incomplete', 'dataset', 'Derivation lacks its basis',
+         'A basis without what it needs (rests_on_* for row, evidence for text, expression for '
+         'arithmetic, claim for external) or resting on a row that does not exist.',
+         None, "basis 'external' needs a claim a reader can check"),
+    Code('derivation-evidence', 'dataset', 'Derivation evidence not in the article',
+         "The evidence passage of a derivation is not verbatim in the row's article.",
+         None, "evidence not found in article 'x'"),
+    Code('derivation-disagrees', 'dataset', 'Derived value disagrees with its basis',
+         "A derived value is not what its basis gives: the article's publication date, another "
+         "row's value, the evidence, the expression, the count of names, the host's capital. "
+         "Changing a source's date flags every row derived from it.",
+         None, 'visits visit-013 start_date (year) = 2013-11-20 disagrees with its basis '
+               "'publication': sources.published is 2012-11?"),
+    Code('derivation-uncertainty', 'dataset', 'Uncertain derivation, certain value',
+         "A derivation marked uncertain on a date written without '?'.",
+         None, "the derivation is uncertain but as_of '2012-04' has no '?'"),
+    Code('link-target', 'dataset', 'Event link to no row',
+         'An event link whose from or to row does not exist.',
+         None, 'no row visits visit-099'),
+    Code('link-kind', 'dataset', 'Event link of incompatible rows',
+         "The linked rows' tables, kinds, status or visitors do not fit the relation (same_event: "
+         'one table; within_visit: a meeting within a visit of the same visitor; '
+         'postponed_then_held: postponed then held, same visitor; during_visit: another table to a'
+         ' visit).',
+         None, "within_visit: needs a meeting within a visit, not 'visit' within 'visit'"),
+    Code('link-duplicate', 'dataset', 'Event link repeated',
+         'A row linked to itself, or a pair linked twice (in either direction).',
+         None, 'repeats link row 4'),
+    Code('link-parent', 'dataset', 'Meeting within two visits',
+         'A meeting linked within_visit to more than one visit.',
+         None, 'visit-002 is already within a visit'),
+    Code('link-cycle', 'dataset', 'Event links in a cycle',
+         'The directed relations (all but same_event) form a cycle.',
+         None, 'the links form a cycle: visits visit-004 -> visits visit-007 -> visits visit-005 '
+               '-> visits visit-004'),
     # internal
     Code("internal-error", "internal", "Bug in bdigest-data",
          "A check stopped with an exception; the other groups still ran. Please report it.",

@@ -1,4 +1,5 @@
-"""The ``dataset`` check group: the rules of the 1.0 data model (issue #10), one module each.
+"""What the ``dataset`` checks share: the rules of the 1.0 data model (issue #10), one module
+each, registered in ``registry.MODULES["dataset"]``.
 
 - ``naming``: every actor, person and place of a fact row is named in its quote.
 - ``magnitudes``: value_as_written, scale and currency words, measure and aggregation roles.
@@ -11,34 +12,24 @@ which the lookup tables let a quote name an actor, person or place, and ``findin
 
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from bdigest_data.findings import Finding
-from bdigest_data.metadata.classes import TableSchema
 from bdigest_data.validation.context import PackageData, TableData
 from bdigest_data.validation.evidence import show
 
-MODULES = ("naming", "magnitudes", "derivations", "links")
 DERIVED = "derived_fields"
 
 
-def _modules() -> list[Any]:
-    return [importlib.import_module(f"bdigest_data.validation.{m}") for m in MODULES]
-
-
-def check(pkg: PackageData) -> list[Finding]:
-    """The findings of every module of the group."""
-    model = Model(pkg)
-    return [f for module in _modules() for f in module.check(model)]
-
-
-def needs(schema: TableSchema) -> set[str]:
-    """The fields of a fact table the group reads."""
-    return set().union(*(module.needs(schema) for module in _modules()))
+def model_of(pkg: PackageData) -> Model:
+    """The dataset view of ``pkg``, built once per package and shared by the checks."""
+    model = pkg.__dict__.get("_dataset_model")
+    if model is None:
+        model = pkg.__dict__["_dataset_model"] = Model(pkg)
+    return model
 
 
 def finding(td: TableData, code: str, row: int, message: str, field: str | None = None,

@@ -35,15 +35,18 @@ from typing import Any
 from bdigest_data import edtf
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import TableSchema
+from bdigest_data.validation.context import PackageData
 from bdigest_data.validation.dataset import (
     DERIVED,
     Model,
     derived_entries,
     finding,
+    model_of,
     split,
     word_in,
 )
 from bdigest_data.validation.evidence import MONTHS, QuoteEvidence, articles, normalise
+from bdigest_data.validation.registry import register
 
 ROLE = "derivations"
 PARTS = ("year", "month", "day")
@@ -56,7 +59,15 @@ def needs(schema: TableSchema) -> set[str]:
     return {f.name for f in schema.fields}  # a derivation may name any field
 
 
-def check(model: Model) -> list[Finding]:
+@register("dataset",
+          "derivation-missing", "derivation-orphan", "derivation-incomplete",
+          "derivation-evidence", "derivation-disagrees", "derivation-uncertainty")
+def check_derivations(pkg: PackageData) -> list[Finding]:
+    """The derivations rules (see the module docstring)."""
+    return _check(model_of(pkg))
+
+
+def _check(model: Model) -> list[Finding]:
     td = model.pkg.role_table(ROLE)
     if td is None or not model.complete():
         return []

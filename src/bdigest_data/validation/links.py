@@ -17,7 +17,9 @@ from typing import Any
 
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import TableSchema
-from bdigest_data.validation.dataset import Model, finding
+from bdigest_data.validation.context import PackageData
+from bdigest_data.validation.dataset import Model, finding, model_of
+from bdigest_data.validation.registry import register
 
 ROLE = "event-links"
 
@@ -27,7 +29,14 @@ def needs(schema: TableSchema) -> set[str]:
     return names & {"kind", "status", "visitor_actor", "visitor_person", *schema.primary_key}
 
 
-def check(model: Model) -> list[Finding]:
+@register("dataset",
+          "link-target", "link-kind", "link-duplicate", "link-parent", "link-cycle")
+def check_links(pkg: PackageData) -> list[Finding]:
+    """The links rules (see the module docstring)."""
+    return _check(model_of(pkg))
+
+
+def _check(model: Model) -> list[Finding]:
     td = model.pkg.role_table(ROLE)
     if td is None or not model.complete():
         return []

@@ -28,10 +28,18 @@ from typing import Any
 
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import TableSchema
-from bdigest_data.validation.context import TableData
-from bdigest_data.validation.dataset import DERIVED, Model, derived_entries, finding, is_derived
+from bdigest_data.validation.context import PackageData, TableData
+from bdigest_data.validation.dataset import (
+    DERIVED,
+    Model,
+    derived_entries,
+    finding,
+    is_derived,
+    model_of,
+)
 from bdigest_data.validation.evidence import QuoteEvidence, normalise
 from bdigest_data.validation.grouping import distinct
+from bdigest_data.validation.registry import register
 
 WRITTEN = "value_as_written"
 COLUMNS = ("quote", DERIVED, WRITTEN, "unit", "scale", "currency", "measure", "direction",
@@ -46,7 +54,16 @@ def needs(schema: TableSchema) -> set[str]:
     return {*COLUMNS, *pk, *(f.name for f in schema.fields if f.evidence == "number")}
 
 
-def check(model: Model) -> list[Finding]:
+@register("dataset",
+          "written-missing", "written-not-in-quote", "written-figure", "unit-missing",
+          "scale-word", "currency-word", "measure-missing", "aggregation-role",
+          "part-measure-mismatch", "direction-sign")
+def check_magnitudes(pkg: PackageData) -> list[Finding]:
+    """The magnitudes rules (see the module docstring)."""
+    return _check(model_of(pkg))
+
+
+def _check(model: Model) -> list[Finding]:
     out: list[Finding] = []
     for name in model.facts():
         td = model.pkg.tables[name]

@@ -18,18 +18,20 @@ from __future__ import annotations
 
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import TableSchema
-from bdigest_data.validation.context import TableData
+from bdigest_data.validation.context import PackageData, TableData
 from bdigest_data.validation.dataset import (
     DERIVED,
     Model,
     derived_entries,
     finding,
     is_derived,
+    model_of,
     split,
     word_in,
 )
 from bdigest_data.validation.evidence import articles, normalise
 from bdigest_data.validation.grouping import distinct
+from bdigest_data.validation.registry import register
 
 KINDS = ("actor", "person", "place")
 
@@ -38,7 +40,14 @@ def needs(schema: TableSchema) -> set[str]:
     return {"quote", DERIVED, *(f.name for f in schema.fields if f.evidence in KINDS)}
 
 
-def check(model: Model) -> list[Finding]:
+@register("dataset",
+          "actor-not-named", "person-not-named", "place-not-named", "variant-not-found")
+def check_naming(pkg: PackageData) -> list[Finding]:
+    """The naming rules (see the module docstring)."""
+    return _check(model_of(pkg))
+
+
+def _check(model: Model) -> list[Finding]:
     out: list[Finding] = []
     # a --table run may leave out the tables the names are in (places: the capitals)
     kinds = KINDS if model.complete() else ()

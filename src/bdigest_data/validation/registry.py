@@ -33,6 +33,8 @@ MODULES: dict[str, tuple[str, ...]] = {
     "provenance": ("bdigest_data.validation.provenance",),
     "semantics": ("bdigest_data.validation.semantics",),
     "coverage": ("bdigest_data.validation.coverage",),
+    "dataset": ("bdigest_data.validation.naming", "bdigest_data.validation.magnitudes",
+                "bdigest_data.validation.derivations", "bdigest_data.validation.links"),
 }
 
 
