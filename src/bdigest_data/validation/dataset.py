@@ -121,7 +121,7 @@ class Model:
         out: dict[str, list[str]] = {}
         actors = self.rows("actors")
         for r in actors.rows if actors else []:
-            out[r["actor_id"]] = [r["name"], *split(r.get("aliases"))]
+            out[r["actor_id"]] = [n for n in (r.get("name"), *split(r.get("aliases"))) if n]
         for pid, names in self.place_names.items():
             place = self.rows("places").get(pid)  # type: ignore[union-attr]
             if place and place.get("capital_of") in out:
@@ -131,13 +131,13 @@ class Model:
     @cached_property
     def place_names(self) -> dict[Any, list[str]]:
         places = self.rows("places")
-        return {r["place_id"]: [r["name"], *split(r.get("aliases"))]
+        return {r["place_id"]: [n for n in (r.get("name"), *split(r.get("aliases"))) if n]
                 for r in (places.rows if places else [])}
 
     @cached_property
     def person_names(self) -> dict[str, list[str]]:
         persons = self.rows("persons")
-        return {r["person_id"]: [r["name"], *split(r.get("variants"))]
+        return {r["person_id"]: [n for n in (r.get("name"), *split(r.get("variants"))) if n]
                 for r in (persons.rows if persons else [])}
 
     def names_of(self, kind: str, value: Any) -> list[str]:
