@@ -55,7 +55,7 @@ def test_old_positional_path_still_works_with_a_deprecation(package_copy: Path) 
         result = run_cli(command[0], str(package_copy), *command[1:])
         assert result.returncode == 0, result.stdout + result.stderr
         assert (f"bdigest-data {command[0]}: deprecated: PATH as a positional argument is "
-                "deprecated and will be removed in 0.3.0; use --package") in result.stderr
+                "deprecated and will be removed in 1.1.0; use --package") in result.stderr
     both = run_cli("validate", str(package_copy), "--package", str(package_copy))
     assert both.returncode == 2 and "the package is given twice" in both.stderr
 

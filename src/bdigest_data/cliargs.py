@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-REMOVED_IN = "0.3.0"
+REMOVED_IN = "1.1.0"
 
 
 class UsageError(Exception):
