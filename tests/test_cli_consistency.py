@@ -149,15 +149,18 @@ def test_diff_flags_a_version_below_the_required_bump(package_copy: Path,
     ranks = rows(package_copy, "rankings")
     extra = dict(first(ranks)) | {"ranking_id": "rank-999"}
     write_rows(package_copy, "rankings", [*ranks, extra])
-    for version, status, said in (("0.1.0", 1, "version 0.1.0 is not greater than"),
-                                  ("0.1.1", 1, "0.1.1 is a patch release after 0.1.0"),
-                                  ("0.2.0", 0, None)):
+    current = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    major, minor, patch = (int(part) for part in current.split("."))
+    patched, next_minor = f"{major}.{minor}.{patch + 1}", f"{major}.{minor + 1}.0"
+    for version, status, said in ((current, 1, f"version {current} is not greater than"),
+                                  (patched, 1, f"{patched} is a patch release after {current}"),
+                                  (next_minor, 0, None)):
         bump(package_copy, version)
         result = run_cli("diff", str(ROOT), str(package_copy))
         assert result.returncode == status, (version, result.stderr)
         assert "smallest version bump required: minor" in result.stdout
         if said:
-            assert said in result.stdout and "minor bump (0.2.0 or higher)" in result.stdout
+            assert said in result.stdout and f"minor bump ({next_minor} or higher)" in result.stdout
             assert "version too low" in result.stderr
     archived = release_zip(package_copy, tmp_path / "new.zip")
     same = run_cli("diff", str(ROOT), str(archived), "-f", "json")

@@ -19,6 +19,7 @@ from bdigest_data.release.stamp import stamp, write_descriptor
 from bdigest_data.validation.runner import validate
 
 ROOT = Path(__file__).resolve().parents[1]
+VERSION = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
 
 
 def edit_schema(pkg: Path, table: str, change: Callable[[dict], object]) -> None:
@@ -132,8 +133,9 @@ def test_load_of_one_table_and_load_all_give_the_same_verdict(package_copy: Path
 def test_load_of_one_table_checks_the_versions_too(package_copy: Path):
     shutil.copy2(ROOT / "CITATION.cff", package_copy / "CITATION.cff")
     cff = package_copy / "CITATION.cff"
-    cff.write_text(cff.read_text(encoding="utf-8").replace("version: 0.1.0", "version: 9.9.9"),
-                   encoding="utf-8")
+    text = cff.read_text(encoding="utf-8")
+    assert f"version: {VERSION}" in text
+    cff.write_text(text.replace(f"version: {VERSION}", "version: 9.9.9"), encoding="utf-8")
     with pytest.raises(bd.ValidationError, match="version-mismatch"):
         bd.load("actors", path=package_copy)
 
@@ -232,8 +234,9 @@ def test_an_edit_that_keeps_size_and_mtime_is_seen_by_the_verdict_cache(package_
 def test_citation_cff_is_in_the_verdict_cache_key(package_copy: Path):
     shutil.copy2(ROOT / "CITATION.cff", package_copy / "CITATION.cff")
     bd.load("trade", path=package_copy)
-    _edit_keeping_size_and_mtime(package_copy / "CITATION.cff", b"version: 0.1.0",
-                                 b"version: 0.1.9")
+    other = VERSION[:-1] + ("8" if VERSION.endswith("9") else "9")  # same size, other version
+    _edit_keeping_size_and_mtime(package_copy / "CITATION.cff", f"version: {VERSION}".encode(),
+                                 f"version: {other}".encode())
     with pytest.raises(bd.ValidationError, match="version-mismatch"):
         bd.load("trade", path=package_copy)
 
