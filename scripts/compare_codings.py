@@ -1,7 +1,8 @@
-"""Compare an independent second coding of the articles with the fact tables.
+"""Compare an independent second coding of the articles with the fact tables, or with
+another coding.
 
     python scripts/compare_codings.py CODING_DIR [CODING_DIR ...] [--package DIR]
-        [--markdown FILE] [--disagreements FILE] [--json]
+        [--reference CODING_DIR] [--markdown FILE] [--disagreements FILE] [--json]
 
 Input: each CODING_DIR is one coder's work, one CSV file per fact table, named after the
 table (``arms_exports.csv``, ``trade.csv``, ``visits.csv``, ``rankings.csv``,
@@ -15,6 +16,12 @@ holding the fact). Values use the data dictionary's codes: ISO 3166-1 alpha-3 st
 ``2013``, ``2009/2013``, ``2011-22``), numbers with a ``.`` decimal point. The coder's own
 row ids may be anything.
 
+Reference: the tables of the package, or with ``--reference CODING_DIR`` another coding
+(coder against coder, for the agreement between the coders themselves). The method is the
+same; "the reference" below is the tables or that coding, and a column is compared only
+when both the reference and the coding have it. The package still gives the schemas and
+the sentences.
+
 Matching: within one table and one article, a coder row and a table row are candidates
 when their quotes overlap the same sentences of ``data/sentences.csv`` (a quote that is
 not verbatim is placed by its words: a sentence is overlapped when at least 60% of the
@@ -23,8 +30,8 @@ agreeing compared fields, then most shared sentences. Rows left over are then pa
 they are of the same article and at least 90% of their compared fields agree: the same fact
 quoted from another sentence (counted apart as "other sentence").
 
-Figures, per table and coder: rows in the table and in the coding, matched; recall
-(matched / table rows) and precision (matched / coder rows). Over the matched rows:
+Figures, per table and coder: rows in the reference and in the coding, matched; recall
+(matched / reference rows) and precision (matched / coder rows). Over the matched rows:
 exact agreement for values (number fields), units (unit, scale, currency) and dates (EDTF
 and date fields), and percent agreement for each categorical field (an enum, or a
 reference to a lookup table such as actors, persons or places), with Cohen's kappa for
@@ -32,8 +39,9 @@ every field that has categories (an empty cell is a category of its own; kappa i
 undefined, —, when both codings use one category throughout).
 
 ``--markdown`` writes the report as a Markdown section (for docs/reliability.md),
-``--disagreements`` a CSV of every missed row, extra row and differing field, to resolve
-one by one; ``--json`` prints the figures as JSON instead of text.
+``--disagreements`` a CSV of every missed row (a reference row no coder row matches), extra
+row and differing field, to resolve one by one; ``--json`` prints the figures as JSON
+instead of text.
 """
 
 from __future__ import annotations
@@ -59,6 +67,7 @@ from bdigest_data.validation.units import Unit, units
 ROOT = Path(__file__).resolve().parents[1]
 WORD_SHARE = 0.6  # share of words a non-verbatim quote must have in common with a sentence
 EMPTY = "∅"
+TABLES = "tables"  # the name of the reference when it is the package's tables
 UNITS = ("unit", "scale", "currency")  # the unit convention's fields, compared exactly
 ELSEWHERE = 0.9  # share of compared fields that must agree to match rows of other sentences
 _WORD = re.compile(r"\w+")
@@ -108,10 +117,15 @@ class Package:
         return found
 
     def rows(self, table: str) -> list[Row]:
-        path = self.root / self.model.by_name[table].path
+        return self.coded(table, read_csv(self.root / self.model.by_name[table].path))
+
+    def coded(self, table: str, records: list[dict[str, str]]) -> list[Row]:
+        """``records`` of ``table`` (ours or a coder's) as placed rows; a row without an id
+        is named by its position (``#1``)."""
         key = (self.schema(table).primary_key or ["quote"])[0]
-        return [self.place(Row(r.get(key, ""), r["source_id"], r["quote"], r))
-                for r in read_csv(path)]
+        return [self.place(Row(r.get(key, "") or f"#{i + 1}", r.get("source_id", ""),
+                               r.get("quote", ""), r))
+                for i, r in enumerate(records)]
 
     def place(self, row: Row) -> Row:
         """``row`` with the sentences its quote overlaps."""
@@ -233,13 +247,15 @@ class TableResult:
         return self.matched / self.theirs if self.theirs else None
 
 
-def compare_table(pkg: Package, table: str, coded: list[dict[str, str]]) -> TableResult:
+def compare_table(pkg: Package, table: str, coded: list[dict[str, str]],
+                  reference: list[dict[str, str]] | None = None) -> TableResult:
+    """``coded`` rows of ``table`` against the tables' rows, or against ``reference`` (the
+    rows of another coding)."""
     schema = pkg.schema(table)
-    ours = pkg.rows(table)
-    theirs = [pkg.place(Row(r.get((schema.primary_key or ["quote"])[0], "") or f"#{i + 1}",
-                            r.get("source_id", ""), r.get("quote", ""), r))
-              for i, r in enumerate(coded)]
-    columns = set().union(*(r.cells for r in theirs)) if theirs else set()
+    ours = pkg.rows(table) if reference is None else pkg.coded(table, reference)
+    theirs = pkg.coded(table, coded)
+    columns = (set().union(*(r.cells for r in theirs)) if theirs else set()) \
+        & (set().union(*(r.cells for r in ours)) if ours else set())
     compared = [(f.name, *kind_of(pkg, table, f)) for f in schema.fields
                 if f.name in columns and f.name != "source_id"]
     compared = [c for c in compared if c[1]]
@@ -291,15 +307,20 @@ def compare_table(pkg: Package, table: str, coded: list[dict[str, str]]) -> Tabl
     return result
 
 
-def compare(pkg: Package, coding: Path) -> list[TableResult]:
-    results = []
-    for table in pkg.facts:
-        path = coding / f"{table}.csv"
-        coded = read_csv(path) if path.is_file() else []
-        if coded and not {"source_id", "quote"} <= set(coded[0]):
-            raise ValueError(f"{path}: the columns source_id and quote are required")
-        results.append(compare_table(pkg, table, coded))
-    return results
+def read_coding(coding: Path, table: str) -> list[dict[str, str]]:
+    """A coder's rows of ``table`` (none when the file is absent)."""
+    path = coding / f"{table}.csv"
+    coded = read_csv(path) if path.is_file() else []
+    if coded and not {"source_id", "quote"} <= set(coded[0]):
+        raise ValueError(f"{path}: the columns source_id and quote are required")
+    return coded
+
+
+def compare(pkg: Package, coding: Path, reference: Path | None = None) -> list[TableResult]:
+    """``coding`` against the tables, or against the coding ``reference``."""
+    return [compare_table(pkg, table, read_coding(coding, table),
+                          None if reference is None else read_coding(reference, table))
+            for table in pkg.facts]
 
 
 # --- reporting ---------------------------------------------------------------------------------
@@ -318,11 +339,13 @@ def pooled(results: list[TableResult]) -> tuple[int, int, int]:
             sum(r.matched for r in results))
 
 
-def markdown(coder: str, results: list[TableResult]) -> str:
+def markdown(coder: str, results: list[TableResult], reference: str = TABLES) -> str:
     ours, theirs, matched = pooled(results)
-    lines = [f"### Coder `{coder}`", "",
-             "| table | rows (tables) | rows (coder) | matched | of which from another "
-             "sentence | recall | precision | coder quotes not verbatim |",
+    title = f"### Coder `{coder}`" if reference == TABLES \
+        else f"### Coder `{coder}` against coder `{reference}`"
+    lines = [title, "",
+             f"| table | rows ({reference}) | rows ({coder}) | matched | of which from "
+             "another sentence | recall | precision | coder quotes not verbatim |",
              "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         lines.append(f"| {r.table} | {r.ours} | {r.theirs} | {r.matched} | "
@@ -343,10 +366,11 @@ def markdown(coder: str, results: list[TableResult]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def text(coder: str, results: list[TableResult]) -> str:
-    out = [f"Coder {coder}"]
+def text(coder: str, results: list[TableResult], reference: str = TABLES) -> str:
+    where = "" if reference == TABLES else f" of {reference}"
+    out = [f"Coder {coder}" + ("" if reference == TABLES else f" against {reference}")]
     for r in results:
-        out.append(f"  {r.table}: {r.ours} rows, coder {r.theirs}, matched {r.matched} "
+        out.append(f"  {r.table}: {r.ours} rows{where}, coder {r.theirs}, matched {r.matched} "
                    f"({r.other_sentence} from another sentence; "
                    f"recall {pct(r.recall)}, precision {pct(r.precision)}; "
                    f"{r.not_verbatim} coder quotes not verbatim)")
@@ -355,12 +379,13 @@ def text(coder: str, results: list[TableResult]) -> str:
             out.append(f"    {f.field:<22} {f.kind:<12} {f.agree}/{f.n} "
                        f"({num(f.percent, 0)}%){k}")
     ours, theirs, matched = pooled(results)
-    out.append(f"  all tables: {ours} rows, coder {theirs}, matched {matched}")
+    out.append(f"  all tables: {ours} rows{where}, coder {theirs}, matched {matched}")
     return "\n".join(out) + "\n"
 
 
-def as_json(coder: str, results: list[TableResult]) -> dict[str, Any]:
-    return {"coder": coder, "tables": [
+def as_json(coder: str, results: list[TableResult], reference: str = TABLES
+            ) -> dict[str, Any]:
+    return {"coder": coder, "reference": reference, "tables": [
         {"table": r.table, "rows": r.ours, "coder_rows": r.theirs, "matched": r.matched,
          "recall": r.recall, "precision": r.precision, "not_verbatim": r.not_verbatim,
          "other_sentence": r.other_sentence,
@@ -369,20 +394,28 @@ def as_json(coder: str, results: list[TableResult]) -> dict[str, Any]:
          "missed": [m.rid for m in r.missed],
          "extra": [{"id": e.rid, "source_id": e.source_id, "quote": e.quote} for e in r.extra],
          "differences": [{"id": a.rid, "coder_id": b.rid, "field": n,
-                          "table_value": a.cells.get(n, ""), "coder_value": b.cells.get(n, "")}
+                          "reference_value": a.cells.get(n, ""),
+                          "coder_value": b.cells.get(n, "")}
                          for a, b, n in r.differences]}
         for r in results]}
 
 
-def disagreements(coder: str, results: list[TableResult]) -> list[list[str]]:
+DISAGREEMENTS = ("coder", "reference", "table", "kind", "reference_id", "coder_id", "field",
+                 "reference_value | coder_value", "source_id", "quote")
+
+
+def disagreements(coder: str, results: list[TableResult], reference: str = TABLES
+                  ) -> list[list[str]]:
+    """Rows of the ``--disagreements`` CSV (columns ``DISAGREEMENTS``)."""
     out = []
     for r in results:
-        out += [[coder, r.table, "missed", m.rid, "", "", "", m.source_id, m.quote]
+        out += [[coder, reference, r.table, "missed", m.rid, "", "", "", m.source_id, m.quote]
                 for m in r.missed]
-        out += [[coder, r.table, "extra", "", e.rid, "", "", e.source_id, e.quote]
+        out += [[coder, reference, r.table, "extra", "", e.rid, "", "", e.source_id, e.quote]
                 for e in r.extra]
-        out += [[coder, r.table, "field", a.rid, b.rid, n, f"{a.cells.get(n, '')} | "
-                 f"{b.cells.get(n, '')}", a.source_id, b.quote] for a, b, n in r.differences]
+        out += [[coder, reference, r.table, "field", a.rid, b.rid, n,
+                 f"{a.cells.get(n, '')} | {b.cells.get(n, '')}", a.source_id, b.quote]
+                for a, b, n in r.differences]
     return out
 
 
@@ -390,6 +423,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("codings", nargs="+", type=Path, metavar="CODING_DIR")
     parser.add_argument("--package", type=Path, default=ROOT, help="package directory")
+    parser.add_argument("--reference", type=Path, metavar="CODING_DIR",
+                        help="compare with this coding instead of the package's tables")
     parser.add_argument("--markdown", type=Path, metavar="FILE",
                         help="also write the figures as a Markdown section")
     parser.add_argument("--disagreements", type=Path, metavar="FILE",
@@ -397,26 +432,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     args = parser.parse_args(argv)
     try:
+        for path in [*args.codings, *([args.reference] if args.reference else [])]:
+            if not path.is_dir():
+                raise ValueError(f"{path}: not a coding directory")
         pkg = Package(args.package)
-        runs = [(c.name, compare(pkg, c)) for c in args.codings]
+        ref = TABLES if args.reference is None else args.reference.name
+        runs = [(c.name, compare(pkg, c, args.reference)) for c in args.codings]
     except (OSError, ValueError, KeyError) as exc:
         print(f"compare_codings: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps([as_json(name, res) for name, res in runs], indent=2,
+        print(json.dumps([as_json(name, res, ref) for name, res in runs], indent=2,
                          ensure_ascii=False))
     else:
-        sys.stdout.write("".join(text(name, res) for name, res in runs))
+        sys.stdout.write("".join(text(name, res, ref) for name, res in runs))
     if args.markdown:
-        args.markdown.write_text("\n".join(markdown(name, res) for name, res in runs),
+        args.markdown.write_text("\n".join(markdown(name, res, ref) for name, res in runs),
                                  encoding="utf-8")
     if args.disagreements:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["coder", "table", "kind", "table_id", "coder_id", "field",
-                    "table_value | coder_value", "source_id", "quote"])
+        w.writerow(DISAGREEMENTS)
         for name, res in runs:
-            w.writerows(disagreements(name, res))
+            w.writerows(disagreements(name, res, ref))
         args.disagreements.write_text(buf.getvalue(), encoding="utf-8")
     return 0
 

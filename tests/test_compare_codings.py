@@ -97,7 +97,7 @@ def test_missed_extra_and_differing_rows_are_counted(coding):
     assert arms_t["not_verbatim"] == 1
     status = field(arms_t, "status")
     assert (status["n"], status["agree"]) == (n - 1, n - 2) and 0 < status["kappa"] < 1
-    assert [(d["field"], d["table_value"], d["coder_value"]) for d in arms_t["differences"]] \
+    assert [(d["field"], d["reference_value"], d["coder_value"]) for d in arms_t["differences"]] \
         == [("status", "interest", "agreed")]
     value = field(trade_t, "value")
     assert (value["n"], value["agree"], value["kind"]) == (len(trade), len(trade) - 1,
@@ -118,7 +118,7 @@ def test_markdown_and_disagreements_files(coding, tmp_path):
             "| 0 |") in text
     assert "Cohen's kappa" in text
     (missed,) = [r for r in csv.DictReader(dis.open(encoding="utf-8"))]
-    assert (missed["kind"], missed["table_id"]) == ("missed", rows(ROOT, "arms_exports")[0][
+    assert (missed["kind"], missed["reference_id"]) == ("missed", rows(ROOT, "arms_exports")[0][
         "arms_id"])
 
 
@@ -126,3 +126,45 @@ def test_a_file_without_quotes_is_refused(coding):
     write(coding / "rankings.csv", rows(ROOT, "rankings"), drop=("quote",))
     result = run(str(coding))
     assert result.returncode == 2 and "quote are required" in result.stderr
+
+
+def test_a_coding_against_another_coding(coding, tmp_path):
+    """``--reference``: coder against coder, by the same method; the tables play no part."""
+    ours = rows(ROOT, "arms_exports")
+    arms = list(csv.DictReader((coding / "arms_exports.csv").open(encoding="utf-8")))
+    write(coding / "arms_exports.csv", arms[1:])  # the reference lacks a row of the tables
+    trade = list(csv.DictReader((coding / "trade.csv").open(encoding="utf-8")))
+    write(coding / "trade.csv", trade, drop=("currency",))  # and a column
+    other = tmp_path / "coder-b"
+    other.mkdir()
+    for path in coding.iterdir():
+        (other / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    theirs = arms[1:]
+    changed = next(r for r in theirs if r["status"] == "interest")
+    changed["status"] = "agreed"
+    write(other / "arms_exports.csv", theirs)
+    write(other / "trade.csv", trade)  # the coder has the currency column
+
+    result = run(str(other), "--reference", str(coding), "--json")
+    assert result.returncode == 0, result.stderr
+    (doc,) = json.loads(result.stdout)
+    assert (doc["coder"], doc["reference"]) == ("coder-b", "coder-a")
+    tables = {t["table"]: t for t in doc["tables"]}
+    n = len(ours) - 1
+    arms_t = tables["arms_exports"]
+    assert (arms_t["rows"], arms_t["coder_rows"], arms_t["matched"]) == (n, n, n)
+    assert not arms_t["missed"] and not arms_t["extra"]
+    assert [(d["id"], d["field"], d["reference_value"], d["coder_value"])
+            for d in arms_t["differences"]] == [(changed["arms_id"], "status", "interest",
+                                                 "agreed")]
+    assert "currency" not in {f["field"] for f in tables["trade"]["fields"]}
+    assert all(f["agree"] == f["n"] for f in tables["trade"]["fields"])
+
+    md = tmp_path / "cc.md"
+    assert run(str(coding), "--reference", str(coding), "--markdown", str(md)).returncode == 0
+    text = md.read_text(encoding="utf-8")
+    assert text.startswith("### Coder `coder-a` against coder `coder-a`")
+    assert f"| arms_exports | {n} | {n} | {n} | 0 | 100% | 100% | 0 |" in text
+
+    missing = run(str(other), "--reference", str(tmp_path / "nobody"))
+    assert missing.returncode == 2 and "not a coding directory" in missing.stderr
