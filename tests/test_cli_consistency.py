@@ -50,14 +50,17 @@ def test_format_is_f_and_offers_text_wherever_a_report_is_printed() -> None:
             assert {"text"} < set(opts["--format"].choices), name
 
 
-def test_old_positional_path_still_works_with_a_deprecation(package_copy: Path) -> None:
+def test_the_removed_positional_path_is_a_usage_error_naming_package(
+        package_copy: Path) -> None:
+    before = {p: p.read_bytes() for p in package_copy.rglob("*") if p.is_file()}
     for command in (["validate", "--checks", "structure"], ["coverage"], ["stamp"]):
         result = run_cli(command[0], str(package_copy), *command[1:])
-        assert result.returncode == 0, result.stdout + result.stderr
-        assert (f"bdigest-data {command[0]}: deprecated: PATH as a positional argument is "
-                "deprecated and will be removed in 1.1.0; use --package") in result.stderr
-    both = run_cli("validate", str(package_copy), "--package", str(package_copy))
-    assert both.returncode == 2 and "the package is given twice" in both.stderr
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert result.stderr == (f"bdigest-data {command[0]}: error: PATH as a positional "
+                                 "argument was removed in 1.1.0; use --package "
+                                 f"{package_copy}\n")
+        assert not result.stdout
+    assert {p: p.read_bytes() for p in package_copy.rglob("*") if p.is_file()} == before
 
 
 @pytest.mark.parametrize(("args", "message"), [

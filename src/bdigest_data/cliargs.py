@@ -10,8 +10,9 @@
 - An impossible combination of options is a ``UsageError``: the command prints it and
   exits 2, like argparse does for an unknown option.
 
-Until 0.3, ``validate``, ``coverage`` and ``stamp`` still accept the package as a
-positional PATH (their 0.1 spelling) with a deprecation message.
+``validate``, ``coverage`` and ``stamp`` took the package as a positional PATH in 0.1;
+deprecated in 1.0.0 and removed in 1.1.0, that spelling is now a usage error that names
+``--package``, rather than argparse's bare "unrecognized arguments".
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-REMOVED_IN = "1.1.0"
+POSITIONAL_REMOVED_IN = "1.1.0"
 
 
 class UsageError(Exception):
@@ -31,28 +32,26 @@ class UsageError(Exception):
 
 
 def add_package(parser: argparse.ArgumentParser, *, writes: bool = False,
-                legacy_positional: bool = False) -> None:
-    """Add ``--package`` (and the deprecated positional PATH where 0.1 had one)."""
+                removed_positional: bool = False) -> None:
+    """Add ``--package`` (and, hidden, the removed positional PATH where 0.1 had one, so
+    that ``package`` can say what to write instead)."""
     default = "the current directory" if writes else "the installed package"
     archives = "" if writes else ", or a release archive (.zip, .tar.gz)"
     parser.add_argument("--package", "-p", metavar="PATH", dest="package",
                         help=f"package directory or its datapackage.json{archives} "
                              f"(default: {default})")
-    if legacy_positional:
+    if removed_positional:
         parser.add_argument("legacy_path", nargs="?", metavar="PATH", help=argparse.SUPPRESS)
 
 
 def package(args: argparse.Namespace) -> str | None:
-    """The package the user named, taking the deprecated positional PATH into account."""
+    """The package the user named with ``--package``; a ``UsageError`` for the removed
+    positional PATH."""
     legacy = getattr(args, "legacy_path", None)
-    if legacy is None:
-        return args.package
-    if args.package is not None:
-        raise UsageError(f"the package is given twice ({legacy} and --package "
-                         f"{args.package}); give only --package")
-    deprecated(args.command, f"PATH as a positional argument is deprecated and will be "
-               f"removed in {REMOVED_IN}; use --package {legacy}")
-    return legacy
+    if legacy is not None:
+        raise UsageError(f"PATH as a positional argument was removed in "
+                         f"{POSITIONAL_REMOVED_IN}; use --package {legacy}")
+    return args.package
 
 
 @contextmanager
@@ -78,11 +77,6 @@ def shown(path: str | None, descriptor: Path) -> str:
 
     return f"{path}!{descriptor.name}" if path is not None and is_archive(path) \
         else str(descriptor)
-
-
-def deprecated(command: str, message: str) -> None:
-    """Warn on stderr that an old spelling still works but will go."""
-    print(f"bdigest-data {command}: deprecated: {message}", file=sys.stderr)
 
 
 def non_negative(text: str) -> int:

@@ -48,7 +48,7 @@ def register(subparsers: Any) -> None:
         description="After an intended edit of the data, schemas or seeds: refresh the "
         "bytes and sha256 hash of every resource in datapackage.json (then validate).",
     )
-    add_package(stamp, writes=True, legacy_positional=True)
+    add_package(stamp, writes=True, removed_positional=True)
     stamp.set_defaults(func=run_stamp)
 
 

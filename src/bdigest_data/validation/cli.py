@@ -31,7 +31,7 @@ def register(subparsers: Any) -> None:
         "every figure of the articles is captured or excluded. Exit 0 valid, 1 invalid, "
         "2 usage or I/O error.",
     )
-    add_package(validate, legacy_positional=True)
+    add_package(validate, removed_positional=True)
     validate.add_argument("--format", "-f", choices=FORMATS, default="text",
                           help="text (default), json, or github: one workflow-command "
                                "annotation per finding and a step summary")
@@ -58,7 +58,7 @@ def register(subparsers: Any) -> None:
         "ledger, or unaccounted; its figures covered, set aside or uncovered; and the "
         "ledger row to paste for each one left.",
     )
-    add_package(coverage, legacy_positional=True)
+    add_package(coverage, removed_positional=True)
     coverage.add_argument("--format", "-f", choices=COVERAGE_FORMATS, default="text")
     coverage.add_argument("--units", action="store_true",
                           help="also list every unit with its status")
