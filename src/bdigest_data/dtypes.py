@@ -96,16 +96,9 @@ def polars_dtype(field: FieldArg) -> Any:
 
 
 def derived_columns(field: FieldArg) -> dict[str, str]:
-    """Names and descriptions of the columns derived from ``field`` (none unless EDTF)."""
-    model = as_field(field)
-    if not model.edtf:
-        return {}
-    name = model.name
-    return {
-        f"{name}_earliest": f"First day the EDTF date in `{name}` can denote.",
-        f"{name}_latest": f"Last day the EDTF date in `{name}` can denote.",
-        f"{name}_precision": f"How precisely `{name}` is written: year, season, month or day.",
-    }
+    """Names and descriptions of the columns derived from ``field`` (none unless EDTF;
+    ``metadata.Field.derived``)."""
+    return {f.name: f.description or "" for f in as_field(field).derived}
 
 
 class Converter:

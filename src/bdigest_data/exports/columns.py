@@ -1,10 +1,11 @@
 """The columns of an exported table, read once from its Table Schema.
 
-Every export (SQLite, Parquet, xlsx, JSON) and the data dictionary describe a table by
-these ``Column`` s: the columns of the frame ``bdigest_data.load`` returns, in its order
-(each schema field, followed by the columns derived from an EDTF date). Their pandas dtype
-comes from :mod:`bdigest_data.dtypes`, the one place that maps the Table Schema to types;
-``kind`` names the dtype's family, which each export maps to its own type.
+Every export (SQLite, Parquet, DuckDB, xlsx, JSON) and the data dictionary describe a table
+by these ``Column`` s: the columns of the frame ``bdigest_data.load`` returns, in its order
+(each schema field, followed by the columns derived from an EDTF date). Each column is a
+field of the model (``metadata.Field``; a derived column's is ``Field.derived``), whose
+types in every target (``kind``, ``sql_type``, ``duckdb_type``, ``parquet_type``, the
+pandas dtype) come from the one mapping in :mod:`bdigest_data.metadata.types`.
 """
 
 from __future__ import annotations
@@ -18,36 +19,86 @@ import pyarrow as pa
 from bdigest_data import dtypes
 from bdigest_data.dtypes import FieldArg
 from bdigest_data.metadata.classes import Field, TableSchema
-from bdigest_data.metadata.types import SQL_BY_KIND
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column of an exported table, with the schema facts every target needs."""
+    """One column of an exported table: the model's field and the schema facts every
+    target needs."""
 
-    name: str
-    dtype: Any  # the pandas dtype of the column in a loaded frame
-    schema_type: str  # the field's Table Schema type; the kind for a derived column
-    title: str
-    description: str
-    required: bool = False
-    unique: bool = False
-    minimum: float | None = None
-    maximum: float | None = None
-    min_length: int | None = None
-    pattern: str | None = None
-    edtf: bool = False
-    derived_from: str | None = None
+    field: Field
+    derived_from: str | None = None  # the field a derived column is computed from
+
+    @property
+    def name(self) -> str:
+        return self.field.name
+
+    @property
+    def dtype(self) -> Any:
+        """The pandas dtype of the column in a loaded frame."""
+        return self.field.pandas_dtype
 
     @property
     def kind(self) -> str:
-        """``category``, ``date``, ``integer``, ``number`` or ``string``."""
-        return kind_of(self.dtype)
+        """``category``, ``date``, ``integer``, ``number``, ``boolean`` or ``string``
+        (``metadata.Field.kind``)."""
+        return self.field.kind
 
     @property
-    def categories(self) -> list[str]:
+    def schema_type(self) -> str:
+        """The field's Table Schema type; the kind for a derived column."""
+        return self.kind if self.derived_from else self.field.type
+
+    @property
+    def sql_type(self) -> str:
+        """The column's SQL type (``metadata.Field.sql_type``)."""
+        return self.field.sql_type
+
+    @property
+    def title(self) -> str:
+        return self.field.title or self.name
+
+    @property
+    def description(self) -> str:
+        return self.field.description or ""
+
+    @property
+    def required(self) -> bool:
+        return self.field.required
+
+    @property
+    def unique(self) -> bool:
+        return self.field.unique
+
+    @property
+    def minimum(self) -> Any:
+        return self.field.constraints.minimum
+
+    @property
+    def maximum(self) -> Any:
+        return self.field.constraints.maximum
+
+    @property
+    def min_length(self) -> int | None:
+        return self.field.constraints.minLength
+
+    @property
+    def pattern(self) -> str | None:
+        return self.field.constraints.pattern
+
+    @property
+    def edtf(self) -> bool:
+        return self.field.edtf
+
+    @property
+    def categories(self) -> list[Any]:
         """The allowed values of a ``category`` column (empty for other kinds)."""
-        return list(self.dtype.categories) if self.kind == "category" else []
+        return list(self.field.category_values or [])
+
+    @property
+    def ordered(self) -> bool:
+        """Whether a ``category`` column's categories are ordered."""
+        return self.kind == "category" and self.field.categoriesOrdered
 
     def limits(self) -> list[tuple[str, Any]]:
         """The value constraints the column has, as ``(operator, operand)`` pairs:
@@ -56,31 +107,6 @@ class Column:
         pairs = [("in", self.categories or None), (">=", self.minimum), ("<=", self.maximum),
                  ("min_length", self.min_length)]
         return [(op, value) for op, value in pairs if value is not None]
-
-    @property
-    def sql_type(self) -> str:
-        """The column's SQL type (``metadata.types.SQL_BY_KIND``)."""
-        return SQL_BY_KIND[self.kind]
-
-    @property
-    def ordered(self) -> bool:
-        """Whether a ``category`` column's categories are ordered."""
-        return bool(getattr(self.dtype, "ordered", False))
-
-
-def kind_of(dtype: Any) -> str:
-    """The family of a loaded frame's dtype, which every export maps to its own type."""
-    if isinstance(dtype, pd.CategoricalDtype):
-        return "category"
-    if isinstance(dtype, pd.Int64Dtype):
-        return "integer"
-    if isinstance(dtype, pd.Float64Dtype):
-        return "number"
-    if isinstance(dtype, pd.StringDtype):
-        return "string"
-    if pd.api.types.is_datetime64_dtype(dtype):
-        return "date"
-    raise TypeError(f"columns of dtype {dtype} cannot be exported")
 
 
 def convert_field(field: FieldArg, cells: list[str | None]) -> dict[str, pd.Series]:
@@ -96,34 +122,8 @@ def convert_field(field: FieldArg, cells: list[str | None]) -> dict[str, pd.Seri
     return dtypes.to_pandas(model, array)
 
 
-def _field_columns(field: Field) -> list[Column]:
-    c = field.constraints
-    name = field.name
-    found = {col: series.dtype for col, series in convert_field(field, [None]).items()}
-    derived = dtypes.derived_columns(field)
-    main = Column(
-        name=name,
-        dtype=found.pop(name),
-        schema_type=field.type,
-        title=field.title or name,
-        description=field.description or "",
-        required=c.required,
-        unique=c.unique,
-        minimum=c.minimum,  # type: ignore[arg-type]
-        maximum=c.maximum,  # type: ignore[arg-type]
-        min_length=c.minLength,
-        pattern=c.pattern,
-        edtf=field.edtf,
-    )
-    extra = [
-        Column(name=col, dtype=dtype, schema_type=kind_of(dtype), title=col,
-               description=derived[col], derived_from=name)
-        for col, dtype in found.items()
-    ]
-    return [main, *extra]
-
-
 def table_columns(schema: TableSchema | dict[str, Any]) -> list[Column]:
     """The columns of a table in the order of a loaded frame."""
     model = schema if isinstance(schema, TableSchema) else TableSchema.parse(schema)
-    return [col for field in model.fields for col in _field_columns(field)]
+    return [col for field in model.fields for col in (
+        Column(dtypes.as_field(field)), *(Column(d, field.name) for d in field.derived))]

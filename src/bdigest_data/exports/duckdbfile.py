@@ -1,9 +1,10 @@
 """DuckDB export: the database file OUT, one typed table per resource, with keys, ENUM
 types, CHECK constraints, comments, a metadata table and views for the common joins.
 
-Column types: string -> VARCHAR, enum and the derived precision -> ENUM of the categories in
-the schema's order (DuckDB compares ENUM values by that order), integer -> BIGINT, number
--> DOUBLE, boolean -> BOOLEAN, the derived EDTF dates -> DATE. Constraints from the Table
+Column types (``metadata.types``): string -> VARCHAR, enum and the derived precision -> ENUM
+of the categories in the schema's order (DuckDB compares ENUM values by that order),
+integer -> BIGINT, number -> DOUBLE, boolean -> BOOLEAN, dates and the derived EDTF dates
+-> DATE. Constraints from the Table
 Schema: ``required`` -> NOT NULL, ``unique`` -> UNIQUE, ``minimum``/``maximum`` -> CHECK
 (col >= / <= n), ``minLength`` -> CHECK (length(col) >= n), ``pattern`` -> CHECK
 (regexp_full_match(col, pattern)); ``primaryKey`` and ``foreignKeys`` become PRIMARY KEY
@@ -42,11 +43,7 @@ from bdigest_data.exports.package import ExportPackage, ExportTable
 from bdigest_data.exports.parquet import arrow_table
 from bdigest_data.exports.sql import literal, quote
 from bdigest_data.exports.values import column_values
-from bdigest_data.metadata.types import TYPES
 
-# DuckDB type by the kind of a column (the Table Schema type of the same name)
-DUCKDB_TYPES = {kind: TYPES[kind].duckdb for kind in ("string", "integer", "number", "boolean",
-                                                       "date")}
 # bytes per storage block: DuckDB's default (256 KiB) makes a 10 MB file of this package
 BLOCK_SIZE = 16384
 META_TABLE = "_meta_package"
@@ -69,10 +66,9 @@ class View:
 
 
 def column_type(col: Column) -> str:
-    """The DuckDB type of a column."""
-    if col.kind == "category":
-        return f"ENUM({', '.join(map(literal, col.categories))})"
-    return DUCKDB_TYPES[col.kind]
+    """The DuckDB type of a column (``metadata.Field.duckdb_type``; an ``ENUM`` of its
+    categories for a field that has them)."""
+    return col.field.duckdb_type or f"ENUM({', '.join(map(literal, col.categories))})"
 
 
 def checks(col: Column) -> list[str]:

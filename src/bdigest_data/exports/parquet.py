@@ -1,8 +1,9 @@
 """Parquet export: one ``<table>.parquet`` file per table in the directory OUT.
 
-Arrow types: string -> ``string``, enum and precision -> ``dictionary<int32, string>``
-(ordered when the categories are), integer -> ``int64`` (nullable), number -> ``float64``,
-derived EDTF dates -> ``date32``. Required fields are non-nullable. Each field's metadata
+Arrow types (``metadata.types``): string -> ``string``, enum and precision ->
+``dictionary<int32, string>`` (ordered when the categories are), integer -> ``int64``
+(nullable), number -> ``float64``, boolean -> ``bool``, dates and the derived EDTF dates ->
+``date32``. Required fields are non-nullable. Each field's metadata
 holds its ``title`` and ``description`` (and ``derived_from``); the schema metadata holds
 the package name, version, licence and citation, the table's title, description and grain,
 its Table Schema (``bdigest:table_schema``) and pandas' own metadata.
@@ -34,20 +35,14 @@ from bdigest_data.metadata.classes import TableSchema
 
 SCHEMA_KEY = b"bdigest:table_schema"
 
-ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
-               "date": pa.date32()}
-
 
 def arrow_field(col: Column) -> pa.Field:
-    """The Arrow field of a column, with its title and description as field metadata."""
-    if col.kind == "category":
-        typ = pa.dictionary(pa.int32(), pa.string(), ordered=col.ordered)
-    else:
-        typ = ARROW_TYPES[col.kind]
+    """The Arrow field of a column (its type ``metadata.Field.parquet_type``), with its
+    title and description as field metadata."""
     meta = {"title": col.title, "description": col.description}
     if col.derived_from:
         meta["derived_from"] = col.derived_from
-    return pa.field(col.name, typ, nullable=not col.required, metadata=meta)
+    return pa.field(col.name, col.field.parquet_type, nullable=not col.required, metadata=meta)
 
 
 def arrow_table(pkg: ExportPackage, table: ExportTable) -> pa.Table:

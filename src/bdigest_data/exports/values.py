@@ -17,6 +17,7 @@ _CONVERT: dict[str, Callable[[Any], Any]] = {
     "category": str,
     "integer": int,
     "number": float,
+    "boolean": bool,
     "date": lambda ts: ts.date(),
 }
 

@@ -14,7 +14,7 @@ compatible) and reports every fault as a finding.
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -134,6 +134,13 @@ class Field(_Annotated):
         return self.annotation(EVIDENCE)
 
     @property
+    def derived(self) -> tuple[Field, ...]:
+        """The columns ``load`` derives from the field, as fields: for an EDTF field ``X``,
+        ``X_earliest`` and ``X_latest`` (dates) and ``X_precision`` (ordered categories
+        ``edtf.PRECISIONS``); none for any other field."""
+        return _edtf_columns(self.name) if self.edtf else ()
+
+    @property
     def required(self) -> bool:
         return self.constraints.required
 
@@ -198,12 +205,48 @@ class Field(_Annotated):
         return types.polars_dtype(self.type)
 
     @property
+    def kind(self) -> str:
+        """The loaded column's family, as every export names it: ``category`` for a field
+        with categories, else its type's (``string``, ``integer``, ``number``, ``boolean``,
+        ``date``; ``types.TYPES``)."""
+        return "category" if self.category_values is not None else self.info.kind
+
+    @property
     def sql_type(self) -> str:
         return "TEXT" if self.category_values is not None else self.info.sql
 
     @property
+    def duckdb_type(self) -> str | None:
+        """The DuckDB type of the column; ``None`` for a field with categories, an ``ENUM``
+        of them that the export spells out."""
+        return None if self.category_values is not None else self.info.duckdb
+
+    @property
+    def parquet_type(self) -> Any:
+        """The Arrow type of the Parquet export's column (a ``dictionary<int32, string>``,
+        ordered by ``categoriesOrdered``, for a field with categories); imports pyarrow."""
+        if self.category_values is None:
+            return types.parquet_type(self.type)
+        import pyarrow as pa
+
+        return pa.dictionary(pa.int32(), pa.string(), ordered=self.categoriesOrdered)
+
+    @property
     def python_type(self) -> type:
         return self.info.python
+
+
+@lru_cache(maxsize=256)
+def _edtf_columns(name: str) -> tuple[Field, ...]:
+    """The fields of the columns derived from the EDTF field ``name`` (``Field.derived``)."""
+    return (
+        Field(name=f"{name}_earliest", type="date",
+              description=f"First day the EDTF date in `{name}` can denote."),
+        Field(name=f"{name}_latest", type="date",
+              description=f"Last day the EDTF date in `{name}` can denote."),
+        Field(name=f"{name}_precision", categories=list(edtf.PRECISIONS), categoriesOrdered=True,
+              description=f"How precisely `{name}` is written: year, season, month or day."),
+    )
 
 
 class Reference(BaseModel):

@@ -12,24 +12,26 @@ boolean    ``bool``            ``boolean``          INTEGER  ``bool``         tr
 date       ``date32``          ``datetime64[us]``   DATE     ``datetime.date``  ``YYYY-MM-DD``
 =========  ==================  ===================  =======  ===============  =================
 
-and in the other backends (``load(..., backend="polars")``, the DuckDB export):
+and in the other backends (``load(..., backend="polars")``, the DuckDB and Parquet
+exports), with the kind that names the loaded column's family in every export:
 
-=========  ===========  ========
-type       polars       DuckDB
-=========  ===========  ========
-string     ``String``   VARCHAR
-any        ``String``   VARCHAR
-integer    ``Int64``    BIGINT
-year       ``Int64``    BIGINT
-number     ``Float64``  DOUBLE
-boolean    ``Boolean``  BOOLEAN
-date       ``Date``     DATE
-=========  ===========  ========
+=========  ===========  ========  ===============  =========
+type       polars       DuckDB    Parquet (Arrow)  kind
+=========  ===========  ========  ===============  =========
+string     ``String``   VARCHAR   ``string``       string
+any        ``String``   VARCHAR   ``string``       string
+integer    ``Int64``    BIGINT    ``int64``        integer
+year       ``Int64``    BIGINT    ``int64``        integer
+number     ``Float64``  DOUBLE    ``float64``      number
+boolean    ``Boolean``  BOOLEAN   ``bool``         boolean
+date       ``Date``     DATE      ``date32``       date
+=========  ===========  ========  ===============  =========
 
 A field with categories (``categories`` or an ``enum`` constraint) loads as a pandas
-``category`` and a polars ``Enum``, and is a DuckDB ``ENUM`` of the categories (SQLite:
-TEXT). Only the ``default`` format is supported; any other type or format is a
-``field-error`` when the schema is read, so no layer meets it.
+``category`` and a polars ``Enum``, is a DuckDB ``ENUM`` of the categories (SQLite: TEXT)
+and a Parquet ``dictionary<int32, string>`` (ordered when the field's categories are); its
+kind is ``category``. Only the ``default`` format is supported; any other type or format
+is a ``field-error`` when the schema is read, so no layer meets it.
 
 Other backends add their mapping here: give ``TypeInfo`` an attribute (e.g. ``polars``,
 ``duckdb``) filled in ``TYPES``, and ``metadata.classes.Field`` a property reading it
@@ -62,6 +64,8 @@ class TypeInfo:
     sql: str  # SQLite
     polars: str  # polars dtype name (``pl.<polars>``)
     duckdb: str
+    parquet: str  # pyarrow type factory name of the column the Parquet export writes
+    kind: str  # the family of the loaded column, as every export names it
     python: type
     expected: str  # what a valid cell looks like, for messages
     constraints: tuple[str, ...]  # the constraints the type supports
@@ -73,25 +77,23 @@ class TypeInfo:
 
 
 TYPES: dict[str, TypeInfo] = {t.name: t for t in (
-    TypeInfo("string", "large_string", "string", "TEXT", "String", "VARCHAR", str, "text",
+    TypeInfo("string", "large_string", "string", "TEXT", "String", "VARCHAR", "string",
+             "string", str, "text",
              ("required", "unique", "minLength", "maxLength", "pattern", "enum")),
-    TypeInfo("any", "large_string", "string", "TEXT", "String", "VARCHAR", str, "anything",
-             ("required", "unique", "enum")),
-    TypeInfo("integer", "int64", "Int64", "INTEGER", "Int64", "BIGINT", int,
+    TypeInfo("any", "large_string", "string", "TEXT", "String", "VARCHAR", "string", "string",
+             str, "anything", ("required", "unique", "enum")),
+    TypeInfo("integer", "int64", "Int64", "INTEGER", "Int64", "BIGINT", "int64", "integer", int,
              "a whole number such as 12 or -3 (digits only)", _ORDERED),
-    TypeInfo("year", "int64", "Int64", "INTEGER", "Int64", "BIGINT", int,
+    TypeInfo("year", "int64", "Int64", "INTEGER", "Int64", "BIGINT", "int64", "integer", int,
              "a four-digit year such as 2013", _ORDERED),
-    TypeInfo("number", "float64", "Float64", "REAL", "Float64", "DOUBLE", float,
-             "a decimal number such as 97, 84.7 or -0.6667", _ORDERED),
-    TypeInfo("boolean", "bool_", "boolean", "INTEGER", "Boolean", "BOOLEAN", bool,
-             "one of " + ", ".join(TRUE_VALUES + FALSE_VALUES), ("required", "unique", "enum")),
-    TypeInfo("date", "date32", "datetime64[us]", "DATE", "Date", "DATE", datetime.date,
-             "a date written YYYY-MM-DD that exists in the calendar", _ORDERED),
+    TypeInfo("number", "float64", "Float64", "REAL", "Float64", "DOUBLE", "float64", "number",
+             float, "a decimal number such as 97, 84.7 or -0.6667", _ORDERED),
+    TypeInfo("boolean", "bool_", "boolean", "INTEGER", "Boolean", "BOOLEAN", "bool_", "boolean",
+             bool, "one of " + ", ".join(TRUE_VALUES + FALSE_VALUES),
+             ("required", "unique", "enum")),
+    TypeInfo("date", "date32", "datetime64[us]", "DATE", "Date", "DATE", "date32", "date",
+             datetime.date, "a date written YYYY-MM-DD that exists in the calendar", _ORDERED),
 )}
-
-# SQL type of a loaded column by the family of its pandas dtype (derived columns included)
-SQL_BY_KIND = {"string": "TEXT", "category": "TEXT", "integer": "INTEGER", "number": "REAL",
-               "date": "DATE", "boolean": "INTEGER"}
 
 
 @cache
@@ -100,6 +102,14 @@ def arrow_type(name: str) -> Any:
     import pyarrow as pa
 
     return getattr(pa, TYPES[name].arrow)()
+
+
+@cache
+def parquet_type(name: str) -> Any:
+    """The Arrow type of the Parquet export's column of Table Schema type ``name``."""
+    import pyarrow as pa
+
+    return getattr(pa, TYPES[name].parquet)()
 
 
 @cache
