@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from bdigest_data.exports.package import ExportPackage, ExportTable
+    from bdigest_data.metadata.classes import TableSchema
 
-ROLE = "bdigest:role"
 FACTS = "facts"
 SOURCES = "sources"
 QUOTE = "quote"
@@ -85,12 +85,13 @@ class Table:
         return self.source.name
 
     @property
-    def schema(self) -> dict[str, Any]:
-        return self.source.schema
+    def schema(self) -> TableSchema:
+        """The table's Table Schema (the model's)."""
+        return self.source.model
 
     @property
     def fields(self) -> list[str]:
-        return [f["name"] for f in self.schema["fields"]]
+        return self.schema.names
 
     @property
     def is_facts(self) -> bool:
@@ -113,7 +114,7 @@ class Table:
 
     def field_with_role(self, role: str) -> str | None:
         """The field annotated with ``bdigest:role`` ``role``, if any."""
-        return next((f["name"] for f in self.schema["fields"] if f.get(ROLE) == role), None)
+        return self.schema.role_name(role)
 
     def link_to(self, table: str) -> Link | None:
         """This table's (first) foreign key to ``table``."""
@@ -332,9 +333,7 @@ class SiteData:
 
 def _links(table: ExportTable) -> dict[str, Link]:
     out: dict[str, Link] = {}
-    for fields, ref, targets in table.foreign_keys():
-        fields = [fields] if isinstance(fields, str) else fields
-        targets = [targets] if isinstance(targets, str) else targets
+    for fields, ref, targets in table.foreign_keys():  # keys are lists in the model
         if len(fields) == 1:
             out[fields[0]] = Link(fields[0], ref, targets[0])
     return out
@@ -364,9 +363,8 @@ def read(path: str | Path | None = None) -> SiteData:
     package = load_package(path)
     tables = {}
     for t in package.tables:
-        names = [f["name"] for f in t.schema["fields"]]
-        rows = _rows(t.frame, names)
-        tables[t.name] = Table(t, rows, _ids(t, rows), _links(t), t.schema.get(ROLE, ""))
+        rows = _rows(t.frame, t.model.names)
+        tables[t.name] = Table(t, rows, _ids(t, rows), _links(t), t.model.role or "")
     data = SiteData(package, descriptor_path(path).resolve().parent, tables)
     data.articles = _articles(data)
     return data

@@ -229,8 +229,9 @@ def table_page(data: SiteData, table: Table) -> str:
 
 
 def _numeric(table: Table, name: str) -> bool:
-    kind = next((f.get("type") for f in table.schema["fields"] if f["name"] == name), "")
-    return kind in ("integer", "number")
+    """Whether column ``name`` holds numbers (its type's kind; ``metadata.types``)."""
+    field = table.schema.field(name)
+    return field is not None and field.info.kind in ("integer", "number")
 
 
 # --- article readers ----------------------------------------------------------------------
