@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -229,6 +230,49 @@ def test_an_edit_that_keeps_size_and_mtime_is_seen_by_the_verdict_cache(package_
     _edit_keeping_size_and_mtime(csv_path(package_copy, "trade"), b"$1bn", b"$2bn")
     with pytest.raises(bd.ValidationError, match="hash-count"):
         bd.load("trade", path=package_copy)
+
+
+def _copy_keeping_size_and_mtime(path: Path, old: bytes, new: bytes) -> None:
+    """``cp -p edited path``: an edited copy with the original's times copied over it."""
+    assert len(old) == len(new)
+    st = path.stat()
+    edited = path.with_name(path.name + ".edited")
+    edited.write_bytes(path.read_bytes().replace(old, new, 1))
+    os.utime(edited, ns=(st.st_atime_ns, st.st_mtime_ns))
+    shutil.copy2(edited, path)  # what cp -p, rsync -t and tar do: content, then times
+    edited.unlink()
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+    assert path.stat().st_ino == st.st_ino
+
+
+@pytest.mark.parametrize("edit", [_edit_keeping_size_and_mtime, _copy_keeping_size_and_mtime],
+                         ids=["os.utime", "cp -p"])
+def test_a_warm_load_hashes_nothing_yet_sees_an_edit_that_keeps_size_and_mtime(
+        package_copy: Path, monkeypatch: pytest.MonkeyPatch, edit: Callable) -> None:
+    from bdigest_data.metadata import files
+
+    monkeypatch.setattr(files, "_digests", {})
+    monkeypatch.setattr(files, "RACY_NS", 10**8)  # trust a file's stat after 0.1 s, not 2 s
+    time.sleep(0.2)
+    bd.load_all(path=package_copy)  # validated; each file's digest kept with its stat
+    hashed: list[object] = []
+    file_digest = files.hashlib.file_digest
+    monkeypatch.setattr(files.hashlib, "file_digest",
+                        lambda fh, name: hashed.append(fh.name) or file_digest(fh, name))
+    bd.load_all(path=package_copy)
+    assert hashed == []  # every file known unchanged by its stat signature
+    edit(csv_path(package_copy, "trade"), b"$1bn", b"$2bn")
+    with pytest.raises(bd.ValidationError, match="hash-count"):
+        bd.load("trade", path=package_copy)
+
+
+def test_a_file_changed_just_before_it_was_hashed_is_hashed_again(package_copy: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch):
+    from bdigest_data.metadata import files
+
+    monkeypatch.setattr(files, "_digests", {})
+    bd.load_all(path=package_copy)  # the copy is seconds old: no stat is trusted yet
+    assert files._digests == {}
 
 
 def test_citation_cff_is_in_the_verdict_cache_key(package_copy: Path):

@@ -16,7 +16,10 @@ of one table as for ``load_all`` (so both give the same verdict), and any findin
 ``ValidationError`` before a frame is built. A passed verdict is remembered for the
 process, keyed by the content (a SHA-256 digest) of every file the checks read: the
 descriptor, the schemas, every resource's file, CITATION.cff and pyproject.toml; an edit
-that keeps sizes and modification times still changes the key. The same key caches each
+that keeps sizes and modification times still changes the key. Each file is hashed at most
+once a call, and not at all while its stat signature (inode, size, modification and
+status-change times) is the one it had when hashed (``metadata.files``), so a warm call
+reads no file twice. The same key caches each
 table's model lookups, read options and per-field converters
 (:class:`bdigest_data.dtypes.Converter`) and the citation. Both backends share the
 reading, the checks and their errors; they differ only in the last step, Arrow columns to
@@ -118,11 +121,9 @@ def _package(path: PathArg) -> tuple[PackageFiles, metadata.ParsedPackage, Stamp
     """The files of the package at ``path``, its parsed model, and the content digest of
     every file its checks read."""
     files = metadata.files_of(path)
-    parsed = metadata.parse(files)
-    read = list(parsed.files)
-    if parsed.package is not None:
-        read += [r.path for r in parsed.package.resources]
-    return files, parsed, files.digest([*read, *VERSION_FILES])
+    parsed, described = metadata.parse_stamped(files)  # descriptor and schemas, hashed once
+    read = [r.path for r in parsed.package.resources] if parsed.package is not None else []
+    return files, parsed, described + files.digest([*read, *VERSION_FILES])
 
 
 def _model(parsed: metadata.ParsedPackage) -> Package:

@@ -7,8 +7,8 @@ check, every fault a located finding).
 
 ``parse(path)`` gives the ``ParsedPackage`` of a package directory or descriptor
 (default: the installed package), remembered while its descriptor and schema files keep
-their content; ``package(path)`` the model itself, raising ``ValidationError`` when the
-metadata has faults.
+their content (``parse_stamped`` also gives the digest of that content); ``package(path)``
+the model itself, raising ``ValidationError`` when the metadata has faults.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from bdigest_data.metadata.profile import ParsedPackage
 
 __all__ = ["DESCRIPTOR", "Field", "ForeignKey", "Package", "PackageFiles", "ParsedPackage",
-           "Resource", "TableSchema", "files_of", "open_files", "package", "parse"]
+           "Resource", "TableSchema", "files_of", "open_files", "package", "parse",
+           "parse_stamped"]
 # names imported on first use (pydantic is loaded only when the model is needed)
 _LAZY = {"Field": "classes", "ForeignKey": "classes", "Package": "classes",
          "Resource": "classes", "TableSchema": "classes", "ParsedPackage": "profile"}
@@ -59,18 +60,27 @@ def files_of(path: str | Path | None = None) -> PackageFiles:
 def parse(path: str | Path | PackageFiles | None = None) -> ParsedPackage:
     """The parsed package at ``path`` (see ``profile.read_package``), read again only when
     the content of its descriptor or a schema file changes."""
+    return parse_stamped(path)[0]
+
+
+def parse_stamped(path: str | Path | PackageFiles | None = None) -> tuple[ParsedPackage, str]:
+    """``parse(path)`` and the content digest of the files it read (``ParsedPackage.files``:
+    the descriptor and schema files), for callers whose own cache key includes them."""
     files = path if isinstance(path, PackageFiles) else files_of(path)
     key = (files.root, files.descriptor)
     with _lock:
         cached = _cache.get(key)
-    if cached is not None and files.digest(cached[1].files) == cached[0]:
-        return cached[1]
+    if cached is not None:
+        digest = files.digest(cached[1].files)
+        if digest == cached[0]:
+            return cached[1], digest
     from bdigest_data.metadata.profile import read_package
 
     parsed = read_package(files)
+    digest = files.digest(parsed.files)
     with _lock:
-        _cache[key] = (files.digest(parsed.files), parsed)
-    return parsed
+        _cache[key] = (digest, parsed)
+    return parsed, digest
 
 
 def package(path: str | Path | PackageFiles | None = None) -> Package:

@@ -11,15 +11,28 @@ caller checks afterwards: ``load(validate=False)`` skips checks, never these rul
 ``..`` or absolute, links, and more than ``MAX_ARCHIVE_BYTES`` unpacked are refused) and
 read from there like a directory. The reader only serves bytes and JSON; it does not
 interpret schemas, so the release diff reads an old archive whatever its schema says.
+
+``PackageFiles.digest`` is what caches (the parsed model, the loader's verdict) are keyed
+by: the SHA-256 of each file's content. A file's digest is remembered, for the process,
+with its stat signature (device, inode, size, and modification and status-change times
+in nanoseconds) and reused while the signature is unchanged, so a warm call hashes
+nothing. An edit that preserves size and modification time (``cp -p``, ``rsync -t``,
+``tar``, ``os.utime``) still changes the status-change time (``st_ctime``), which no
+user call can set back; a file whose status changed within ``RACY_NS`` of being hashed
+is hashed again on every call (a second edit within the clock's tick could keep every
+field of the signature, as git's "racy" index entries).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import tarfile
 import tempfile
+import threading
+import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -30,6 +43,12 @@ DESCRIPTOR = "datapackage.json"
 MAX_FILE_BYTES = 2 * 1024**3  # per file; the real files are a few kilobytes
 MAX_ARCHIVE_BYTES = 8 * 1024**3  # unpacked, per archive
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+# a file whose status changed this recently when hashed is not trusted by its stat signature
+RACY_NS = 2 * 10**9
+_MAX_REMEMBERED = 4096
+# resolved path -> (stat signature, SHA-256 of the content) (see the module docstring)
+_digests: dict[Path, tuple[tuple[int, ...], bytes]] = {}
+_digests_lock = threading.Lock()
 
 
 class UnsafePathError(OSError):
@@ -106,16 +125,35 @@ class PackageFiles:
 
     def digest(self, relpaths: Iterable[str]) -> str:
         """A digest of the content of the named files (a refused or missing one counts as
-        absent), so that any edit, whatever it does to sizes and times, changes it."""
+        absent), so that any edit, whatever it does to sizes and times, changes it; a file
+        unchanged since it was last hashed is not read again (see the module docstring)."""
         h = hashlib.sha256()
         for rel in relpaths:
             h.update(rel.encode("utf-8", "surrogateescape") + b"\0")
             try:
-                with self.path(rel).open("rb") as fh:
-                    h.update(hashlib.file_digest(fh, "sha256").digest())
+                h.update(self.file_digest(rel))
             except OSError:
                 h.update(b"absent")
         return h.hexdigest()
+
+    def file_digest(self, relpath: object) -> bytes:
+        """The SHA-256 of the content of file ``relpath`` (``UnsafePathError`` if refused),
+        reused while the file's stat signature is the one it had when hashed."""
+        path = self.path(relpath)
+        with path.open("rb") as fh:
+            st = os.fstat(fh.fileno())  # before reading: an edit during the read changes it
+            signature = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+            known = _digests.get(path)
+            if known is not None and known[0] == signature:
+                return known[1]
+            settled = time.time_ns() - st.st_ctime_ns > RACY_NS
+            digest = hashlib.file_digest(fh, "sha256").digest()
+        if settled:
+            with _digests_lock:
+                if len(_digests) >= _MAX_REMEMBERED:
+                    _digests.clear()
+                _digests[path] = (signature, digest)
+        return digest
 
 
 @contextmanager
