@@ -53,7 +53,7 @@ def synthetic(rows: int, seed: int = 1) -> PackageData:
     rng = random.Random(seed)
     picks = [rng.choice(candidates) for _ in range(rows)]
     schema = pkg.model.schema("trade")
-    columns = {f.name: pa.nulls(rows, pa.float64() if f.type == "number" else pa.string())
+    columns = {f.name: pa.nulls(rows, pa.float64() if f.info.kind == "number" else pa.string())
                for f in schema.fields}
     columns["source_id"] = pa.array([p[0] for p in picks])
     columns["quote"] = pa.array([p[1] for p in picks])

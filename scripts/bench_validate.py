@@ -37,7 +37,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from bdigest_data import metadata
 from bdigest_data.descriptor import fact_tables
+from bdigest_data.metadata.classes import TableSchema
 
 ROOT = Path(__file__).resolve().parents[1]
 TIME = "/usr/bin/time"  # GNU time, for the peak memory of each process
@@ -52,8 +54,11 @@ def read_rows(path: Path) -> list[list[str]]:
         return list(csv.reader(fh))
 
 
-def schema_of(pkg: Path, table: str) -> dict:
-    return json.loads((pkg / "schemas" / f"{table}.json").read_text(encoding="utf-8"))
+def schema_of(pkg: Path, table: str) -> TableSchema:
+    """The model of ``table``'s schema in the package at ``pkg``."""
+    schema = metadata.package(pkg).schema(table)
+    assert schema is not None
+    return schema
 
 
 def build(size: int, broken: bool, dest: Path) -> dict[str, int]:
@@ -67,7 +72,7 @@ def build(size: int, broken: bool, dest: Path) -> dict[str, int]:
     counts = {}
     renamed = {}  # fact table -> (id prefix, {real id: position}): the copies' ids
     for table, rows in real.items():
-        id_col = rows[0].index(schema_of(ROOT, table)["primaryKey"][0])
+        id_col = rows[0].index(schema_of(ROOT, table).primary_key[0])
         renamed[table] = (rows[1][id_col].rsplit("-", 1)[0],
                           {r[id_col]: i for i, r in enumerate(rows[1:])})
     for table, rows in real.items():
@@ -75,14 +80,13 @@ def build(size: int, broken: bool, dest: Path) -> dict[str, int]:
         schema = schema_path.read_text(encoding="utf-8")
         schema_path.write_text(schema.replace('-\\\\d{3}$', '-\\\\d{3,}$'), encoding="utf-8")
         header, body = rows[0], rows[1:]
-        schema = schema_of(dest, table)
-        id_col = header.index(schema["primaryKey"][0])
-        refs = [header.index(fk["fields"][0]) for fk in schema.get("foreignKeys", [])
-                if fk["reference"]["resource"] in ("", table)]  # self-references
+        schema = schema_of(ROOT, table)  # the copy's keys are the same
+        id_col = header.index(schema.primary_key[0])
+        refs = [header.index(fk.fields[0]) for fk in schema.foreignKeys
+                if fk.target(table) == table]  # self-references
         # keys into another fact table point at the first copy of the row they name
-        others = [(header.index(fk["fields"][0]), renamed[fk["reference"]["resource"]])
-                  for fk in schema.get("foreignKeys", [])
-                  if fk["reference"]["resource"] in renamed.keys() - {table}]
+        others = [(header.index(fk.fields[0]), renamed[fk.target(table)])
+                  for fk in schema.foreignKeys if fk.target(table) in renamed.keys() - {table}]
         position = {r[id_col]: i for i, r in enumerate(body)}
         n = max(1, size * len(body) // total_real)
         out = io.StringIO()

@@ -176,11 +176,11 @@ def kind_of(pkg: Package, table: str, f: Field) -> tuple[str | None, bool]:
     categories = bool(f.category_values) or reference(pkg, table, f)
     if f.name in UNITS:
         return "unit", categories
-    if f.edtf or f.type in ("date", "datetime", "year", "yearmonth"):
+    if f.edtf or f.info.kind == "date":  # the model's kind of the field's type
         return "date", False
     if categories:
         return "categorical", True
-    if f.type in ("number", "integer"):
+    if f.info.kind in ("number", "integer"):
         return "value", False
     return None, False
 

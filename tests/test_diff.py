@@ -135,6 +135,31 @@ def test_schema_change_rules(pair, edit, bump):
     assert diff_packages(old, new).bump == bump
 
 
+def _keys_as_strings(schema: dict) -> None:
+    """The keys of a one-field key written as strings, as Table Schema allows."""
+    if len(schema["primaryKey"]) == 1:
+        schema["primaryKey"] = schema["primaryKey"][0]
+    for fk in schema.get("foreignKeys", []):
+        if len(fk["fields"]) == 1:
+            fk["fields"], fk["reference"]["fields"] = fk["fields"][0], fk["reference"]["fields"][0]
+
+
+def test_keys_written_as_strings_in_an_old_release_are_the_same_keys(pair):
+    old, new = pair
+    edit_schema(old, "participants", _keys_as_strings)
+    result = diff_packages(old, new)
+    assert result.bump == Bump.NONE, [str(c) for t in result.tables for c in t.changes]
+
+
+def test_an_old_schema_the_model_refuses_still_diffs(pair):
+    old, new = pair
+    edit_schema(old, "sources", lambda s: (field(s, "char_start").update(type="datetime"),
+                                           s.update(missingValues="")))
+    changes = {str(c) for t in diff_packages(old, new).tables for c in t.changes}
+    assert 'field `char_start`: `type` changed from "datetime" to "integer"' in changes
+    assert diff_packages(old, new).bump == Bump.MAJOR
+
+
 def test_removed_table_is_major_and_first_release_adds_everything(pair):
     old, new = pair
     desc = json.loads((new / "datapackage.json").read_text())

@@ -37,7 +37,7 @@ def derived_field(col: Column) -> dict[str, Any]:
 
 def export_schema(table: ExportTable) -> dict[str, Any]:
     """The table's Table Schema with the derived columns added after their fields."""
-    fields = {f["name"]: f for f in table.schema["fields"]}
+    fields = {f.name: f.raw for f in table.model.fields}  # each as written
     schema = dict(table.schema)
     schema["fields"] = [fields.get(c.name) or derived_field(c) for c in table.columns]
     return schema

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bdigest_data._paths import descriptor_path
-from bdigest_data.metadata.classes import key_list
+from bdigest_data.metadata import written
 from bdigest_data.release.metadata import CFF_FILE, SOURCES, Article, articles, cff_dict
 from bdigest_data.release.package import PackageDir
 
@@ -174,11 +174,10 @@ _ROW_FORMATTERS: dict[str, Callable[[RowCitation], str]] = {
 
 
 def _source_field(schema: dict[str, Any]) -> str | None:
-    """The field of ``schema`` that is a foreign key to the sources table."""
-    for fk in schema.get("foreignKeys", []):
-        if fk.get("reference", {}).get("resource") == SOURCES:
-            return key_list(fk.get("fields"))[0]
-    return None
+    """The field of ``schema`` (as written, ``metadata.written``) that is a foreign key to
+    the sources table."""
+    return next((fk.fields[0] for fk in written.foreign_keys(schema)
+                 if fk.resource == SOURCES), None)
 
 
 def cite_row(table: str, row_id: str, path: str | Path | None = None) -> RowCitation:

@@ -3,8 +3,9 @@
 Release tooling compares and rewrites packages, old releases included, so ``PackageDir``
 does not build the model (``bdigest_data.metadata``), whose rules an old archive need not
 follow: it serves each file as written through the package reader
-(``metadata.files.PackageFiles``, the same safety rules) and normalises keys with the
-model's own ``key_list``, so it reads an archive whatever its schema says.
+(``metadata.files.PackageFiles``, the same safety rules) and reads keys through
+``metadata.written`` (normalised as the model does, nothing else checked), so it reads an
+archive whatever its schema says.
 ``open_package`` is ``metadata.files.open_files``: a directory, descriptor or archive.
 """
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bdigest_data.metadata.classes import key_list
+from bdigest_data.metadata import written
 
 Key = tuple[str, ...]
 
@@ -27,9 +27,9 @@ class KeyedRows:
 
 
 def primary_key(schema: dict[str, Any]) -> tuple[str, ...]:
-    """The schema's primary key as a tuple of field names (a string key becomes one field,
-    by the model's ``key_list``; a schema of any release is read as written)."""
-    return tuple(key_list(schema.get("primaryKey") or ()))
+    """The schema's primary key as a tuple of field names (a schema of any release, read as
+    written by ``metadata.written``; a string key is one field)."""
+    return tuple(written.primary_key(schema))
 
 
 def format_key(key: Key) -> str:

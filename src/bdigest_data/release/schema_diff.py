@@ -3,6 +3,8 @@
 The rules follow the Frictionless Data Package Version recipe: renamed, removed or
 re-ordered fields, changed types and more restrictive constraints are breaking (major);
 added fields and less restrictive constraints are minor; descriptive text is a patch.
+Schemas of any release are compared as written (``metadata.written``), never through the
+model, which an old schema need not satisfy.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from bdigest_data.metadata import written
 from bdigest_data.release.versioning import Bump
 
 # Properties that only describe: changing them never changes what the data means.
@@ -18,7 +21,7 @@ DESCRIPTIVE = frozenset(
     {"title", "description", "example", "rdfType", "$schema", "bdigest:grain"}
 )
 # Properties whose every change is breaking, whichever way it goes.
-ALWAYS_BREAKING = frozenset({"type", "format", "missingValues", "primaryKey", "path"})
+ALWAYS_BREAKING = frozenset({"type", "format", "missingValues", written.PRIMARY_KEY, "path"})
 # Numeric bounds: the sign says which direction is more restrictive (+1: raising it).
 BOUNDS = {"minimum": 1, "minLength": 1, "exclusiveMinimum": 1,
           "maximum": -1, "maxLength": -1, "exclusiveMaximum": -1}
@@ -93,7 +96,7 @@ def compare_mapping(
     for key in sorted((old.keys() | new.keys()) - skip):
         if key == "constraints":
             changes += compare_mapping(where, old.get(key) or {}, new.get(key) or {})
-        elif key == "foreignKeys":
+        elif key == written.FOREIGN_KEYS:
             changes += _compare_foreign_keys(where, old.get(key) or [], new.get(key) or [])
         elif change := compare_property(where, key, old.get(key), new.get(key)):
             changes.append(change)
@@ -108,7 +111,9 @@ def _compare_foreign_keys(where: str, old: list[Any], new: list[Any]) -> list[Ch
 
 
 def compare_schemas(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    """Every change between two Table Schemas, fields matched by name."""
+    """Every change between two Table Schemas, fields matched by name; keys compared as
+    lists (``metadata.written``: a key written ``"id"`` is the key written ``["id"]``)."""
+    old, new = written.with_list_keys(old), written.with_list_keys(new)
     old_fields = {f["name"]: f for f in old.get("fields", [])}
     new_fields = {f["name"]: f for f in new.get("fields", [])}
     changes = [Change(Bump.MINOR, f"field `{n}`", "added")
