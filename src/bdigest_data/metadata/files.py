@@ -46,8 +46,8 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 # a file whose status changed this recently when hashed is not trusted by its stat signature
 RACY_NS = 2 * 10**9
 _MAX_REMEMBERED = 4096
-# resolved path -> (stat signature, SHA-256 of the content) (see the module docstring)
-_digests: dict[Path, tuple[tuple[int, ...], bytes]] = {}
+# package root joined with a relative path -> (stat signature, SHA-256 of the content)
+_digests: dict[str, tuple[tuple[int, ...], bytes]] = {}
 _digests_lock = threading.Lock()
 
 
@@ -138,22 +138,37 @@ class PackageFiles:
 
     def file_digest(self, relpath: object) -> bytes:
         """The SHA-256 of the content of file ``relpath`` (``UnsafePathError`` if refused),
-        reused while the file's stat signature is the one it had when hashed."""
+        reused while the file's stat signature is the one it had when hashed.
+
+        Only a file that passed the safety rules when hashed is remembered, and a reused
+        digest reads nothing: the file itself is opened (and the rules applied again) by
+        whoever reads it.
+        """
+        key = os.path.join(self.root, relpath) if isinstance(relpath, str) else None
+        known = _digests.get(key) if key is not None else None
+        if known is not None:
+            try:
+                if _signature(os.stat(key)) == known[0]:
+                    return known[1]
+            except OSError:
+                pass  # gone or unreadable: the rules below say what it is
         path = self.path(relpath)
         with path.open("rb") as fh:
             st = os.fstat(fh.fileno())  # before reading: an edit during the read changes it
-            signature = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-            known = _digests.get(path)
-            if known is not None and known[0] == signature:
-                return known[1]
             settled = time.time_ns() - st.st_ctime_ns > RACY_NS
             digest = hashlib.file_digest(fh, "sha256").digest()
-        if settled:
+        if settled and key is not None:
             with _digests_lock:
                 if len(_digests) >= _MAX_REMEMBERED:
                     _digests.clear()
-                _digests[path] = (signature, digest)
+                _digests[key] = (_signature(st), digest)
         return digest
+
+
+def _signature(st: os.stat_result) -> tuple[int, ...]:
+    """What a file's digest is remembered with: device, inode, size, modification and
+    status-change times (ns); an edit, a replaced file or ``os.utime`` changes one."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 @contextmanager
