@@ -199,7 +199,7 @@ def test_a_figure_row_sets_aside_a_figure_outside_the_quotes(package_copy):
 
 
 def stamp(root: Path) -> None:
-    subprocess.run([sys.executable, "-m", "bdigest_data.cli", "stamp", str(root)],
+    subprocess.run([sys.executable, "-m", "bdigest_data.cli", "stamp", "--package", str(root)],
                    capture_output=True, check=True)
 
 
@@ -208,7 +208,7 @@ def test_validate_fails_on_an_unaccounted_sentence(package_copy):
     gone = next(r for r in recs if not r["figures"])
     write_rows(package_copy, LEDGER, [r for r in recs if r is not gone])
     stamp(package_copy)
-    result = run_cli("validate", str(package_copy), "--format", "json")
+    result = run_cli("validate", "--package", str(package_copy), "--format", "json")
     assert result.returncode == 1
     doc = json.loads(result.stdout)
     assert [(f["code"], f["value"]) for f in doc["findings"]] == [
@@ -222,7 +222,7 @@ def test_validate_fails_on_a_stale_sentence(package_copy):
     recs[0]["text"] = recs[0]["text"].replace(" ", "  ", 1) + " And more."
     write_rows(package_copy, LEDGER, recs)
     stamp(package_copy)
-    result = run_cli("validate", str(package_copy), "--format", "json")
+    result = run_cli("validate", "--package", str(package_copy), "--format", "json")
     assert result.returncode == 1
     doc = json.loads(result.stdout)
     assert sorted((f["code"], f["row"]) for f in doc["findings"]) == [
@@ -252,7 +252,7 @@ def test_coverage_command_prints_both_ledgers():
 
 def test_coverage_command_lists_what_is_left(package_copy):
     drop_quote(package_copy)
-    text = run_cli("coverage", str(package_copy)).stdout
+    text = run_cli("coverage", "--package", str(package_copy)).stdout
     gaps = found(package_copy, "unaccounted-sentence")
     assert "To account for" in text
     for f in gaps:

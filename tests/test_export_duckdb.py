@@ -148,7 +148,8 @@ def test_a_part_listed_before_its_total_is_inserted_after_it(package_copy, tmp_p
         rows.append(total)
 
     edit_rows(package_copy, "political_prisoners", move_first_total_last)
-    subprocess.run([sys.executable, "-m", "bdigest_data.cli", "stamp", str(package_copy)],
+    subprocess.run([sys.executable, "-m", "bdigest_data.cli", "stamp", "--package",
+                    str(package_copy)],
                    check=True, capture_output=True)
     path = exported("duckdb", tmp_path, "moved.duckdb", path=package_copy)
     con = duckdb.connect(str(path), read_only=True)

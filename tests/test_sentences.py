@@ -134,8 +134,9 @@ def test_validate_reports_a_broken_table(package_copy):
     from conftest import run_cli
 
     edit(package_copy, "azerbaijan-independence:002", ordinal="7")
-    subprocess.run([sys.executable, "-m", "bdigest_data.cli", "stamp", str(package_copy)],
+    subprocess.run([sys.executable, "-m", "bdigest_data.cli", "stamp", "--package",
+                    str(package_copy)],
                    capture_output=True, check=False)
-    result = run_cli("validate", str(package_copy), "--format", "json")
+    result = run_cli("validate", "--package", str(package_copy), "--format", "json")
     assert result.returncode == 1
     assert '"sentence-error"' in result.stdout
