@@ -30,9 +30,20 @@ Finding.__init__ = _checked_init  # type: ignore[method-assign]
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Fail the run when any finding had a code that is not in the error catalogue."""
-    if UNCATALOGUED:
+    """Fail the run when any finding had a code that is not in the error catalogue. An
+    xdist worker hands its codes to the controller (``pytest_testnodedown``), which fails
+    the run: a worker's own exit status does not."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["uncatalogued"] = sorted(UNCATALOGUED)
+    elif UNCATALOGUED:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    """xdist's controller: collect the uncatalogued codes a worker met."""
+    UNCATALOGUED.update(getattr(node, "workeroutput", {}).get("uncatalogued", ()))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
