@@ -7,6 +7,7 @@ The browser behaviour (highlights, links, filtering, screenshots) is in
 from __future__ import annotations
 
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -161,8 +162,8 @@ def test_nothing_is_fetched_from_elsewhere(built):
             assert "url(http" not in text, path
 
 
-def test_an_existing_site_is_replaced_only_with_force(tmp_path):
-    out = bd.site(tmp_path / "out")
+def test_an_existing_site_is_replaced_only_with_force(built, tmp_path):
+    out = Path(shutil.copytree(built, tmp_path / "out"))  # an earlier build (one fewer here)
     (out / "stale.html").write_text("old", encoding="utf-8")
     with pytest.raises(FileExistsError, match="force"):
         bd.site(out)
@@ -188,14 +189,17 @@ def test_an_invalid_package_builds_nothing(package_copy, tmp_path):
     assert list(tmp_path.glob(".bdigest-site-*")) == []
 
 
-def test_cli_builds_refuses_to_overwrite_and_forces(tmp_path, package_copy):
-    out = tmp_path / "site"
-    done = run_cli("site", str(out), "--package", str(package_copy))
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == str(out / "index.html")
+def test_cli_refuses_to_overwrite_and_forces(built, tmp_path, package_copy):
+    # the CLI's build into a new directory is the smoke test's (test_cli_smoke.py)
+    out = Path(shutil.copytree(built, tmp_path / "site"))
+    (out / "stale.html").write_text("old", encoding="utf-8")
     again = run_cli("site", str(out), "--package", str(package_copy))
     assert again.returncode == 1 and "nothing written" in again.stderr
-    assert run_cli("site", str(out), "--force", "--package", str(package_copy)).returncode == 0
+    assert (out / "stale.html").exists()
+    done = run_cli("site", str(out), "--force", "--package", str(package_copy))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(out / "index.html")
+    assert not (out / "stale.html").exists() and (out / "index.html").is_file()
 
 
 def test_cli_reports_an_invalid_package_and_writes_nothing(tmp_path, package_copy):
