@@ -8,6 +8,8 @@ row numbers agree with frictionless. A UTF-8 BOM and CRLF line ends are accepted
 
 pyarrow parses without the GIL in a thread of ours, at most ``AHEAD`` batches ahead of the
 checks (pyarrow's own threads would read up to 32 blocks ahead and give no record numbers).
+A file is handed to pyarrow as a ``_Paced`` file: pyarrow reads the raw blocks in one of its
+I/O threads, which would otherwise hold 32 blocks (32 MB) read ahead of the parser.
 
 Two faults make pyarrow give up on a file; both are handled by reading it again:
 
@@ -41,6 +43,8 @@ from bdigest_data.findings import Finding
 
 BLOCK_SIZE = 1 << 20  # bytes per batch
 AHEAD = 2  # batches parsed ahead of the checks
+LEAD = 4  # raw blocks read ahead of the batches parsed
+PACE_WAIT = 1.0  # seconds a read waits for its turn at most (a safeguard, never a deadlock)
 HEADER_PROBE = 1 << 20  # bytes read to count the header's cells
 SPARE_COLUMNS = 64  # typed as text beyond the header's count, should pyarrow count more
 _BAD_BYTES = re.compile("[\udc80-\udcff]+")
@@ -70,6 +74,76 @@ class CsvStream:
     ragged: list[Ragged] = field(default_factory=list)
 
 
+class _Paced:
+    """A file that pyarrow may read at most ``LEAD`` blocks ahead of the batches parsed
+    (``advance``: one more batch parsed). A read past its turn waits, ``PACE_WAIT`` seconds
+    at most, so that a reader needing more blocks than expected is slowed, never stopped.
+    Once closed it reads as an empty file. ``close`` waits for pyarrow's last read: a
+    reader dropped while its I/O thread still reads waits for that thread with the GIL
+    held (pyarrow 14), and a read needs the GIL."""
+
+    def __init__(self, path: str) -> None:
+        self._file = pa.OSFile(path)  # blocks in Arrow's memory pool, like its own reads
+        self._turn = threading.Condition()
+        self._io = threading.Lock()  # a read and the closing of the file never overlap
+        self._reads = 0
+        self._allowed: float = LEAD
+        self._ended = threading.Event()  # a read found the end of the file
+
+    @property
+    def closed(self) -> bool:
+        return self._file.closed
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def head(self, size: int) -> bytes:
+        """The first ``size`` bytes (before pyarrow reads)."""
+        data = self._file.read(size)
+        self._file.seek(0)
+        return data
+
+    def read(self, size: int = -1) -> pa.Buffer | bytes:
+        with self._turn:
+            self._turn.wait_for(lambda: self._reads < self._allowed, timeout=PACE_WAIT)
+            self._reads += 1
+        with self._io:
+            data = b"" if self._file.closed else self._file.read_buffer(size)
+        if not data:
+            self._ended.set()
+        return data
+
+    def advance(self, blocks: float = 1) -> None:
+        with self._turn:
+            self._allowed += blocks
+            self._turn.notify_all()
+
+    def close(self) -> None:
+        self.advance(float("inf"))  # a read still waiting goes on (to an end of file)
+        with self._io:
+            self._file.close()
+        self._ended.wait(PACE_WAIT)
+
+
+@contextlib.contextmanager
+def _source(source: str | pa.BufferReader) -> Iterator[_Paced | pa.BufferReader]:
+    """``source`` as pyarrow reads it: a path as a ``_Paced`` file, closed on leaving."""
+    if not isinstance(source, str):
+        yield source
+        return
+    paced = _Paced(source)
+    try:
+        yield paced
+    finally:
+        paced.close()
+
+
 def read(path: Path, consume: Callable[[CsvStream], T]) -> tuple[T | None, list[Finding]]:
     """Open ``path``, hand the stream to ``consume`` and return its result with the
     findings of reading (encoding, format). ``consume`` may be called again from the start
@@ -79,9 +153,9 @@ def read(path: Path, consume: Callable[[CsvStream], T]) -> tuple[T | None, list[
     block = BLOCK_SIZE
     repaired = False
     while True:
-        with _UNRAISABLE as seen:
+        with _UNRAISABLE as seen, _source(source) as opened:
             try:
-                stream = _open(source, block)
+                stream = _open(opened, block)
                 if stream is None:
                     return None, [*findings, Finding(
                         code="source-error",
@@ -143,7 +217,7 @@ class _Unraisable:
 _UNRAISABLE = _Unraisable()
 
 
-def _open(source: str | pa.BufferReader, block: int) -> CsvStream | None:
+def _open(source: _Paced | pa.BufferReader, block: int) -> CsvStream | None:
     """The stream of ``source``, parsed ``AHEAD`` of its consumer."""
     ragged: list[Ragged] = []
 
@@ -181,9 +255,18 @@ def _open(source: str | pa.BufferReader, block: int) -> CsvStream | None:
             yield pa.RecordBatch.from_arrays(
                 [pa.concat_arrays([c.slice(1)]) for c in first.columns],
                 names=first.schema.names)
-        yield from _ahead(reader, AHEAD)
+        yield from _ahead(_pacing(reader, source), AHEAD)
 
     return CsvStream(labels, header_newlines, batches(), ragged)
+
+
+def _pacing(reader: pacsv.CSVStreamingReader, source: _Paced | pa.BufferReader
+            ) -> Iterator[pa.RecordBatch]:
+    """The batches of ``reader``, each letting it read one more block of ``source``."""
+    for batch in reader:
+        if isinstance(source, _Paced):
+            source.advance()
+        yield batch
 
 
 _DONE = object()
@@ -220,12 +303,11 @@ def _ahead(items: Iterator[T], depth: int) -> Iterator[T]:
                 queue.get(timeout=0.01)
 
 
-def _as_text(source: str | pa.BufferReader) -> dict[str, pa.DataType]:
+def _as_text(source: _Paced | pa.BufferReader) -> dict[str, pa.DataType]:
     """``column_types`` reading every column as text: as many as the header has cells
     (counted by the csv module on the file's first block), with room to spare."""
-    if isinstance(source, str):
-        with open(source, "rb") as fh:
-            head = fh.read(HEADER_PROBE)
+    if isinstance(source, _Paced):
+        head = source.head(HEADER_PROBE)
     else:
         source.seek(0)
         head = source.read(HEADER_PROBE)

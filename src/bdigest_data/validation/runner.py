@@ -26,8 +26,9 @@ from bdigest_data._paths import descriptor_path
 from bdigest_data.findings import Finding, Report
 from bdigest_data.metadata.classes import Package, TableSchema
 from bdigest_data.metadata.files import PackageFiles, UnsafePathError, is_archive, open_files
-from bdigest_data.validation import GROUPS, integrity, keys, registry
+from bdigest_data.validation import GROUPS, integrity, registry
 from bdigest_data.validation.context import PackageData
+from bdigest_data.validation.schedule import KeySchedule
 from bdigest_data.validation.structure import read_table
 
 PACKAGE_CHECKS = tuple(registry.MODULES)  # the package-wide groups (registered checks)
@@ -113,6 +114,8 @@ def load(path: str | Path | None = None, *, tables: Iterable[str] | None = None,
         if res.table is not None:
             schemas[name] = res.table
     kept = _kept_fields(model, schemas, groups)
+    schedule = KeySchedule(schemas, _needed(model, schemas, groups),
+                           check="structure" in groups)
     labelled: dict[str, set[str]] = {}
     # one table at a time (its batches are dropped once checked), the files hashed meanwhile
     with ThreadPoolExecutor(max_workers=1, initializer=_low_priority) as pool:
@@ -125,19 +128,18 @@ def load(path: str | Path | None = None, *, tables: Iterable[str] | None = None,
                               keep=kept[name])
             if isinstance(result, list):  # the file could not be read
                 report.extend(result)
-                continue
-            if "structure" in groups:
-                report.extend(result.findings)
-                if result.omitted:
-                    report.stats.setdefault("omitted", {})[name] = result.omitted
-            if result.data is not None:
-                pkg.tables[name] = result.data
-                labelled[name] = result.labelled
-                report.stats["tables"][name]["rows"] = result.data.table.num_rows
+            else:
+                if "structure" in groups:
+                    report.extend(result.findings)
+                    if result.omitted:
+                        report.stats.setdefault("omitted", {})[name] = result.omitted
+                if result.data is not None:
+                    pkg.tables[name] = result.data
+                    labelled[name] = result.labelled
+                    report.stats["tables"][name]["rows"] = result.data.table.num_rows
+            report.extend(schedule.after_reading(name, pkg, labelled))
         for future in hashes:
             report.extend(future.result())
-    if "structure" in groups:
-        report.extend(_foreign_keys(pkg, schemas, labelled))
     if "integrity" in groups and tables is None:
         report.extend(integrity.check_versions(files, model))
     return pkg, report
@@ -186,25 +188,31 @@ def _closure(model: Package, tables: Iterable[str]) -> list[str]:
 def _kept_fields(model: Package, schemas: dict[str, TableSchema], groups: set[str]
                  ) -> dict[str, set[str] | None]:
     """Per table, the typed columns to keep (``None``: all): the key fields, and the fields
-    the package-wide checks in ``groups`` read (``needs`` of each check module) of a fact
-    table; the other tables (sources, actors …) are kept whole for them."""
-    kept: dict[str, set[str] | None] = dict(_key_fields(schemas))
-    modules = [m for g in PACKAGE_CHECKS if g in groups for m in registry.modules(g)]
-    facts = set(model.fact_tables)
-    for name, schema in schemas.items():
-        if not modules:
-            break
-        if name not in facts:
-            kept[name] = None
-            continue
-        wanted = kept[name] or set()
-        for module in modules:
-            wanted |= module.needs(schema) & set(schema.names)
-        kept[name] = wanted
+    the package-wide checks in ``groups`` read (``_needed``)."""
+    keys = _key_fields(schemas)
+    kept: dict[str, set[str] | None] = {
+        name: None if needed is None else needed | keys[name]
+        for name, needed in _needed(model, schemas, groups).items()}
     for name, schema in schemas.items():  # a table with no key fields still counts its rows
         if kept.get(name) == set() and schema.fields:
             kept[name] = {schema.fields[0].name}
     return kept
+
+
+def _needed(model: Package, schemas: dict[str, TableSchema], groups: set[str]
+            ) -> dict[str, set[str] | None]:
+    """Per table, the fields the package-wide checks in ``groups`` read (``None``: all):
+    of a fact table the ``needs`` of each check module; the other tables (sources, actors
+    …) are kept whole for them."""
+    modules = [m for g in PACKAGE_CHECKS if g in groups for m in registry.modules(g)]
+    facts = set(model.fact_tables)
+    needed: dict[str, set[str] | None] = {}
+    for name, schema in schemas.items():
+        if modules and name not in facts:
+            needed[name] = None
+            continue
+        needed[name] = {f for m in modules for f in m.needs(schema)} & set(schema.names)
+    return needed
 
 
 def _key_fields(schemas: dict[str, TableSchema]) -> dict[str, set[str]]:
@@ -216,25 +224,6 @@ def _key_fields(schemas: dict[str, TableSchema]) -> dict[str, set[str]]:
         for fk in schema.foreignKeys:
             wanted.setdefault(fk.target(name), set()).update(fk.reference.fields)
     return wanted
-
-
-def _foreign_keys(pkg: PackageData, schemas: dict[str, TableSchema],
-                  labelled: dict[str, set[str]]) -> list[Finding]:
-    """``foreign-key`` findings of every table (a key whose fields lack a column, or whose
-    schema is faulty, is not checked; the fault is reported by ``metadata``)."""
-    out: list[Finding] = []
-    for name, schema in schemas.items():
-        if name not in pkg.tables:
-            continue
-        for fk in schema.foreignKeys:
-            ref = fk.target(name)
-            if ref not in pkg.tables or not set(fk.fields) <= labelled[name] \
-                    or ref not in schemas or not set(fk.reference.fields) <= labelled[ref] \
-                    or len(fk.fields) != len(fk.reference.fields):
-                continue
-            out += keys.foreign_key_findings(pkg.tables[name], fk.fields, pkg.tables[ref],
-                                             fk.reference.fields)
-    return out
 
 
 def _internal(name: str, exc: Exception) -> Finding:

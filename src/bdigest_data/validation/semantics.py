@@ -81,7 +81,8 @@ def parts(pkg: PackageData) -> list[Finding]:
 
 def needs(schema: TableSchema) -> set[str]:
     """The fields of a fact table with ``schema`` that these checks read."""
-    return {"source_id", *schema.primary_key, *evidence_fields(schema),
+    parts = schema.primary_key if schema.role_name("part-of") else []  # a total's id
+    return {"source_id", *parts, *evidence_fields(schema),
             *(f.name for f in schema.fields
               if f.edtf or f.role in ("part-of", "unit") or f.annotation(MAY_POSTDATE))}
 

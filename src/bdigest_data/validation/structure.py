@@ -292,16 +292,17 @@ def _spliced(pieces: list[pa.Array], extra: pa.Array, ragged: list[Ragged]) -> l
 
 def _compact(pieces: list[pa.Array]) -> pa.DictionaryArray:
     """Dictionary-encoded ``pieces`` (with any code widths) as one array with one dictionary
-    and the narrowest codes that can point into it (a byte a row up to 128 distinct values)."""
-    wide = [pa.DictionaryArray.from_arrays(p.indices.cast(pa.int32()), p.dictionary)
-            for p in pieces]
-    unified = pa.chunked_array(wide, TEXT_CODES).unify_dictionaries().chunks
-    dictionary = unified[0].dictionary if unified else texts([])
+    (their values in order of first appearance, as ``unify_dictionaries`` gives) and the
+    narrowest codes that can point into it (a byte a row up to 128 distinct values). Each
+    piece's codes are mapped straight to the narrow ones, never through 32-bit codes."""
+    dictionary = pc.unique(pa.concat_arrays([p.dictionary for p in pieces])) if pieces \
+        else texts([])
     width = next(t for t in (pa.int8(), pa.int16(), pa.int32())
                  if len(dictionary) <= 1 << (t.bit_width - 1))
-    codes = pa.concat_arrays([c.indices.cast(width) for c in unified]) if unified else \
-        pa.nulls(0, width)
-    return pa.DictionaryArray.from_arrays(codes, dictionary)
+    codes = [pc.take(pc.index_in(p.dictionary, value_set=dictionary).cast(width), p.indices)
+             for p in pieces]
+    return pa.DictionaryArray.from_arrays(pa.concat_arrays(codes) if codes else
+                                          pa.nulls(0, width), dictionary)
 
 
 def _has_newline(col: pa.Array) -> bool:
