@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import os
 import shutil
@@ -101,6 +102,29 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
         stream.flush()
         texts.append(stream.buffer.getvalue().decode("utf-8"))  # type: ignore[attr-defined]
     return subprocess.CompletedProcess(["bdigest-data", *args], code, *texts)
+
+
+def run_script(script: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the ``main(argv)`` of ``scripts/<script>.py`` in this process, as its
+    ``raise SystemExit(main())`` does, and capture its output and exit code. Each script
+    keeps one test that starts it as a subprocess (``python scripts/….py``)."""
+    name = f"_script_{script.stem}"
+    spec = importlib.util.spec_from_file_location(name, script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # as for any module (dataclasses look themselves up there)
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        spec.loader.exec_module(module)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = module.main(list(args))
+            except SystemExit as exc:  # argparse's usage errors
+                code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        del sys.modules[name]
+    return subprocess.CompletedProcess([str(script), *args], code, out.getvalue(),
+                                       err.getvalue())
 
 
 def run_cli_subprocess(*args: str, cwd: Path | None = None,

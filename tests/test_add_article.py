@@ -6,12 +6,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, run_script
 from helpers import rows
 
 from bdigest_data.authoring import article
@@ -46,9 +44,8 @@ def test_adds_seed_file_resource_and_sources_row(package_copy: Path) -> None:
     assert after["data/sources.csv"].startswith(before["data/sources.csv"])
     assert after["data/sentences.csv"].startswith(before["data/sentences.csv"])
     # … the article's units, exactly as the segmentation script cuts them
-    check = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_sentences.py"),
-                            "--package", str(package_copy), "--check"],
-                           capture_output=True, text=True, timeout=300)
+    check = run_script(ROOT / "scripts" / "build_sentences.py", "--package", str(package_copy),
+                       "--check")
     assert check.returncode == 0, check.stderr
     units = [r for r in rows(package_copy, "sentences") if r["source_id"] == "fixture-target"]
     assert [u["kind"] for u in units] == ["heading", "sentence", "sentence"]

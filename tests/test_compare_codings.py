@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run_script
 from helpers import rows
 
 SCRIPT = ROOT / "scripts" / "compare_codings.py"
@@ -20,6 +20,12 @@ FACTS = tuple(p.stem for p in sorted((ROOT / "schemas").glob("*.json"))
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
+    """The script's ``main`` in this process (``test_a_file_without_quotes_is_refused``
+    starts the script itself)."""
+    return run_script(SCRIPT, *args)
+
+
+def run_subprocess(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True,
                           timeout=300)
 
@@ -124,7 +130,7 @@ def test_markdown_and_disagreements_files(coding, tmp_path):
 
 def test_a_file_without_quotes_is_refused(coding):
     write(coding / "rankings.csv", rows(ROOT, "rankings"), drop=("quote",))
-    result = run(str(coding))
+    result = run_subprocess(str(coding))
     assert result.returncode == 2 and "quote are required" in result.stderr
 
 

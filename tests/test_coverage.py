@@ -5,8 +5,6 @@ that no longer applies is reported."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from conftest import ROOT, run_cli
@@ -199,8 +197,8 @@ def test_a_figure_row_sets_aside_a_figure_outside_the_quotes(package_copy):
 
 
 def stamp(root: Path) -> None:
-    subprocess.run([sys.executable, "-m", "bdigest_data.cli", "stamp", "--package", str(root)],
-                   capture_output=True, check=True)
+    done = run_cli("stamp", "--package", str(root))
+    assert done.returncode == 0, done.stderr
 
 
 def test_validate_fails_on_an_unaccounted_sentence(package_copy):

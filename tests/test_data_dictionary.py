@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-import importlib.util
-import io
 import subprocess
-from types import ModuleType
 
+import conftest
 import pytest
 from conftest import ROOT
 
@@ -18,21 +15,9 @@ from bdigest_data.exports.columns import table_columns
 SCRIPT = ROOT / "scripts" / "build_data_dictionary.py"
 
 
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_data_dictionary", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def run_script(*args: str) -> subprocess.CompletedProcess[str]:
     """The script's ``main`` run in-process (its own start-up is tested by CI's --check)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = _script().main(list(args))
-    return subprocess.CompletedProcess([str(SCRIPT), *args], code, out.getvalue(),
-                                       err.getvalue())
+    return conftest.run_script(SCRIPT, *args)
 
 
 def test_committed_dictionary_is_up_to_date():

@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 import polars as pl
 import pytest
+from conftest import run_cli
 from export_roundtrip import TABLES, columns, exported, with_loaded_dtypes
 from helpers import edit_rows
 from polars_frames import assert_same_as_pandas
@@ -148,9 +149,7 @@ def test_a_part_listed_before_its_total_is_inserted_after_it(package_copy, tmp_p
         rows.append(total)
 
     edit_rows(package_copy, "political_prisoners", move_first_total_last)
-    subprocess.run([sys.executable, "-m", "bdigest_data.cli", "stamp", "--package",
-                    str(package_copy)],
-                   check=True, capture_output=True)
+    assert run_cli("stamp", "--package", str(package_copy)).returncode == 0
     path = exported("duckdb", tmp_path, "moved.duckdb", path=package_copy)
     con = duckdb.connect(str(path), read_only=True)
     rows = con.execute("SELECT prisoner_id, part_of FROM political_prisoners "

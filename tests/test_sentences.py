@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+import conftest
+from conftest import ROOT, run_cli
 from helpers import codes, package_data, rows, write_rows
 
 from bdigest_data.sentences import segment
@@ -19,8 +20,9 @@ SEED = "seeds/000_bf67ec7b18639301.txt"
 
 
 def run_script(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True,
-                          timeout=120)
+    """The script's ``main`` in this process (``test_committed_table_is_a_fresh_segmentation``
+    starts the script itself)."""
+    return conftest.run_script(SCRIPT, *args)
 
 
 def by_id(root: Path) -> dict[str, dict[str, str]]:
@@ -32,7 +34,8 @@ def errors(root: Path) -> list:
 
 
 def test_committed_table_is_a_fresh_segmentation():
-    result = run_script("--check")
+    result = subprocess.run([sys.executable, str(SCRIPT), "--check"], capture_output=True,
+                            text=True, timeout=120)
     assert result.returncode == 0, result.stderr
 
 
@@ -131,12 +134,8 @@ def test_a_unit_of_an_unknown_article_is_an_error(package_copy):
 
 
 def test_validate_reports_a_broken_table(package_copy):
-    from conftest import run_cli
-
     edit(package_copy, "azerbaijan-independence:002", ordinal="7")
-    subprocess.run([sys.executable, "-m", "bdigest_data.cli", "stamp", "--package",
-                    str(package_copy)],
-                   capture_output=True, check=False)
+    assert run_cli("stamp", "--package", str(package_copy)).returncode == 0
     result = run_cli("validate", "--package", str(package_copy), "--format", "json")
     assert result.returncode == 1
     assert '"sentence-error"' in result.stdout
