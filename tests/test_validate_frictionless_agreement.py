@@ -21,11 +21,16 @@ CELL_CODES = {"type-error", "constraint-error", "missing-cell", "unique-error"}
 LABEL_CODES = {"missing-label", "incorrect-label", "duplicate-label", "blank-label"}
 
 
-def frictionless_errors(pkg: Path) -> list[tuple[str, str, int | None, str | None, str]]:
-    """(table, code, row number, field name, cell or label) of each frictionless error."""
-    report = frictionless.validate(str(pkg / "datapackage.json"))
+def frictionless_errors(pkg: Path, tables: set[str] | None = None
+                        ) -> list[tuple[str, str, int | None, str | None, str]]:
+    """(table, code, row number, field name, cell or label) of each frictionless error, for
+    the whole package or only the resources ``tables``."""
+    package = frictionless.Package(str(pkg / "datapackage.json"))
+    if tables is not None:
+        for name in [r.name for r in package.resources if r.name not in tables]:
+            package.remove_resource(name)
     out = []
-    for task in report.tasks:
+    for task in package.validate().tasks:
         for e in task.errors:
             d = e.to_descriptor()
             out.append((task.name, d["type"], d.get("rowNumber"), d.get("fieldName") or None,
@@ -38,6 +43,18 @@ def referenced(table: str) -> set[str]:
     schema = json.loads((ROOT / "schemas" / f"{table}.json").read_text(encoding="utf-8"))
     return {table} | {fk["reference"]["resource"] or table
                       for fk in schema.get("foreignKeys", [])}
+
+
+TABLES = sorted(p.stem for p in (ROOT / "schemas").glob("*.json"))
+
+
+def affected(table: str) -> set[str]:
+    """The tables whose frictionless report an edit of ``table``'s data can change: itself
+    and every table whose foreign keys read it, with the tables those read (frictionless
+    needs them to check the keys). No other table reads the edited rows; the untouched
+    package is valid for frictionless (``test_frictionless_finds_the_real_package_valid``)."""
+    readers = [t for t in TABLES if table in referenced(t)]
+    return set().union(*(referenced(t) for t in readers))
 
 
 def matches(ours, table: str, code: str, row: int | None, field: str | None, value: str) -> bool:
@@ -134,7 +151,7 @@ def test_reports_every_frictionless_error(package_copy: Path, case, table, edit,
     edit(package_copy)
     if restamp:
         stamp(package_copy)
-    theirs = frictionless_errors(package_copy)
+    theirs = frictionless_errors(package_copy, affected(table))  # a fifth of the package's time
     assert any(t == table and c == code for t, c, *_ in theirs), theirs  # the edit bites
     ours = validate(package_copy, checks=["structure", "integrity"]).findings
     missed = [e for e in theirs if not any(matches(f, *e) for f in ours)]
