@@ -24,7 +24,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bdigest_data.metadata.classes import Field
-from bdigest_data.validation.arrays import count_true, null, scalar, texts, to_numpy
+from bdigest_data.validation.arrays import (
+    all_true,
+    from_numpy,
+    has_byte,
+    null,
+    scalar,
+    texts,
+    to_numpy,
+)
 
 _INTEGER = r"^[+-]?[0-9]{1,18}$"
 _NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?$"
@@ -66,8 +74,9 @@ class FieldRule:
         self.unique = field.unique
         self._value_checks = [self._compile(k, v) for k, v in constraints.items()
                               if k not in ("required", "unique")]
-        # a text field whose values are tested (``check`` with ``encode`` tests each once)
-        self.tests_text_values = info.is_text and bool(self._value_checks)
+        # a text field with a pattern: a regular expression costs more a cell than hashing
+        # it, so ``check`` with ``encode`` tests each distinct value once
+        self.tests_patterns = info.is_text and "pattern" in constraints
         # whether ``check`` can find anything (a text field without constraints cannot)
         self.checks_cells = (not info.is_text or bool(self._value_checks)
                              or field.required)
@@ -91,29 +100,40 @@ class FieldRule:
 
     def read(self, raw: pa.Array, present: pa.Array | None
              ) -> tuple[pa.Array, pa.Array | None]:
-        """(typed column, mask of present cells that fail the type, ``None`` for text);
-        ``present`` as in ``check``."""
-        text = _with_nulls(raw, present)
+        """(typed column, mask of present cells that fail the type, ``None`` for text and
+        for numbers that all have their shape); ``present`` as in ``check``."""
         if self.type in ("string", "any"):
-            return text, None
+            return _with_nulls(raw, present), None
         if self.type == "boolean":
+            text = _with_nulls(raw, present)
             truth = pc.is_in(text, value_set=texts(self.true_values))
             known = pc.or_(truth, pc.is_in(text, value_set=texts(self.false_values)))
             typed = pc.if_else(known, truth, null(pa.bool_()))
             return typed, _where(present, pc.invert(known))
         if self.type == "date":
+            text = _with_nulls(raw, present)
             shaped = pc.if_else(_matches(text, _DATE), text, null(pa.string()))
             stamp = pc.strptime(shaped, format="%Y-%m-%d", unit="s", error_is_null=True)
             exists = pc.equal(pc.strftime(stamp, format="%Y-%m-%d"), shaped)
             ok = pc.fill_null(exists, _NO)
             typed = pc.cast(pc.if_else(ok, stamp, null(stamp.type)), pa.date32())
             return typed, _where(present, pc.invert(ok))
+        return self._number(raw, present)
+
+    def _number(self, raw: pa.Array, present: pa.Array | None
+                ) -> tuple[pa.Array, pa.Array | None]:
+        """``read`` for numbers: the shape tested on the raw cells, the masks combined in
+        numpy, the cells that are missing or of the wrong shape made null without a compute
+        call, and the ``+`` signs trimmed only where some cell has one."""
         shape = {"integer": _INTEGER, "number": _NUMBER, "year": _YEAR}[self.type]
-        ok = _matches(text, shape)
-        if count_true(ok) == len(ok):  # every cell has the shape: nothing to mask
-            return pc.cast(pc.utf8_ltrim(text, characters="+"), self.arrow_type), None
-        valid = pc.if_else(ok, pc.utf8_ltrim(text, characters="+"), null(pa.string()))
-        return pc.cast(valid, self.arrow_type), _where(present, pc.invert(ok))
+        ok = to_numpy(pc.match_substring_regex(raw, shape))
+        given = np.ones(len(raw), dtype=bool) if present is None else to_numpy(present)
+        good = ok & given
+        text = _with_nulls(raw, None if good.all() else from_numpy(good))
+        if has_byte(raw, b"+"):
+            text = pc.utf8_ltrim(text, characters="+")
+        bad = given & ~ok
+        return pc.cast(text, self.arrow_type), from_numpy(bad) if bad.any() else None
 
     def values(self, values: list[Any]) -> pa.Array:
         """Constraint values (``minimum``, ``enum`` items) read as this field's type."""
@@ -146,28 +166,43 @@ class FieldRule:
             values, bad = self.read(raw, present)
             tested = values
         issues = []
-        valid = present if codes is None else None  # a missing cell has no code
         if bad is not None:
             issues.append(Issue("type-error", f'type is "{self.type}": expected {self.expected}',
                                 bad))
-            valid = _where(present, pc.invert(bad))
         if self.constraints.get("required") and present is not None:
             issues.append(Issue("constraint-error", 'constraint "required" is "True": the cell '
-                                "must not be empty", pc.invert(present)))
-        for message, test in self._value_checks:
+                                "must not be empty", from_numpy(~to_numpy(present))))
+        extremes: tuple[Any, Any] | None = None
+        for message, test, holds in self._value_checks:
+            if holds is not None:  # a bound: the column's extremes tell whether any cell fails
+                if extremes is None:
+                    found = pc.min_max(tested)
+                    extremes = (found["min"].as_py(), found["max"].as_py())
+                if extremes[0] is None or holds(*extremes):
+                    continue
             passed = test(tested)
-            if count_true(passed) == len(passed):
+            if all_true(passed):
                 continue  # no cell failed, none was left untested (null)
-            failed = pc.invert(pc.fill_null(passed, _YES))
+            # a null (a missing or mistyped cell, or no code) fails no value rule
+            failed = ~to_numpy(pc.fill_null(passed, _YES) if passed.null_count else passed)
             if codes is not None:
-                failed = pc.fill_null(pc.take(failed, codes), _NO)
-            issues.append(Issue("constraint-error", message, _where(valid, failed)))
+                mask = pc.fill_null(pc.take(from_numpy(failed), codes), _NO)
+            else:
+                if tested is raw and present is not None:  # a missing cell fails no rule
+                    failed &= to_numpy(present)
+                if not failed.any():
+                    continue
+                mask = from_numpy(failed)
+            issues.append(Issue("constraint-error", message, mask))
         return values, issues
 
-    def _compile(self, name: str, value: Any) -> tuple[str, Callable[[pa.Array], pa.Array]]:
+    def _compile(self, name: str, value: Any) -> tuple[str, Callable[[pa.Array], pa.Array],
+                                                       Callable[[Any, Any], bool] | None]:
+        """(message, test giving each cell's verdict, and for a bound whether it holds for
+        every cell given the column's least and greatest values)."""
         head = f'constraint "{name}" is "{value}": '
         if name == "pattern":
-            return head + "the value must match this regular expression", _pattern(value)
+            return head + "the value must match this regular expression", _pattern(value), None
         if name in ("minLength", "maxLength"):
             if not isinstance(value, int):
                 raise SchemaProblem(f'field "{self.name}": {name} must be an integer')
@@ -175,20 +210,22 @@ class FieldRule:
             what = "at least" if name == "minLength" else "at most"
             length = scalar(value)
             return (head + f"the value must have {what} {value} characters",
-                    lambda col: op(pc.utf8_length(col), length))
+                    lambda col: op(pc.utf8_length(col), length), None)
         if name == "enum":
             if not isinstance(value, list):
                 raise SchemaProblem(f'field "{self.name}": enum must be a list')
             allowed = self.values(value)
             shown = ", ".join(map(str, value))
             return (head.replace(f'"{value}"', "listed") + f"the value must be one of: {shown}",
-                    lambda col: pc.is_in(col, value_set=allowed))
+                    lambda col: pc.is_in(col, value_set=allowed), None)
         bound = self.values([value])[0]
-        op, what = {"minimum": (pc.greater_equal, "at least"),
-                    "maximum": (pc.less_equal, "at most"),
-                    "exclusiveMinimum": (pc.greater, "more than"),
-                    "exclusiveMaximum": (pc.less, "less than")}[name]
-        return head + f"the value must be {what} {value}", lambda col: op(col, bound)
+        limit = bound.as_py()
+        op, what, holds = {
+            "minimum": (pc.greater_equal, "at least", lambda least, _: least >= limit),
+            "maximum": (pc.less_equal, "at most", lambda _, most: most <= limit),
+            "exclusiveMinimum": (pc.greater, "more than", lambda least, _: least > limit),
+            "exclusiveMaximum": (pc.less, "less than", lambda _, most: most < limit)}[name]
+        return head + f"the value must be {what} {value}", lambda col: op(col, bound), holds
 
 
 def _where(present: pa.Array | None, mask: pa.Array) -> pa.Array:
