@@ -53,7 +53,8 @@ def test_every_entry_is_complete_and_in_a_known_group():
 
 def test_every_registered_check_reports_codes_of_its_own_group():
     checks = registry.checks()
-    assert {c.group for c in checks} == set(registry.MODULES)
+    assert {c.group for c in checks} == set(registry.MODULES) == set(GROUPS)
+    assert {c.scope for c in checks if c.group in registry.PACKAGE_GROUPS} == {"package"}
     for check in checks:
         assert check.codes, check.name
         for code in check.codes:

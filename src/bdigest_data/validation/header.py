@@ -8,8 +8,11 @@ checked against the field at that position.
 from __future__ import annotations
 
 from bdigest_data.findings import Finding
+from bdigest_data.validation.registry import register
 
 
+@register("structure", "blank-header", "extra-label", "missing-label", "blank-label",
+          "duplicate-label", "incorrect-label", scope="table")
 def check_labels(table: str, labels: list[str], names: list[str],
                  first_line: int = 1) -> list[Finding]:
     """Findings about the header: blank header, extra, missing, blank, duplicate and

@@ -17,8 +17,10 @@ import tomllib
 from pathlib import Path
 
 from bdigest_data.findings import Finding
-from bdigest_data.metadata.classes import Package, Resource
+from bdigest_data.metadata.classes import Resource
 from bdigest_data.metadata.files import PackageFiles
+from bdigest_data.validation.context import PackageData
+from bdigest_data.validation.registry import register
 
 _CFF_VERSION = re.compile(r"^version:\s*['\"]?([^'\"\s#]+)", re.MULTILINE)
 RESTAMP = ("the file changed after datapackage.json was stamped; if the change is intended, "
@@ -26,6 +28,7 @@ RESTAMP = ("the file changed after datapackage.json was stamped; if the change i
 _HATCH_DEFAULT = r"""(?i)^(__version__|VERSION) *= *(['"])v?(?P<version>.+?)\2"""
 
 
+@register("integrity", "unstamped-resource", "byte-count", "hash-count", scope="file")
 def check_file(name: str, path: Path, resource: Resource) -> list[Finding]:
     """``unstamped-resource``, ``byte-count`` and ``hash-count`` findings for one resource's
     file."""
@@ -59,9 +62,11 @@ def check_file(name: str, path: Path, resource: Resource) -> list[Finding]:
 VERSION_FILES = ("CITATION.cff", "pyproject.toml")  # read by check_versions when present
 
 
-def check_versions(files: PackageFiles, model: Package) -> list[Finding]:
-    """``version-mismatch`` findings between datapackage.json, CITATION.cff, pyproject.toml."""
-    version = model.version
+@register("integrity", "version-mismatch")
+def check_versions(pkg: PackageData) -> list[Finding]:
+    """``version-mismatch`` findings between datapackage.json, CITATION.cff, pyproject.toml
+    (run by the runner for a whole package, not for some tables)."""
+    files, version = pkg.files, pkg.model.version
     if not version:
         return [Finding(code="version-mismatch", value=repr(version),
                         message="datapackage.json has no version")]

@@ -18,6 +18,7 @@ from bdigest_data.findings import Finding
 from bdigest_data.validation.arrays import from_numpy, scalar, texts, to_numpy
 from bdigest_data.validation.context import TableData
 from bdigest_data.validation.grouping import decoded, decoded_type
+from bdigest_data.validation.registry import register
 
 _SEP = "\x1f"
 
@@ -80,6 +81,7 @@ def _text(value: Any) -> str:
     return value.replace(_SEP, ", ") if isinstance(value, str) else str(value)
 
 
+@register("structure", "unique-error", scope="table")
 def unique_findings(td: TableData, field: str, repeats: list[tuple[int, int]]
                     ) -> list[Finding]:
     """``unique-error`` for each repeated value of ``field`` (``repeats``: its
@@ -91,6 +93,7 @@ def unique_findings(td: TableData, field: str, repeats: list[tuple[int, int]]
             for i, j in repeats]
 
 
+@register("structure", "primary-key", scope="table")
 def primary_key_findings(td: TableData, fields: list[str],
                          repeats: list[tuple[int, int]] | None = None) -> list[Finding]:
     """``primary-key`` for each row whose key is empty or repeats an earlier row's key
@@ -109,6 +112,7 @@ def primary_key_findings(td: TableData, fields: list[str],
     return out
 
 
+@register("structure", "foreign-key", scope="table")
 def foreign_key_findings(td: TableData, fields: list[str], ref: TableData,
                          ref_fields: list[str]) -> list[Finding]:
     """``foreign-key`` for each row whose key is not a key of the referenced table."""

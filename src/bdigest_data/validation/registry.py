@@ -1,14 +1,19 @@
-"""The check registry: every package-wide check is a small unit registered with its group.
+"""The check registry: every check is a small unit registered with its group and codes.
 
-A check is a function ``check(pkg: PackageData) -> list[Finding]`` decorated with
-``@register(group, *codes)`` in a module that ``MODULES`` lists for its group; ``codes``
-are the finding codes it may report (each in ``catalogue.CODES`` with that group, which a
-test checks). The runner imports a group's modules and runs each of its checks on its own,
-so a bug in one check costs only its findings (``internal-error``). A module also gives
-``needs(schema)``: the fields of a fact table its checks read, so the reader keeps them.
+A check is a function decorated with ``@register(group, *codes, scope=...)`` in a module
+that ``MODULES`` lists for its group; ``codes`` are the finding codes it may report (each in
+``catalogue.CODES`` with that group, which a test checks). Its ``scope`` says what it is
+given and when it runs:
 
-The ``structure`` and ``integrity`` groups run while each table is read (``runner``,
-``structure``, ``integrity``); their codes are in the catalogue too.
+- ``package``: ``check(pkg: PackageData) -> list[Finding]``, once the tables are read. The
+  runner imports a package-wide group's modules (``PACKAGE_GROUPS``) and runs each of its
+  checks on its own, so a bug in one check costs only its findings (``internal-error``). A
+  module of such a group also gives ``needs(schema)``: the fields of a fact table its checks
+  read, so the reader keeps them.
+- ``table``: a check of one table while it is streamed (``structure``: the reader, the
+  header, rows and cells, the keys; see ``runner.load``), called by the table's reader.
+- ``file``: ``check(name, path, resource)``: one resource's file (``integrity``), run in
+  the hashing thread while the tables are read.
 
 To add a check: write the function in a (new) module, decorate it, and add the module to
 ``MODULES`` under its group.
@@ -20,45 +25,54 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from bdigest_data.findings import Finding
     from bdigest_data.validation.context import PackageData
 
-CheckFunction = Callable[["PackageData"], "list[Finding]"]
+F = TypeVar("F", bound=Callable[..., "list[Finding]"])
 
-# package-wide group -> the modules that register its checks
+# group -> the modules that register its checks
 MODULES: dict[str, tuple[str, ...]] = {
+    "structure": ("bdigest_data.validation.reader", "bdigest_data.validation.header",
+                  "bdigest_data.validation.structure", "bdigest_data.validation.keys"),
+    "integrity": ("bdigest_data.validation.integrity",),
     "provenance": ("bdigest_data.validation.provenance",),
     "semantics": ("bdigest_data.validation.semantics",),
     "coverage": ("bdigest_data.validation.coverage",),
     "dataset": ("bdigest_data.validation.naming", "bdigest_data.validation.magnitudes",
                 "bdigest_data.validation.derivations", "bdigest_data.validation.links"),
 }
+PACKAGE_GROUPS = ("provenance", "semantics", "coverage", "dataset")  # run on the whole package
+SCOPES = ("package", "table", "file")
 
 
 @dataclass(frozen=True)
 class Check:
-    """One registered check: its name, group, the codes it reports and the function."""
+    """One registered check: its name, group, the codes it reports, the function and its
+    scope (see the module docstring)."""
 
     name: str
     group: str
     codes: tuple[str, ...]
-    run: CheckFunction
+    run: Callable[..., list[Finding]]
+    scope: str = "package"
 
 
 _REGISTERED: dict[str, Check] = {}
 
 
-def register(group: str, *codes: str) -> Callable[[CheckFunction], CheckFunction]:
+def register(group: str, *codes: str, scope: str = "package") -> Callable[[F], F]:
     """Register the decorated function as a check of ``group`` reporting ``codes``."""
     if group not in MODULES:
-        raise ValueError(f"unknown package-wide group {group!r}")
+        raise ValueError(f"unknown group {group!r}")
+    if scope not in SCOPES or (group in PACKAGE_GROUPS and scope != "package"):
+        raise ValueError(f"a check of group {group!r} cannot have scope {scope!r}")
 
-    def add(function: CheckFunction) -> CheckFunction:
+    def add(function: F) -> F:
         name = f"{function.__module__.rsplit('.', 1)[-1]}.{function.__name__.lstrip('_')}"
-        _REGISTERED[name] = Check(name, group, codes, function)
+        _REGISTERED[name] = Check(name, group, codes, function, scope)
         return function
 
     return add
@@ -69,13 +83,16 @@ def modules(group: str) -> list[ModuleType]:
     return [importlib.import_module(name) for name in MODULES.get(group, ())]
 
 
-def checks(group: str | None = None) -> list[Check]:
-    """The checks of ``group`` (all groups when None), in registration order."""
+def checks(group: str | None = None, scope: str | None = None) -> list[Check]:
+    """The checks of ``group`` (all groups when None) of ``scope`` (any when None), in
+    registration order."""
     for g in MODULES if group is None else (group,):
         modules(g)
-    return [c for c in _REGISTERED.values() if group is None or c.group == group]
+    return [c for c in _REGISTERED.values()
+            if (group is None or c.group == group) and (scope is None or c.scope == scope)]
 
 
 def run(group: str, pkg: PackageData) -> list[Finding]:
-    """Every finding of the checks of ``group`` (exceptions propagate; see the runner)."""
-    return [f for check in checks(group) for f in check.run(pkg)]
+    """Every finding of the package-scope checks of ``group`` (exceptions propagate; see
+    the runner)."""
+    return [f for check in checks(group, "package") for f in check.run(pkg)]

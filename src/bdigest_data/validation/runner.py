@@ -1,13 +1,14 @@
 """Run the checks on a package: read its model and tables, then each check group.
 
 The model (``metadata.parse``) comes first; its findings are reported whatever groups are
-chosen. Groups (``GROUPS``): ``structure`` (header, rows, cells, keys: what frictionless
-checks), ``integrity`` (bytes, hashes, versions), ``provenance``, ``semantics``,
-``coverage`` (the last three the checks of ``registry``, each run on its own). Safety is
-not a group: every file is opened through ``metadata.files``, so a path that leaves the
-package is never opened. ``tables`` limits the run to some
-tables, the tables their foreign keys reach and the package's plain files; coverage, a
-property of the whole package, then does not run.
+chosen. Groups (``GROUPS``, each check a unit of ``registry``): ``structure`` (header,
+rows, cells, keys: what frictionless checks) and ``integrity`` (bytes, hashes, versions),
+checked while each table is read (``schedule``: when the foreign keys run); then
+``provenance``, ``semantics``, ``coverage``, ``dataset`` (``registry.PACKAGE_GROUPS``),
+each check on its own. Safety is not a group: every file is opened through
+``metadata.files``, so a path that leaves the package is never opened. ``tables`` limits
+the run to some tables, the tables their foreign keys reach and the package's plain files;
+coverage, a property of the whole package, then does not run.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from bdigest_data.validation.context import PackageData
 from bdigest_data.validation.schedule import KeySchedule
 from bdigest_data.validation.structure import read_table
 
-PACKAGE_CHECKS = tuple(registry.MODULES)  # the package-wide groups (registered checks)
+PACKAGE_CHECKS = registry.PACKAGE_GROUPS  # the groups run on the whole package
 DEFAULT_LIMIT = 1000  # findings per table and check group, like frictionless' limit-errors
 
 
@@ -141,7 +142,7 @@ def load(path: str | Path | None = None, *, tables: Iterable[str] | None = None,
         for future in hashes:
             report.extend(future.result())
     if "integrity" in groups and tables is None:
-        report.extend(integrity.check_versions(files, model))
+        report.extend(integrity.check_versions(pkg))
     return pkg, report
 
 
@@ -237,7 +238,7 @@ def _package_check(group: str, pkg: PackageData, selected: set[str] | None) -> l
     bug in one must not hide the other checks' findings."""
     found: list[Finding] = []
     try:
-        checks = registry.checks(group)
+        checks = registry.checks(group, "package")
     except Exception as exc:  # a module that cannot be imported
         return [_internal(group, exc)]
     for check in checks:

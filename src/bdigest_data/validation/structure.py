@@ -29,6 +29,7 @@ from bdigest_data.validation.cells import FieldRule, SchemaProblem
 from bdigest_data.validation.context import TableData
 from bdigest_data.validation.header import check_labels
 from bdigest_data.validation.reader import CsvStream, Ragged, read
+from bdigest_data.validation.registry import register
 
 TEXT_CODES = pa.dictionary(pa.int32(), pa.string())  # a kept text column, encoded
 MERGE = 32  # checked batches of kept columns merged into one
@@ -45,6 +46,8 @@ class TableResult:
     omitted: int = 0
 
 
+@register("structure", "blank-row", "missing-cell", "extra-cell", "type-error",
+          "constraint-error", scope="table")
 def read_table(name: str, path: Path, schema: TableSchema, *, keep: set[str] | None,
                limit: int | None) -> TableResult:
     """Read and check table ``name`` from ``path``. ``keep`` names the typed columns to keep
