@@ -13,9 +13,10 @@ times (median) with the checks frictionless also makes (structure, integrity), w
 provenance too, and with every group. It prints wall time, CPU time (user + system, less
 disturbed than wall time on a shared machine), rows/s, peak memory (the child's max RSS)
 and the ratios, and checks that every frictionless error is one of our findings (same
-table, code, row and field). Then the peak memory of ours alone on a larger clean package
-(``--memory-rows``, 5M by default; frictionless would take minutes there). Finally the
-real package, whole processes.
+table, code, row and field); on the clean packages, the pyarrow.compute calls a batch of
+the structure and cells path (counted in this process). Then the peak memory of ours alone
+on a larger clean package (``--memory-rows``, 5M by default; frictionless would take
+minutes there). Finally the real package, whole processes.
 
     python scripts/bench_validate.py                 # 10k, 100k, 1M, memory at 5M
     python scripts/bench_validate.py --sizes 10000,100000 --runs 3 --memory-rows 0
@@ -35,7 +36,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bdigest_data import metadata
 from bdigest_data.descriptor import fact_tables
@@ -202,6 +205,48 @@ def bench(size: int, broken: bool, runs: int) -> None:
                   f"{len(doc['findings'])}, x{f_wall / wall:.1f} faster (cpu "
                   f"x{f_cpu / cpu:.1f}), memory x{mem / f_mem:.2f}, "
                   f"{'agrees' if not missing else f'MISSES {len(missing)}: {missing[:3]}'}")
+        if not broken:
+            calls = {name: arrow_calls(pkg, checks) for name, checks in OURS.items()}
+            print(f"  Arrow compute calls a batch (of {calls['all checks'][1]}): " + ", ".join(
+                f"{name} {per_batch:.1f}" for name, (per_batch, _) in calls.items()))
+
+
+def arrow_calls(pkg: Path, checks: str) -> tuple[float, int]:
+    """pyarrow.compute calls a batch in the structure and cells path (``_Checker._batch``)
+    of one in-process run with ``checks``, and the number of batches."""
+    import pyarrow.compute as pc
+
+    from bdigest_data.validation import runner, structure
+
+    counted = {"calls": 0, "batches": 0, "inside": False}
+    saved = {n: f for n in dir(pc) if callable(f := getattr(pc, n))
+             and getattr(f, "__module__", "") == "pyarrow.compute" and not n.startswith("_")}
+
+    def counting(function: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            counted["calls"] += counted["inside"]
+            return function(*args, **kwargs)
+        return call
+
+    def batch(self: Any, *args: Any, **kwargs: Any) -> None:
+        counted["batches"] += 1
+        counted["inside"] = True
+        try:
+            return check_batch(self, *args, **kwargs)
+        finally:
+            counted["inside"] = False
+
+    check_batch = structure._Checker._batch
+    try:
+        for name, function in saved.items():
+            setattr(pc, name, counting(function))
+        structure._Checker._batch = batch
+        runner.validate(pkg, checks=checks.split(","), limit=None)
+    finally:
+        structure._Checker._batch = check_batch
+        for name, function in saved.items():
+            setattr(pc, name, function)
+    return counted["calls"] / max(counted["batches"], 1), counted["batches"]
 
 
 def memory(size: int) -> None:
