@@ -5,6 +5,7 @@ action on pull requests."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -94,27 +95,60 @@ def hook_repo(tmp_path: Path) -> Path:
     return repo
 
 
-def try_repo(repo: Path, hook: str) -> subprocess.CompletedProcess[str]:
-    """``pre-commit try-repo . HOOK --all-files`` in ``repo``, offline: no index, no
-    network proxy, a fresh pre-commit home."""
+def try_repo(repo: Path, hook: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``pre-commit try-repo . [HOOK] --all-files`` in ``repo`` (every hook without
+    ``hook``), offline: no index, no network proxy, a fresh pre-commit home."""
     env = environment(PRE_COMMIT_HOME=str(repo.parent / "pre-commit-home"), PIP_NO_INDEX="1",
                       HTTPS_PROXY="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9")
-    return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", ".", hook,
-                           "--all-files"], cwd=repo, env=env, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", ".",
+                           *([hook] if hook else []), "--all-files"], cwd=repo, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+HOOKS = {h["name"]: h["id"] for h in
+         yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+
+
+def by_hook(stdout: str) -> dict[str, tuple[str, str]]:
+    """Each hook's (status, output) in a ``pre-commit`` run's output, by hook id: a status
+    line ``<hook name>.....Passed`` and the lines after it up to the next one."""
+    found: dict[str, tuple[str, str]] = {}
+    hook = None
+    for line in stdout.splitlines():
+        head = re.fullmatch(r"(.+?)\.{3,}(Passed|Failed|Skipped)", line)
+        if head and head.group(1) in HOOKS:
+            hook = HOOKS[head.group(1)]
+            found[hook] = (head.group(2), "")
+        elif hook:
+            found[hook] = (found[hook][0], found[hook][1] + line + "\n")
+    return found
+
+
+def test_hook_outputs_are_told_apart():
+    out = ("[INFO] Initializing environment for ..\n"
+           "bdigest-data hashes are fresh.........Failed\n- hook id: bdigest-data-hashes-fresh\n"
+           "- exit code: 1\n\nhash-count: data/x.csv\n"
+           "bdigest-data validate.................Passed\n")
+    assert by_hook(out) == {
+        "bdigest-data-hashes-fresh": ("Failed", "- hook id: bdigest-data-hashes-fresh\n"
+                                      "- exit code: 1\n\nhash-count: data/x.csv\n"),
+        "bdigest-data-validate": ("Passed", "")}
 
 
 def test_hooks_pass_on_the_package_and_catch_a_stale_hash(hook_repo: Path) -> None:
-    for hook in ("bdigest-data-validate", "bdigest-data-hashes-fresh"):
-        ok = try_repo(hook_repo, hook)
-        assert ok.returncode == 0, ok.stdout + ok.stderr
-        assert "Passed" in ok.stdout
+    # one pre-commit run of every hook, each hook's verdict and output read apart
+    ok = try_repo(hook_repo)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert {h: status for h, (status, _) in by_hook(ok.stdout).items()} == {
+        "bdigest-data-validate": "Passed", "bdigest-data-hashes-fresh": "Passed"}, ok.stdout
     set_cell(hook_repo, "rankings", 1, "note", "An edit without bdigest-data stamp.")
-    for hook in ("bdigest-data-validate", "bdigest-data-hashes-fresh"):
-        stale = try_repo(hook_repo, hook)
-        assert stale.returncode == 1, stale.stdout
-        assert "Failed" in stale.stdout and "hash-count" in stale.stdout
-        assert "re-stamp it: bdigest-data stamp" in stale.stdout
+    stale = try_repo(hook_repo)
+    assert stale.returncode == 1, stale.stdout
+    hooks = by_hook(stale.stdout)
+    assert set(hooks) == {"bdigest-data-validate", "bdigest-data-hashes-fresh"}, stale.stdout
+    for status, output in hooks.values():
+        assert status == "Failed" and "hash-count" in output, stale.stdout
+        assert "re-stamp it: bdigest-data stamp" in output
     stamp = subprocess.run(["bdigest-data", "stamp"], cwd=hook_repo, env=environment(),
                            capture_output=True, text=True, timeout=120)
     assert stamp.returncode == 0, stamp.stderr
