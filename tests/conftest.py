@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import compileall
 import contextlib
 import importlib.util
 import io
@@ -13,8 +14,24 @@ from pathlib import Path
 
 import pytest
 
-from bdigest_data.findings import Finding
-from bdigest_data.validation.catalogue import CODES
+
+def _write_bytecode_once() -> None:
+    """With PYTHONDONTWRITEBYTECODE=1 (set on these machines) every xdist worker would
+    assert-rewrite and compile each test module again (about 2 s a worker) and every
+    subprocess would compile the bdigest_data modules it imports: this process writes its
+    bytecode after all (pytest caches the rewritten test modules), and the package's is
+    compiled once, into the ``__pycache__`` directories git and the build ignore."""
+    sys.dont_write_bytecode = False
+    spec = importlib.util.find_spec("bdigest_data")
+    assert spec is not None and spec.submodule_search_locations
+    for location in spec.submodule_search_locations:
+        compileall.compile_dir(location, quiet=1)
+
+
+_write_bytecode_once()
+
+from bdigest_data.findings import Finding  # noqa: E402
+from bdigest_data.validation.catalogue import CODES  # noqa: E402
 
 # finding codes made during the run that the error catalogue lacks (the run fails on any)
 UNCATALOGUED: set[str] = set()
