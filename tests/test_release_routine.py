@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, run_script
 
 from bdigest_data.descriptor import fact_tables
 
@@ -39,10 +39,16 @@ def repo_copy(tmp_path: Path) -> Path:
     return Path(shutil.copytree(ROOT, tmp_path / "repo", ignore=ignore))
 
 
-def release(repo: Path, version: str, *extra: str) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, str(repo / "scripts" / "release.py"), version, "--root", str(repo),
-           "--date", DATE, "--no-isolation", *extra]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+def release(repo: Path, version: str, *extra: str, in_process: bool = True
+            ) -> subprocess.CompletedProcess[str]:
+    """``scripts/release.py VERSION`` on ``repo``: its ``main`` in this process, or with
+    ``in_process=False`` the script started as a subprocess."""
+    args = [version, "--root", str(repo), "--date", DATE, "--no-isolation", *extra]
+    script = repo / "scripts" / "release.py"
+    if in_process:
+        return run_script(script, *args)
+    return subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True,
+                          timeout=300)
 
 
 def dist_bytes(repo: Path) -> dict[str, bytes]:
@@ -67,7 +73,7 @@ def drop_unused_enum_value(repo: Path) -> tuple[str, str]:
 
 
 def test_release_routine_end_to_end(repo_copy, tmp_path):
-    done = release(repo_copy, "0.1.0")
+    done = release(repo_copy, "0.1.0", in_process=False)  # the script as a command, once
     assert done.returncode == 0, done.stderr
     built = dist_bytes(repo_copy)
     assert sorted(built) == ["SHA256SUMS", "bdigest-data-0.1.0.zip",
