@@ -42,6 +42,7 @@ import pyarrow.compute as pc
 from bdigest_data import edtf
 from bdigest_data.metadata.classes import Constraints, Field
 from bdigest_data.metadata.types import TYPES
+from bdigest_data.validation.arrays import count_true  # not .true_count: pyarrow 14 crashes
 
 STRING = pd.StringDtype("pyarrow")
 # Arrow strings: the CSV is read as these, the type pandas' ``STRING`` holds (no copy)
@@ -152,7 +153,7 @@ class Converter:
         present = pc.is_valid(array) if array.null_count else None
         raw = pc.fill_null(array, "") if array.null_count else array
         typed, failed = self.rule.read(raw, present)
-        if failed is not None and failed.true_count:
+        if failed is not None and count_true(failed):
             bad += _bad(array, pc.invert(failed), self.name, "type-error",
                         f'is not of type "{self.field.type}": expected {self.field.info.expected}')
         return typed, bad
@@ -208,7 +209,7 @@ def to_arrow(field: FieldArg, array: pa.Array) -> tuple[pa.Array, list[BadCell]]
 
 def _bad(array: pa.Array, ok: pa.Array, field: str, code: str, rule: str) -> list[BadCell]:
     """The cells of ``array`` that are neither missing nor ``ok`` (never true where missing)."""
-    if ok.true_count == len(array) - array.null_count:
+    if count_true(ok) == len(array) - array.null_count:
         return []
     wrong = pc.and_not(pc.is_valid(array), pc.fill_null(ok, False))
     return [BadCell(i, field, array[i].as_py(), code, f"{array[i].as_py()!r} {rule}")

@@ -123,13 +123,15 @@ class FieldRule:
     def _number(self, raw: pa.Array, present: pa.Array | None
                 ) -> tuple[pa.Array, pa.Array | None]:
         """``read`` for numbers: the shape tested on the raw cells, the masks combined in
-        numpy, the cells that are missing or of the wrong shape made null without a compute
-        call, and the ``+`` signs trimmed only where some cell has one."""
+        numpy, and the ``+`` signs trimmed only where some cell has one. The cells that are
+        missing or of the wrong shape are made null by ``if_else``: a typed column's validity
+        is Arrow's own (pyarrow 14 crashes now and then on a numeric column whose validity is
+        a numpy buffer)."""
         shape = {"integer": _INTEGER, "number": _NUMBER, "year": _YEAR}[self.type]
         ok = to_numpy(pc.match_substring_regex(raw, shape))
         given = np.ones(len(raw), dtype=bool) if present is None else to_numpy(present)
         good = ok & given
-        text = _with_nulls(raw, None if good.all() else from_numpy(good))
+        text = raw if good.all() else pc.if_else(from_numpy(good), raw, null(pa.string()))
         if has_byte(raw, b"+"):
             text = pc.utf8_ltrim(text, characters="+")
         bad = given & ~ok
