@@ -41,6 +41,7 @@ paragraphs (containing ``Source:``) are skipped by coverage, see ``coverage``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -70,13 +71,18 @@ def _kept(m: re.Match[str]) -> tuple[int, int]:
     return m.end(), m.end()
 
 
+# Both are pure functions of their text, cached for the process: quotes and articles repeat
+# from one check and one validation to the next (a suite validates hundreds of copies of the
+# same texts).
+@functools.lru_cache(maxsize=8192)
 def normalise(raw: str) -> str:
     """``raw`` with markup dropped and whitespace folded (see the module docstring)."""
     bare = _MARKUP.sub(lambda m: m.string[slice(*_kept(m))], raw)
     return _WS.sub(" ", bare).strip()
 
 
-def normalise_mapped(raw: str) -> tuple[str, list[int]]:
+@functools.lru_cache(maxsize=64)
+def normalise_mapped(raw: str) -> tuple[str, tuple[int, ...]]:
     """``normalise(raw)`` and, for each of its characters, its offset in ``raw``."""
     origin: list[int] = []
     pos = 0
@@ -100,7 +106,7 @@ def normalise_mapped(raw: str) -> tuple[str, list[int]]:
     text = "".join(chars)
     lead = len(text) - len(text.lstrip())
     text = text.strip()
-    return text, folded[lead : lead + len(text)]
+    return text, tuple(folded[lead : lead + len(text)])
 
 
 # --- figures -------------------------------------------------------------------------------
@@ -268,7 +274,7 @@ class Article:
     raw: str  # the article's span of the seed text
 
     @cached_property
-    def mapped(self) -> tuple[str, list[int]]:
+    def mapped(self) -> tuple[str, tuple[int, ...]]:
         """Normalised text and, per character, its offset in ``raw``."""
         return normalise_mapped(self.raw)
 
