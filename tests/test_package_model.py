@@ -339,13 +339,8 @@ def test_the_fields_every_fact_table_shares_are_identical():
 # The rule of issue #9: no module outside the model (``src/bdigest_data/metadata/``) parses
 # ``primaryKey`` or ``foreignKeys`` or maps a Table Schema type. Checked in the package, the
 # scripts and the tests' helper modules (test modules may write raw JSON to break a copy).
-# Allowed, with the reason:
-MAPS_TYPES_ELSEWHERE = {
-    # the cell rule of each type (how a cell of an integer, number, year, boolean or date
-    # field is read), shared by the validator and the loader; it belongs to the model
-    # (issue #9: "each field knows ... its cell rule") and moves there with the validator work
-    "src/bdigest_data/validation/cells.py",
-}
+# Even the cell rule of a type (how ``validation.cells`` reads a cell) is the model's
+# (``TypeInfo.cell`` and ``shape``), so nothing is allowed.
 KEY_PROPERTIES = {"primaryKey", "foreignKeys"}
 
 
@@ -402,7 +397,7 @@ def test_no_module_outside_the_model_parses_keys_or_maps_types():
     offenders = {}
     for path in checked:
         rel = path.relative_to(ROOT).as_posix()
-        if rel.startswith("src/bdigest_data/metadata/") or rel in MAPS_TYPES_ELSEWHERE:
+        if rel.startswith("src/bdigest_data/metadata/"):
             continue
         if found := model_rule_breaches(path):
             offenders[rel] = found
@@ -418,8 +413,6 @@ def test_the_model_rule_check_catches_what_it_names(tmp_path: Path):
                       encoding="utf-8")
     assert sorted(b.split(":")[0] for b in model_rule_breaches(module)) == ["line 3", "line 4",
                                                                        "line 5"]
-    for allowed in MAPS_TYPES_ELSEWHERE:  # the allow-list names files that still need it
-        assert model_rule_breaches(ROOT / allowed), allowed
 
 
 def test_validate_reads_a_release_archive(package_copy: Path, tmp_path: Path):

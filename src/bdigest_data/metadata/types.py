@@ -27,6 +27,10 @@ boolean    ``Boolean``  BOOLEAN   ``bool``         boolean
 date       ``Date``     DATE      ``date32``       date
 =========  ===========  ========  ===============  =========
 
+"Cells read as" is each type's cell rule (``TypeInfo.cell``, one of ``CELLS``) and the
+regular expression a cell must match (``TypeInfo.shape``), which ``validation.cells``
+applies for the validator and the loader alike.
+
 A field with categories (``categories`` or an ``enum`` constraint) loads as a pandas
 ``category`` and a polars ``Enum``, is a DuckDB ``ENUM`` of the categories (SQLite: TEXT)
 and a Parquet ``dictionary<int32, string>`` (ordered when the field's categories are); its
@@ -50,6 +54,17 @@ from typing import Any
 # Table Schema defaults for boolean fields without trueValues / falseValues
 TRUE_VALUES = ("true", "True", "TRUE", "1")
 FALSE_VALUES = ("false", "False", "FALSE", "0")
+# the cell rules (``TypeInfo.cell``): how ``validation.cells`` reads a cell of the type
+CELLS = {
+    "text": "kept as written",
+    "truth": "one of the field's trueValues or falseValues",
+    "calendar": "its shape, then the date must exist in the calendar",
+    "numeric": "its shape, then cast (a leading + dropped)",
+}
+_INTEGER = r"^[+-]?[0-9]{1,18}$"
+_NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?$"
+_YEAR = r"^[0-9]{4}$"
+_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _ORDERED = ("required", "unique", "minimum", "maximum", "exclusiveMinimum",
             "exclusiveMaximum", "enum")
 
@@ -68,31 +83,35 @@ class TypeInfo:
     kind: str  # the family of the loaded column, as every export names it
     python: type
     expected: str  # what a valid cell looks like, for messages
+    cell: str  # the cell rule that reads a cell: text, truth, calendar or numeric (``CELLS``)
+    shape: str | None  # the regular expression a cell's text must match (None: any text)
     constraints: tuple[str, ...]  # the constraints the type supports
 
     @property
     def is_text(self) -> bool:
         """Whether cells are kept as text (no conversion)."""
-        return self.arrow == "large_string"
+        return self.cell == "text"
 
 
 TYPES: dict[str, TypeInfo] = {t.name: t for t in (
     TypeInfo("string", "large_string", "string", "TEXT", "String", "VARCHAR", "string",
-             "string", str, "text",
+             "string", str, "text", "text", None,
              ("required", "unique", "minLength", "maxLength", "pattern", "enum")),
     TypeInfo("any", "large_string", "string", "TEXT", "String", "VARCHAR", "string", "string",
-             str, "anything", ("required", "unique", "enum")),
+             str, "anything", "text", None, ("required", "unique", "enum")),
     TypeInfo("integer", "int64", "Int64", "INTEGER", "Int64", "BIGINT", "int64", "integer", int,
-             "a whole number such as 12 or -3 (digits only)", _ORDERED),
+             "a whole number such as 12 or -3 (digits only)", "numeric", _INTEGER, _ORDERED),
     TypeInfo("year", "int64", "Int64", "INTEGER", "Int64", "BIGINT", "int64", "integer", int,
-             "a four-digit year such as 2013", _ORDERED),
+             "a four-digit year such as 2013", "numeric", _YEAR, _ORDERED),
     TypeInfo("number", "float64", "Float64", "REAL", "Float64", "DOUBLE", "float64", "number",
-             float, "a decimal number such as 97, 84.7 or -0.6667", _ORDERED),
+             float, "a decimal number such as 97, 84.7 or -0.6667", "numeric", _NUMBER,
+             _ORDERED),
     TypeInfo("boolean", "bool_", "boolean", "INTEGER", "Boolean", "BOOLEAN", "bool_", "boolean",
-             bool, "one of " + ", ".join(TRUE_VALUES + FALSE_VALUES),
+             bool, "one of " + ", ".join(TRUE_VALUES + FALSE_VALUES), "truth", None,
              ("required", "unique", "enum")),
     TypeInfo("date", "date32", "datetime64[us]", "DATE", "Date", "DATE", "date32", "date",
-             datetime.date, "a date written YYYY-MM-DD that exists in the calendar", _ORDERED),
+             datetime.date, "a date written YYYY-MM-DD that exists in the calendar", "calendar",
+             _DATE, _ORDERED),
 )}
 
 

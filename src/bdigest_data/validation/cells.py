@@ -1,7 +1,8 @@
 """Cell rules of one Table Schema field, checked on a whole column at once with pyarrow.
 
 A ``FieldRule`` is built from a field of the package model (``metadata.Field``; its type
-as ``metadata.types`` maps it, constraints as frictionless-py reads them); ``check(raw)``
+as ``metadata.types`` maps it, with the type's cell rule and shape, constraints as
+frictionless-py reads them); ``check(raw)``
 takes a column of raw text and returns the typed column (missing and invalid cells null)
 and one ``Issue`` per broken rule, each with a mask of the failing rows. Frictionless'
 order is kept: a cell with a type error is not checked against constraints, and a missing
@@ -34,10 +35,6 @@ from bdigest_data.validation.arrays import (
     to_numpy,
 )
 
-_INTEGER = r"^[+-]?[0-9]{1,18}$"
-_NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?$"
-_YEAR = r"^[0-9]{4}$"
-_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _YES, _NO = scalar(True), scalar(False)
 
 
@@ -61,6 +58,8 @@ class FieldRule:
     def __init__(self, field: Field, missing_values: list[str]) -> None:
         self.name = field.name
         self.type = field.type
+        self.cell = field.info.cell  # how a cell is read and its shape: the model's cell rule
+        self.shape = field.info.shape
         info = field.info  # a type the schema's model accepted (``metadata.types``)
         self.arrow_type = pa.string() if info.is_text else field.arrow_type
         self.expected = info.expected
@@ -102,17 +101,17 @@ class FieldRule:
              ) -> tuple[pa.Array, pa.Array | None]:
         """(typed column, mask of present cells that fail the type, ``None`` for text and
         for numbers that all have their shape); ``present`` as in ``check``."""
-        if self.type in ("string", "any"):
+        if self.cell == "text":
             return _with_nulls(raw, present), None
-        if self.type == "boolean":
+        if self.cell == "truth":
             text = _with_nulls(raw, present)
             truth = pc.is_in(text, value_set=texts(self.true_values))
             known = pc.or_(truth, pc.is_in(text, value_set=texts(self.false_values)))
             typed = pc.if_else(known, truth, null(pa.bool_()))
             return typed, _where(present, pc.invert(known))
-        if self.type == "date":
+        if self.cell == "calendar":
             text = _with_nulls(raw, present)
-            shaped = pc.if_else(_matches(text, _DATE), text, null(pa.string()))
+            shaped = pc.if_else(_matches(text, self.shape), text, null(pa.string()))
             stamp = pc.strptime(shaped, format="%Y-%m-%d", unit="s", error_is_null=True)
             exists = pc.equal(pc.strftime(stamp, format="%Y-%m-%d"), shaped)
             ok = pc.fill_null(exists, _NO)
@@ -127,8 +126,7 @@ class FieldRule:
         missing or of the wrong shape are made null by ``if_else``: a typed column's validity
         is Arrow's own (pyarrow 14 crashes now and then on a numeric column whose validity is
         a numpy buffer)."""
-        shape = {"integer": _INTEGER, "number": _NUMBER, "year": _YEAR}[self.type]
-        ok = to_numpy(pc.match_substring_regex(raw, shape))
+        ok = to_numpy(pc.match_substring_regex(raw, self.shape))
         given = np.ones(len(raw), dtype=bool) if present is None else to_numpy(present)
         good = ok & given
         text = raw if good.all() else pc.if_else(from_numpy(good), raw, null(pa.string()))
@@ -158,7 +156,7 @@ class FieldRule:
         ``encode`` (text fields): the typed column is dictionary-encoded and the value rules
         are tested once per distinct value, their verdicts taken back to the rows."""
         codes = None
-        if self.type in ("string", "any"):  # text rules test the raw cells, masked below
+        if self.cell == "text":  # text rules test the raw cells, masked below
             values = _with_nulls(raw, present) if typed or encode else None
             bad, tested = None, raw
             if encode:
