@@ -27,9 +27,11 @@ boolean    ``Boolean``  BOOLEAN   ``bool``         boolean
 date       ``Date``     DATE      ``date32``       date
 =========  ===========  ========  ===============  =========
 
-"Cells read as" is each type's cell rule (``TypeInfo.cell``, one of ``CELLS``) and the
-regular expression a cell must match (``TypeInfo.shape``), which ``validation.cells``
-applies for the validator and the loader alike.
+"Cells read as" is each type's cell rule (``TypeInfo.cell``) and the regular expression a
+cell must match (``TypeInfo.shape``), which ``validation.cells`` applies for the validator
+and the loader alike: ``text`` keeps the cell as written; ``truth`` takes one of the
+field's trueValues or falseValues; ``calendar`` tests the shape, then that the date exists;
+``numeric`` tests the shape, then casts (a leading ``+`` dropped).
 
 A field with categories (``categories`` or an ``enum`` constraint) loads as a pandas
 ``category`` and a polars ``Enum``, is a DuckDB ``ENUM`` of the categories (SQLite: TEXT)
@@ -49,18 +51,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 # Table Schema defaults for boolean fields without trueValues / falseValues
 TRUE_VALUES = ("true", "True", "TRUE", "1")
 FALSE_VALUES = ("false", "False", "FALSE", "0")
-# the cell rules (``TypeInfo.cell``): how ``validation.cells`` reads a cell of the type
-CELLS = {
-    "text": "kept as written",
-    "truth": "one of the field's trueValues or falseValues",
-    "calendar": "its shape, then the date must exist in the calendar",
-    "numeric": "its shape, then cast (a leading + dropped)",
-}
+CellRule = Literal["text", "truth", "calendar", "numeric"]  # see the module docstring
 _INTEGER = r"^[+-]?[0-9]{1,18}$"
 _NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?$"
 _YEAR = r"^[0-9]{4}$"
@@ -83,7 +79,7 @@ class TypeInfo:
     kind: str  # the family of the loaded column, as every export names it
     python: type
     expected: str  # what a valid cell looks like, for messages
-    cell: str  # the cell rule that reads a cell: text, truth, calendar or numeric (``CELLS``)
+    cell: CellRule  # how ``validation.cells`` reads a cell of the type
     shape: str | None  # the regular expression a cell's text must match (None: any text)
     constraints: tuple[str, ...]  # the constraints the type supports
 
