@@ -104,7 +104,7 @@ def primary_key_findings(td: TableData, fields: list[str],
     name = ", ".join(fields)
     out = [Finding(code="primary-key", table=td.name, row=i + 1, line=td.line(i), field=name,
                    value="", message=f'primary key "{name}": the key cells are all empty')
-           for i in pc.indices_nonzero(all_null).to_pylist()]
+           for i in np.flatnonzero(to_numpy(all_null)).tolist()]  # pyarrow 14 crashed here
     out += [Finding(code="primary-key", table=td.name, row=i + 1, line=td.line(i), field=name,
                     value=_text(values[i].as_py()),
                     message=f'primary key "{name}": the key is already in row {j + 1}')
