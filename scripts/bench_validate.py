@@ -36,7 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -64,12 +64,28 @@ def schema_of(pkg: Path, table: str) -> TableSchema:
     return schema
 
 
-def build(size: int, broken: bool, dest: Path) -> dict[str, int]:
-    """Write a synthetic package of ``size`` fact rows to ``dest``; returns rows per table."""
+def copy_package(dest: Path) -> None:
+    """Copy the real package's descriptor, tables, schemas and seeds into ``dest``."""
     for part in ("datapackage.json", "data", "schemas", "seeds"):
         src = ROOT / part
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, dest / part)
+
+
+def widen_ids(dest: Path, tables: Iterable[str]) -> None:
+    """Let the ``-NNN`` row ids in the schemas of ``tables`` in the package at ``dest`` have
+    more digits (``-\\d{3}`` becomes ``-\\d{3,}``), or a million distinct ids could not
+    exist."""
+    for table in tables:
+        path = dest / "schemas" / f"{table}.json"
+        schema = path.read_text(encoding="utf-8")
+        path.write_text(schema.replace('-\\\\d{3}$', '-\\\\d{3,}$'), encoding="utf-8")
+
+
+def build(size: int, broken: bool, dest: Path) -> dict[str, int]:
+    """Write a synthetic package of ``size`` fact rows to ``dest``; returns rows per table."""
+    copy_package(dest)
     real = {t: read_rows(ROOT / "data" / f"{t}.csv") for t in fact_tables(ROOT)}
+    widen_ids(dest, real)
     total_real = sum(len(r) - 1 for r in real.values())
     rng = random.Random(size)
     counts = {}
@@ -79,9 +95,6 @@ def build(size: int, broken: bool, dest: Path) -> dict[str, int]:
         renamed[table] = (rows[1][id_col].rsplit("-", 1)[0],
                           {r[id_col]: i for i, r in enumerate(rows[1:])})
     for table, rows in real.items():
-        schema_path = dest / "schemas" / f"{table}.json"
-        schema = schema_path.read_text(encoding="utf-8")
-        schema_path.write_text(schema.replace('-\\\\d{3}$', '-\\\\d{3,}$'), encoding="utf-8")
         header, body = rows[0], rows[1:]
         schema = schema_of(ROOT, table)  # the copy's keys are the same
         id_col = header.index(schema.primary_key[0])
