@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 import pytest
 
 from bdigest_data.validation import reader
-from bdigest_data.validation.arrays import count_true, from_numpy, texts, to_numpy
+from bdigest_data.validation.arrays import count_true, from_numpy, texts, to_numpy, true_indices
 from bdigest_data.validation.cells import FieldRule, _with_nulls
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,3 +96,27 @@ def test_count_true_on_kernel_results():
     assert count_true(matched) == 2
     assert count_true(pc.invert(matched)) == 2
     assert count_true(from_numpy(np.zeros(0, dtype=bool))) == 0
+
+
+def _masks() -> list[pa.Array | pa.ChunkedArray]:
+    matched = pc.match_substring_regex(texts(["12", "x", None, "7", "", None, "3"]), "^[0-9]+$")
+    return [
+        from_numpy(np.zeros(0, dtype=bool)),                     # all-empty (pyarrow 14)
+        pc.equal(texts([]), texts([])),                          # all-empty, from a kernel
+        pa.nulls(5, pa.bool_()),                                 # all-null
+        from_numpy(np.zeros(9, dtype=bool)),                     # no true cell
+        matched,                                                 # nulls among the cells
+        matched.slice(2, 4),                                     # with an offset
+        pa.chunked_array([], type=pa.bool_()),                   # no chunk at all
+        pa.chunked_array([matched, from_numpy(np.zeros(0, dtype=bool)), matched.slice(3)]),
+        pc.fill_null(pc.equal(texts(["a", "b", "a"]), texts(["a", "c", "a"])), False),
+    ]
+
+
+@pytest.mark.parametrize("mask", _masks(), ids=lambda m: f"{type(m).__name__}-{len(m)}")
+def test_true_indices_agree_with_pythons_reading_of_the_mask(mask):
+    """true_indices, the one replacement of pc.indices_nonzero (which crashed pyarrow 14 on an
+    all-empty mask), gives the positions of the true cells, a null not being true, on every
+    shape of mask the checks and the loader hand it, at the floors too."""
+    expected = [i for i, v in enumerate(mask.to_pylist()) if v is True]
+    assert true_indices(mask).tolist() == expected

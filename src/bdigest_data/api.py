@@ -47,6 +47,7 @@ from bdigest_data.findings import Finding, PackageFileError, ValidationError
 from bdigest_data.metadata.classes import Package, Resource, TableSchema
 from bdigest_data.metadata.files import PackageFiles, UnsafePathError
 from bdigest_data.release.citation import cite
+from bdigest_data.validation.arrays import true_indices
 from bdigest_data.validation.integrity import VERSION_FILES
 
 PathArg = str | Path | None
@@ -287,7 +288,7 @@ def _blank_rows(strings: pa.Table) -> list[int]:
     if not all(column.null_count for column in strings.columns):
         return []
     blank = functools.reduce(pc.and_, [pc.is_null(c) for c in strings.columns])
-    return pc.indices_nonzero(blank).to_pylist()
+    return true_indices(blank).tolist()
 
 
 def _array(column: pa.ChunkedArray) -> pa.Array:

@@ -42,7 +42,10 @@ import pyarrow.compute as pc
 from bdigest_data import edtf
 from bdigest_data.metadata.classes import Constraints, Field
 from bdigest_data.metadata.types import TYPES
-from bdigest_data.validation.arrays import count_true  # not .true_count: pyarrow 14 crashes
+from bdigest_data.validation.arrays import (  # not .true_count: pyarrow 14 crashes
+    count_true,
+    true_indices,
+)
 
 STRING = pd.StringDtype("pyarrow")
 # Arrow strings: the CSV is read as these, the type pandas' ``STRING`` holds (no copy)
@@ -213,7 +216,7 @@ def _bad(array: pa.Array, ok: pa.Array, field: str, code: str, rule: str) -> lis
         return []
     wrong = pc.and_not(pc.is_valid(array), pc.fill_null(ok, False))
     return [BadCell(i, field, array[i].as_py(), code, f"{array[i].as_py()!r} {rule}")
-            for i in pc.indices_nonzero(wrong).to_pylist()]
+            for i in true_indices(wrong).tolist()]
 
 
 @functools.lru_cache(maxsize=4096)

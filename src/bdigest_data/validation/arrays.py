@@ -72,6 +72,17 @@ def has_byte(text: pa.Array, byte: bytes) -> bool:
     return data is not None and byte in data.to_pybytes()
 
 
+def true_indices(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """The positions of the true cells of a boolean array, in order (a null is not true),
+    found with numpy: ``pc.indices_nonzero`` crashes pyarrow 14 on some masks, such as an
+    all-empty one (commit de87ab0)."""
+    if isinstance(mask, pa.ChunkedArray):
+        mask = mask.combine_chunks()
+    if mask.null_count:
+        mask = pc.fill_null(mask, scalar(False))
+    return np.flatnonzero(to_numpy(mask))
+
+
 def null(kind: pa.DataType) -> pa.Scalar:
     """The null scalar of type ``kind``."""
     return pa.nulls(1, kind)[0]

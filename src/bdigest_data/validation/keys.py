@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bdigest_data.findings import Finding
-from bdigest_data.validation.arrays import from_numpy, scalar, texts, to_numpy
+from bdigest_data.validation.arrays import from_numpy, scalar, texts, to_numpy, true_indices
 from bdigest_data.validation.context import TableData
 from bdigest_data.validation.grouping import decoded, decoded_type
 from bdigest_data.validation.registry import register
@@ -47,9 +47,9 @@ def duplicates(values: pa.ChunkedArray) -> list[tuple[int, int]]:
     order = pc.sort_indices(values)  # stable: equal values keep their order, nulls last
     ordered = values.take(order)
     same = pc.fill_null(pc.equal(ordered.slice(1), ordered.slice(0, n - 1)), scalar(False))
-    at = pc.indices_nonzero(same)
-    later = order.take(pc.add(at, scalar(1))).to_pylist()
-    earlier = order.take(at).to_pylist()
+    at = true_indices(same)
+    later = order.take(from_numpy(at + 1)).to_pylist()
+    earlier = order.take(from_numpy(at)).to_pylist()
     return sorted(zip(later, earlier, strict=True))
 
 
@@ -104,7 +104,7 @@ def primary_key_findings(td: TableData, fields: list[str],
     name = ", ".join(fields)
     out = [Finding(code="primary-key", table=td.name, row=i + 1, line=td.line(i), field=name,
                    value="", message=f'primary key "{name}": the key cells are all empty')
-           for i in np.flatnonzero(to_numpy(all_null)).tolist()]  # pyarrow 14 crashed here
+           for i in true_indices(all_null).tolist()]
     out += [Finding(code="primary-key", table=td.name, row=i + 1, line=td.line(i), field=name,
                     value=_text(values[i].as_py()),
                     message=f'primary key "{name}": the key is already in row {j + 1}')
@@ -129,4 +129,4 @@ def foreign_key_findings(td: TableData, fields: list[str], ref: TableData,
                     value=_text(values[i].as_py()),
                     message=f'foreign key "{name}": the value is not a {target} in table '
                             f'"{ref.name}"')
-            for i in pc.indices_nonzero(bad).to_pylist()]
+            for i in true_indices(bad).tolist()]

@@ -24,7 +24,14 @@ import pyarrow.compute as pc
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import TableSchema
 from bdigest_data.validation import keys
-from bdigest_data.validation.arrays import any_true, from_numpy, has_byte, texts, to_numpy
+from bdigest_data.validation.arrays import (
+    any_true,
+    from_numpy,
+    has_byte,
+    texts,
+    to_numpy,
+    true_indices,
+)
 from bdigest_data.validation.cells import FieldRule, SchemaProblem
 from bdigest_data.validation.context import TableData
 from bdigest_data.validation.header import check_labels
@@ -159,15 +166,16 @@ class _Checker:
 
     def _emit(self, mask: pa.Array, col: pa.Array | None, start: int, exact: list[int] | None,
               j: int, code: str, message: str) -> None:
-        idx = pc.indices_nonzero(mask)
+        idx = true_indices(mask)
         if not len(idx):
             return
         room = len(idx) if self.limit is None else max(self.limit - len(self.pending), 0)
         self.omitted += max(len(idx) - room, 0)
-        idx = idx.slice(0, room)
-        values = pc.take(col, idx).to_pylist() if col is not None else [None] * len(idx)
+        idx = idx[:room]
+        values = pc.take(col, from_numpy(idx)).to_pylist() if col is not None \
+            else [None] * len(idx)
         name = None if j < 0 else (self.names[j] if j < len(self.names) else self.stream.labels[j])
-        for i, value in zip(idx.to_pylist(), values, strict=True):
+        for i, value in zip(idx.tolist(), values, strict=True):
             where = exact[i] if exact is not None else start + i
             self.pending.append((where, exact is not None, j, code, name, value, message))
 
