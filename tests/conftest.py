@@ -35,6 +35,9 @@ from bdigest_data.validation.catalogue import CODES  # noqa: E402
 
 # finding codes made during the run that the error catalogue lacks (the run fails on any)
 UNCATALOGUED: set[str] = set()
+# internal-error findings made in this process since the last clear (tests/hostile fails
+# each case that made one: internal-error is for bugs only)
+INTERNAL_ERRORS: list[Finding] = []
 _finding_init = Finding.__init__
 
 
@@ -42,6 +45,8 @@ def _checked_init(self: Finding, *args: object, **kwargs: object) -> None:
     _finding_init(self, *args, **kwargs)  # type: ignore[arg-type]
     if self.code not in CODES:
         UNCATALOGUED.add(self.code)
+    if self.code == "internal-error":
+        INTERNAL_ERRORS.append(self)
 
 
 Finding.__init__ = _checked_init  # type: ignore[method-assign]

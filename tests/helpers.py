@@ -1,5 +1,6 @@
 """Shared test helpers: edit the CSV files of a package copy, read them back, and build the
-``PackageData`` the provenance, semantics and coverage checks take.
+``PackageData`` the provenance, semantics and coverage checks take; and the hostile
+suite's rule that no input yields ``internal-error``.
 
 Rows come in two shapes: lists of cells (``Rows``, header first: ``edit_rows``,
 ``set_cell``, ``cell``) and dicts keyed by the header (``rows``, ``write_rows``).
@@ -9,10 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from bdigest_data import metadata
+from bdigest_data.findings import Finding
 from bdigest_data.validation.context import PackageData
 from bdigest_data.validation.structure import read_table
 
@@ -86,6 +88,15 @@ def first(records: list[dict[str, str]], **wanted: object) -> dict[str, str]:
 def codes(findings: list, code: str) -> list:
     """The findings with ``code``."""
     return [f for f in findings if f.code == code]
+
+
+def assert_no_internal_error(findings: Iterable[Finding]) -> None:
+    """Fail when a check stopped with an exception: ``internal-error`` is for bugs only, so
+    no broken or hostile input may yield one (``tests/hostile`` applies this to every
+    finding a case makes)."""
+    bugs = [f for f in findings if f.code == "internal-error"]
+    assert not bugs, "internal-error: " + "; ".join(
+        f"{f.table or '-'} row {f.row or '-'}: {f.message}" for f in bugs)
 
 
 def package_data(root: Path) -> PackageData:

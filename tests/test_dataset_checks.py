@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import edit_rows, first, rows, write_rows
+from helpers import assert_no_internal_error, edit_rows, first, rows, write_rows
 
 from bdigest_data.release.stamp import stamp
-from bdigest_data.validation import validate
+from bdigest_data.validation import derivations, validate
 
 CHECKS = ["dataset"]
 
@@ -161,3 +161,28 @@ def test_a_cycle_of_links_is_caught(package_copy):
     row = link_row(package_copy, from_table="visits", from_id="visit-007",
                    relation="postponed_then_held", to_table="visits", to_id="visit-005")
     assert ("link-cycle", "event_links", row) in found(package_copy)
+
+
+def test_a_bug_met_on_one_derivation_row_is_located_and_hides_no_other_finding(package_copy,
+                                                                               monkeypatch):
+    """A check that stops on one row (a bug: simulated here) reports an internal-error at
+    that row and goes on: a real fault in another row is still found. The hostile suite's
+    meta-check (assert_no_internal_error) fails on it."""
+    change(package_copy, "visits", "visit_id", "visit-010", start_date="2016-11-23")
+    real = derivation_row(package_copy, "visits", "visit-010", "start_date")
+    buggy = derivation_row(package_copy, "trade", "trade-004", "value")
+    judge = derivations._Check.judge
+
+    def failing(self, i, d, row):
+        if i + 1 == buggy:
+            raise KeyError("simulated")
+        return judge(self, i, d, row)
+
+    monkeypatch.setattr(derivations._Check, "judge", failing)
+    stamp(package_copy)
+    report = validate(package_copy, checks=CHECKS)
+    got = {(f.code, f.table, f.row) for f in report}
+    assert ("internal-error", "derivations", buggy) in got
+    assert ("derivation-disagrees", "derivations", real) in got
+    with pytest.raises(AssertionError, match="internal-error: derivations row"):
+        assert_no_internal_error(report)

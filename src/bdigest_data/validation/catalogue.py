@@ -255,7 +255,9 @@ CATALOGUE: tuple[Code, ...] = (
          None, "visits visit-008 does not list 'place_id' in derived_fields"),
     Code('derivation-incomplete', 'dataset', 'Derivation lacks its basis',
          'A basis without what it needs (rests_on_* for row, evidence for text, expression for '
-         'arithmetic, claim for external) or resting on a row that does not exist.',
+         'arithmetic, claim for external), resting on a row that does not exist, or an offset '
+         'or expression that gives no value (no duration, outside the calendar; does not '
+         'parse, too deep, divides by zero).',
          None, "basis 'external' needs a claim a reader can check"),
     Code('derivation-evidence', 'dataset', 'Derivation evidence not in the article',
          "The evidence passage of a derivation is not verbatim in the row's article.",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import Package, TableSchema
 from bdigest_data.metadata.files import PackageFiles, UnsafePathError
 
@@ -61,6 +63,13 @@ class PackageData:
         """The fact tables (``"bdigest:role": "facts"``) that were read, in package order."""
         return [n for n in self.model.fact_tables if n in self.tables]
 
+    def unread(self) -> list[str]:
+        """The tables the package declares (a resource with a schema) whose rows were not
+        read: an unusable schema, an unsafe or unreadable file (each has its own finding),
+        or a table a ``tables`` run leaves out. A check must not take their rows for absent:
+        it skips what rests on them instead of reporting follow-on findings."""
+        return [n for n in self.model.table_names if n not in self.tables]
+
     def role_table(self, role: str) -> TableData | None:
         """The table read whose schema has ``bdigest:role`` ``role``."""
         name = self.model.table_with_role(role)
@@ -79,3 +88,27 @@ class PackageData:
                                                      "package")
             self._texts[relpath] = self.files.read_text(relpath, what="file")
         return self._texts[relpath]
+
+
+def internal_error(check: str, exc: Exception, td: TableData | None = None,
+                   index: int | None = None) -> Finding:
+    """The ``internal-error`` of a check that stopped with ``exc`` (a bug), located at the
+    0-based data row ``index`` of ``td`` when the check stopped on one row."""
+    where = "" if td is None or index is None else " on this row"
+    return Finding(code="internal-error",
+                   message=f"the check {check} stopped{where} with {type(exc).__name__}: "
+                           f"{exc}; this is a bug in bdigest-data, please report it",
+                   table=None if td is None else td.name,
+                   row=None if index is None else index + 1,
+                   line=None if td is None or index is None else td.line(index))
+
+
+@contextmanager
+def contained(out: list[Finding], check: str, td: TableData, index: int) -> Iterator[None]:
+    """Contain a fault in the check of one row: an exception becomes an ``internal-error``
+    at that row (appended to ``out``) and the check goes on with the next row, so a bug
+    met on one row hides no finding of the others."""
+    try:
+        yield
+    except Exception as exc:
+        out.append(internal_error(check, exc, td, index))

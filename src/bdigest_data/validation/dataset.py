@@ -22,6 +22,8 @@ from bdigest_data.validation.context import PackageData, TableData
 from bdigest_data.validation.evidence import show
 
 DERIVED = "derived_fields"
+_LOOKUPS = {"actor": ("actors", "places"), "person": ("persons",), "place": ("places",),
+            "article": ("sources",)}  # the tables a kind of name is looked up in
 
 
 def model_of(pkg: PackageData) -> Model:
@@ -105,10 +107,18 @@ class Model:
         return self.pkg.fact_tables()
 
     def unknowable(self, table: str | None) -> bool:
-        """Whether rows of ``table`` cannot be looked up (its key field is broken: the
-        structure checks report that), so a reference to one proves nothing."""
+        """Whether rows of ``table`` cannot be looked up (its key field is broken, or the
+        package declares it but it was not read: its schema or file is unusable; each is
+        reported on its own), so a reference to one proves nothing."""
+        if table in self.pkg.unread():
+            return True
         rows = self.rows(table) if table else None
         return rows is not None and not rows.keyed
+
+    def knows(self, kind: str) -> bool:
+        """Whether the names of ``kind`` (``actor``, ``person``, ``place``) can be looked up:
+        their tables were read (an actor is also named by its capital, from ``places``)."""
+        return not any(self.unknowable(t) for t in _LOOKUPS.get(kind, ()))
 
     def complete(self) -> bool:
         """Whether every table of the package was read (not a ``--table`` run, where rows

@@ -9,7 +9,10 @@ per derived part of a source's publication date.
   the row's derived_fields does not list.
 - ``derivation-incomplete``: a basis without what it needs (``row`` without rests_on_*,
   ``text`` without evidence, ``arithmetic`` without expression, ``external`` without
-  claim), or a rests_on row that does not exist.
+  claim), a rests_on row that does not exist, or an ``offset`` or ``expression`` that
+  gives no value (an offset that is no duration or leaves the calendar; an expression that
+  does not parse, is nested too deep, divides by zero or is not finite), located at that
+  cell; the other rows are still judged.
 - ``derivation-evidence``: evidence that is not a verbatim passage of the row's article.
 - ``derivation-disagrees``: the derived value is not what its basis gives:
   ``publication`` the article's ``published`` (shifted by ``offset``) at that part;
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import ast
 import calendar
+import math
 import operator
 import re
 from datetime import date, timedelta
@@ -35,7 +39,7 @@ from typing import Any
 from bdigest_data import edtf
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import TableSchema
-from bdigest_data.validation.context import PackageData
+from bdigest_data.validation.context import PackageData, contained
 from bdigest_data.validation.dataset import (
     DERIVED,
     Model,
@@ -53,6 +57,21 @@ PARTS = ("year", "month", "day")
 _DURATION = re.compile(r"^(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$")
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
         ast.Div: operator.truediv}
+
+
+class Unusable(ValueError):
+    """A cell of a derivation row that its basis cannot use (an offset or expression that
+    gives no value): reported as ``derivation-incomplete`` at that cell."""
+
+    def __init__(self, field: str, value: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.value = value if len(value) <= 120 else value[:119] + "…"
+
+
+def _quoted(text: str) -> str:
+    """``text`` for a message: quoted, and cut after 60 characters."""
+    return repr(text if len(text) <= 60 else text[:59] + "…")
 
 
 def needs(schema: TableSchema) -> set[str]:
@@ -78,17 +97,24 @@ def shift(day: date, offset: str | None) -> date:
     """``day`` plus an ISO 8601 duration (``P1D``, ``-P1Y``; months and years by calendar)."""
     m = _DURATION.match(offset or "P0D")
     if not m:
-        raise ValueError(f"offset {offset!r} is not an ISO 8601 duration like P1D or -P1Y")
+        raise Unusable("offset", offset or "", f"offset {_quoted(offset or '')} is not an ISO "
+                       "8601 duration like P1D or -P1Y")
     sign = -1 if m.group(1) else 1
-    years, months, days = (int(g or 0) * sign for g in m.groups()[1:])
-    month0 = day.month - 1 + months + 12 * years
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    d = min(day.day, calendar.monthrange(year, month)[1])
-    return date(year, month, d) + timedelta(days=days)
+    try:
+        years, months, days = (int(g or 0) * sign for g in m.groups()[1:])
+        month0 = day.month - 1 + months + 12 * years
+        year, month = day.year + month0 // 12, month0 % 12 + 1
+        d = min(day.day, calendar.monthrange(year, month)[1])
+        return date(year, month, d) + timedelta(days=days)
+    except (ValueError, OverflowError):  # a year outside 1-9999, a day count past C's int
+        raise Unusable("offset", offset or "", f"offset {_quoted(offset or '')} takes {day} "
+                       f"out of the calendar (years 1 to {date.max.year})") from None
 
 
 def evaluate(expression: str) -> float:
-    """The value of an arithmetic expression of numbers, + - * / and parentheses."""
+    """The value of an arithmetic expression of numbers, + - * / and parentheses;
+    ``ValueError`` for any expression that does not give a finite number (one that does
+    not parse, is nested too deep, divides by zero or overflows)."""
 
     def ev(node: ast.AST) -> float:
         if isinstance(node, ast.Expression):
@@ -99,14 +125,38 @@ def evaluate(expression: str) -> float:
             return _OPS[type(node.op)](ev(node.left), ev(node.right))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
             return -ev(node.operand) if isinstance(node.op, ast.USub) else ev(node.operand)
-        raise ValueError(f"{expression!r}: only numbers, + - * / and parentheses")
+        raise Unusable("expression", expression, f"{_quoted(expression)}: only numbers, "
+                       "+ - * / and parentheses")
 
-    return ev(ast.parse(expression, mode="eval"))
+    try:
+        result = ev(_parsed(expression))
+    except ZeroDivisionError:
+        raise Unusable("expression", expression, f"{_quoted(expression)} divides by zero"
+                       ) from None
+    except (OverflowError, RecursionError) as exc:
+        raise Unusable("expression", expression, f"{_quoted(expression)} cannot be "
+                       f"evaluated: {exc}") from None
+    if not math.isfinite(result):
+        raise Unusable("expression", expression, f"{_quoted(expression)} does not give a "
+                       f"finite number ({result})")
+    return result
 
 
 def literals(expression: str) -> list[float]:
-    return [float(n.value) for n in ast.walk(ast.parse(expression, mode="eval"))
+    return [float(n.value) for n in ast.walk(_parsed(expression))
             if isinstance(n, ast.Constant) and isinstance(n.value, int | float)]
+
+
+def _parsed(expression: str) -> ast.Expression:
+    """The syntax tree of ``expression``; ``ValueError`` when it is no Python expression or
+    is nested deeper than the parser goes (a ``RecursionError``, or the ``MemoryError``
+    "source too complex" of the parser's own stack)."""
+    try:
+        return ast.parse(expression, mode="eval")
+    except (SyntaxError, RecursionError, MemoryError, ValueError) as exc:  # ValueError: NUL
+        raise Unusable("expression", expression, f"{_quoted(expression)} is not an arithmetic "
+                       f"expression: {getattr(exc, 'msg', None) or exc or 'nested too deep'}"
+                       ) from None
 
 
 def _part_of(d: date, part: str) -> int:
@@ -147,30 +197,35 @@ class _Check:
         assert self.rows is not None
         seen: set[tuple[Any, ...]] = set()
         for i, d in enumerate(self.rows.rows):
-            key = (d.get("table_name"), d.get("row_id"), d.get("field"), d.get("part"))
-            seen.add(key)
-            if self.model.unknowable(d.get("table_name")) or \
-                    self.model.unknowable(d.get("rests_on_table")):
-                continue
-            row = self.target(d.get("table_name"), d.get("row_id"))
-            if row is None:
-                self.fail(i, "derivation-orphan", f"no row {d.get('row_id')!r} in "
-                          f"{d.get('table_name')}", "row_id", d.get("row_id"))
-                continue
-            if d.get("table_name") != "sources":
-                entries = derived_entries(row.get(DERIVED))
-                entry = d["field"] if d.get("part") == "all" else f"{d['field']}.{d['part']}"
-                if entry not in entries:
-                    self.fail(i, "derivation-orphan", f"{d.get('table_name')} "
-                              f"{d.get('row_id')} does not list {entry!r} in derived_fields "
-                              f"({row.get(DERIVED) or 'empty'})", "field", entry)
-                    continue
-            try:
-                self.judge(i, d, row)
-            except ValueError as exc:
-                self.fail(i, "derivation-incomplete", str(exc), "basis", d.get("basis"))
+            seen.add((d.get("table_name"), d.get("row_id"), d.get("field"), d.get("part")))
+            with contained(self.out, "derivations", self.td, i):
+                self.check_row(i, d)
         self.missing(seen)
         return self.out
+
+    def check_row(self, i: int, d: dict[str, Any]) -> None:
+        if self.model.unknowable(d.get("table_name")) or \
+                self.model.unknowable(d.get("rests_on_table")):
+            return
+        row = self.target(d.get("table_name"), d.get("row_id"))
+        if row is None:
+            self.fail(i, "derivation-orphan", f"no row {d.get('row_id')!r} in "
+                      f"{d.get('table_name')}", "row_id", d.get("row_id"))
+            return
+        if d.get("table_name") != "sources":
+            entries = derived_entries(row.get(DERIVED))
+            entry = d["field"] if d.get("part") == "all" else f"{d['field']}.{d['part']}"
+            if entry not in entries:
+                self.fail(i, "derivation-orphan", f"{d.get('table_name')} "
+                          f"{d.get('row_id')} does not list {entry!r} in derived_fields "
+                          f"({row.get(DERIVED) or 'empty'})", "field", entry)
+                return
+        try:
+            self.judge(i, d, row)
+        except Unusable as exc:
+            self.fail(i, "derivation-incomplete", str(exc), exc.field, exc.value)
+        except ValueError as exc:
+            self.fail(i, "derivation-incomplete", str(exc), "basis", d.get("basis"))
 
     def missing(self, seen: set[tuple[Any, ...]]) -> None:
         for name in self.model.facts():
@@ -196,6 +251,10 @@ class _Check:
         kind = self.kind(d["table_name"], fld)
         if value is None:
             return  # an empty derived value rests on nothing to compare
+        lookup = {"publication": "article", "capital": "place"}.get(basis) or \
+            (kind if basis == "text" else None)
+        if lookup and not self.model.knows(lookup):
+            return  # the table it is looked up in is unusable (reported on its own)
         date_value = edtf.parse(str(value)) if kind == "date" else None
         if d.get("confidence") == "uncertain" and date_value is not None and "?" not in value:
             self.fail(i, "derivation-uncertainty", f"the derivation is uncertain but "

@@ -28,7 +28,7 @@ from bdigest_data.findings import Finding, Report
 from bdigest_data.metadata.classes import Package, TableSchema
 from bdigest_data.metadata.files import PackageFiles, UnsafePathError, is_archive, open_files
 from bdigest_data.validation import GROUPS, integrity, registry
-from bdigest_data.validation.context import PackageData
+from bdigest_data.validation.context import PackageData, internal_error
 from bdigest_data.validation.schedule import KeySchedule
 from bdigest_data.validation.structure import read_table
 
@@ -227,12 +227,6 @@ def _key_fields(schemas: dict[str, TableSchema]) -> dict[str, set[str]]:
     return wanted
 
 
-def _internal(name: str, exc: Exception) -> Finding:
-    return Finding(code="internal-error",
-                   message=f"the check {name} stopped with {type(exc).__name__}: {exc}; "
-                           "this is a bug in bdigest-data, please report it")
-
-
 def _package_check(group: str, pkg: PackageData, selected: set[str] | None) -> list[Finding]:
     """Findings of one of the package-wide groups: each registered check on its own, so a
     bug in one must not hide the other checks' findings."""
@@ -240,10 +234,10 @@ def _package_check(group: str, pkg: PackageData, selected: set[str] | None) -> l
     try:
         checks = registry.checks(group, "package")
     except Exception as exc:  # a module that cannot be imported
-        return [_internal(group, exc)]
+        return [internal_error(group, exc)]
     for check in checks:
         try:
             found += check.run(pkg)
         except Exception as exc:
-            found.append(_internal(check.name, exc))
+            found.append(internal_error(check.name, exc))
     return [f for f in found if selected is None or f.table in selected]

@@ -1,0 +1,99 @@
+"""Hostile input at the checks' door: a row a check cannot evaluate, and a table whose
+schema or file is unusable, each yield their own located finding; the other rows and
+tables are still checked, and nothing follows on from the fault (issue #18).
+
+Each case breaks a copy of the real package (re-stamped, so the integrity group stays
+quiet) and states the promise it tests; ``conftest.py`` fails any case that yields
+``internal-error``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers import first, rows, write_rows
+
+from bdigest_data.findings import Finding
+from bdigest_data.release.stamp import stamp
+from bdigest_data.validation import validate
+
+DEEP_SUM = "1" + "+1" * 100_000           # RecursionError while the parser builds the tree
+DEEP_SIGNS = "-" * 100_000 + "1"           # the parser's own stack: MemoryError
+DEEP_PARENS = "(" * 300 + "1" + ")" * 300  # SyntaxError: too many nested parentheses
+
+
+def dataset_findings(pkg: Path) -> list[Finding]:
+    stamp(pkg)
+    return validate(pkg, checks=["dataset"]).findings
+
+
+def shown(text: str) -> str:
+    return text if len(text) <= 120 else text[:119] + "…"
+
+
+@pytest.mark.parametrize(("basis", "field", "value"), [
+    ("arithmetic", "expression", "1/0"),
+    ("arithmetic", "expression", "(6-1*100"),
+    ("arithmetic", "expression", "1e308*10"),
+    ("arithmetic", "expression", DEEP_SUM),
+    ("arithmetic", "expression", DEEP_SIGNS),
+    ("arithmetic", "expression", DEEP_PARENS),
+    ("publication", "offset", "P999999999999D"),
+    ("publication", "offset", "P9000Y"),
+    ("publication", "offset", "-P3000Y"),
+], ids=["divides-by-zero", "does-not-parse", "infinite", "deep-sum", "deep-signs",
+        "deep-parentheses", "days-overflow", "after-9999", "before-1"])
+def test_a_derivation_that_cannot_be_evaluated_is_located_and_the_others_still_judged(
+        package_copy, basis, field, value):
+    """Promise: a derivation whose expression or offset gives no value (divides by zero,
+    does not parse, is too deep, overflows a date) is a derivation-incomplete finding on its
+    own row, naming the cell and its value, and a real fault in another derivation row is
+    still reported (before, one such row stopped the whole check with one unlocated
+    internal-error)."""
+    records = rows(package_copy, "derivations")
+    broken = first(records, basis=basis)
+    broken[field] = value
+    write_rows(package_copy, "derivations", records)
+    visits = rows(package_copy, "visits")
+    first(visits, visit_id="visit-010")["start_date"] = "2016-11-23"  # "the day after" 21st
+    write_rows(package_copy, "visits", visits)
+    real = first(records, table_name="visits", row_id="visit-010", field="start_date")
+
+    got = {(f.code, f.row, f.field, f.value) for f in dataset_findings(package_copy)}
+
+    assert ("derivation-incomplete", records.index(broken) + 1, field, shown(value)) in got
+    assert ("derivation-disagrees", records.index(real) + 1, "basis", real["basis"]) in got
+
+
+def make_unusable(pkg: Path, table: str) -> None:
+    """Give ``table``'s schema a field type no reader knows: the schema is not used."""
+    path = pkg / "schemas" / f"{table}.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["fields"][0]["type"] = "nonsense"
+    path.write_text(json.dumps(schema), encoding="utf-8")
+
+
+@pytest.mark.parametrize("table", ["visits", "actors", "places", "sources", "trade",
+                                   "sentences", "coverage_ledger"])
+def test_an_unusable_schema_is_one_finding_and_nothing_follows_from_it(package_copy, table):
+    """Promise: an unusable schema yields its own finding, and the checks that depend on its
+    table (foreign keys into it, provenance, naming, derivations, links, coverage) skip it
+    instead of reporting its rows as missing: one unusable visits schema used to add 62
+    findings claiming visit rows do not exist, an unusable actors schema 254."""
+    make_unusable(package_copy, table)
+    stamp(package_copy)
+    found = validate(package_copy).findings
+    assert [(f.code, f.table, f.value) for f in found] == [
+        ("field-error", table, "/fields/0/type")]
+
+
+@pytest.mark.parametrize("table", ["visits", "places"])
+def test_an_unreadable_table_file_is_its_own_finding_and_nothing_follows(package_copy, table):
+    """Promise: a table whose file is missing is reported as that file's fault (file-error,
+    and its size and hash); no check reports the rows of other tables that point at it."""
+    (package_copy / "data" / f"{table}.csv").unlink()
+    found = validate(package_copy).findings
+    assert {f.table for f in found} == {table}
+    assert "file-error" in {f.code for f in found}
