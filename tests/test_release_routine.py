@@ -25,7 +25,8 @@ from bdigest_data.descriptor import fact_tables
 pytestmark = pytest.mark.slow
 
 REPO_PARTS = ("pyproject.toml", "README.md", "LICENSE", "CITATION.cff", ".zenodo.json",
-              "CHANGELOG.md", "datapackage.json", "data", "schemas", "seeds", "src", "scripts")
+              "CHANGELOG.md", "datapackage.json", "data", "schemas", "seeds", "src", "scripts",
+              "docs")
 DATE = "2026-11-28"
 
 

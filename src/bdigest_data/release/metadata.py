@@ -18,6 +18,13 @@ from bdigest_data.release.package import PackageDir
 CFF_FILE = "CITATION.cff"
 ZENODO_FILE = ".zenodo.json"
 SOURCES = "sources"
+# The repository has no public address yet (no remote, no DOI); none is guessed. When it has
+# one, add ``repository-code`` (and ``url``) to ``cff_dict`` and ``[project.urls]`` to
+# pyproject.toml, and drop this comment.
+REPOSITORY_PLACEHOLDER = (
+    "# repository-code: not set yet. The repository has no public address; it is added here\n"
+    "# (and to pyproject.toml [project.urls]) when it has one, never guessed.\n"
+)
 MESSAGE = (
     "If you use this dataset, please cite it as below, and cite the source article of each "
     "fact you use: `bdigest-data cite --row TABLE ID` gives it."
@@ -108,7 +115,8 @@ def cff_text(cff: dict[str, Any]) -> str:
     import yaml
 
     body = yaml.safe_dump(cff, sort_keys=False, allow_unicode=True, width=88)
-    return "# Written by scripts/release.py from datapackage.json and data/sources.csv.\n" + body
+    return ("# Written by scripts/release.py from datapackage.json and data/sources.csv.\n"
+            + REPOSITORY_PLACEHOLDER + body)
 
 
 def write_citation_files(root: Path) -> dict[str, Any]:
