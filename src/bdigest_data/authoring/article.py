@@ -35,8 +35,9 @@ from typing import Any
 from bdigest_data import edtf, metadata
 from bdigest_data.findings import ValidationError
 from bdigest_data.metadata.classes import Field, Package
+from bdigest_data.metadata.files import stamp_of
 from bdigest_data.release.rows import KeyedRows, read_keyed
-from bdigest_data.release.stamp import descriptor_text, digest
+from bdigest_data.release.stamp import descriptor_text
 from bdigest_data.validation.evidence import Article, normalise
 from bdigest_data.validation.semantics import heading_free
 
@@ -83,7 +84,8 @@ class _Table:
         self.relpath = str(model.by_name[name].path)
         self.path = files.path(self.relpath, what=f"resource {name!r}")
         self.original = self.path.read_bytes()
-        self.rows: KeyedRows = read_keyed(self.path, tuple(schema.primary_key))
+        self.rows: KeyedRows = read_keyed(io.BytesIO(self.original), self.path,
+                                          tuple(schema.primary_key))
 
     def field(self, role: str, default: str) -> str:
         """The name of the field with ``role`` (the 0.1 name where no field has it)."""
@@ -254,14 +256,14 @@ def _descriptor(model: Package, resource: str, seed_file: str, title: str, data:
     new: dict[str, Any] = {"name": resource, "title": f"Source text: {title}",
                            "path": seed_file, "type": "file", "scheme": "file",
                            "format": "txt", "mediatype": "text/plain", "encoding": "utf-8"}
-    new["bytes"], new["hash"] = digest(data)
+    new["bytes"], new["hash"] = stamp_of(data)
     for key in ("bdigest:role", "licenses"):  # what every seed text carries
         if key in template:
             new[key] = template[key]
     resources.insert(seeds[-1] + 1 if seeds else len(resources), new)
     for res in resources:
         if res.get("path") in written:
-            res["bytes"], res["hash"] = digest(written[res["path"]])
+            res["bytes"], res["hash"] = stamp_of(written[res["path"]])
     return desc
 
 

@@ -8,15 +8,14 @@ documents, so two builds of the same tree give identical bytes. The timestamp is
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from bdigest_data._paths import DESCRIPTOR
-from bdigest_data.release.package import PackageDir
+from bdigest_data.metadata.files import DESCRIPTOR, hash_file
+from bdigest_data.release.package import PackageDir, PackageError
 
 DOCUMENTS = ("README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md")
 CHECKSUMS = "SHA256SUMS"
@@ -34,9 +33,10 @@ def source_date_epoch(root: Path) -> int:
 
 
 def archive_members(root: Path) -> list[str]:
-    """Relative paths of the files the archive holds, sorted."""
+    """Relative paths of the files the archive holds, sorted (a document is left out
+    when absent, not when refused: reading it then refuses the archive)."""
     pkg = PackageDir(root)
-    members = {DESCRIPTOR, *(d for d in DOCUMENTS if (root / d).is_file())}
+    members = {DESCRIPTOR, *(d for d in DOCUMENTS if os.path.lexists(root / d))}
     for res in pkg.resources.values():
         members.add(res["path"])
         if isinstance(res.get("schema"), str):
@@ -45,22 +45,29 @@ def archive_members(root: Path) -> list[str]:
 
 
 def build_archive(root: Path, out: Path, prefix: str, epoch: int) -> Path:
-    """Write ``out`` (a zip whose entries sit under ``prefix/``) from package ``root``."""
+    """Write ``out`` (a zip whose entries sit under ``prefix/``) from package ``root``,
+    every file read first through the package reader (``PackageError`` when it refuses
+    one; then nothing is written)."""
     stamp = time.gmtime(max(epoch, _ZIP_EPOCH_MIN))[:6]
+    files = PackageDir(root).files
+    try:
+        contents = [(rel, files.read_bytes(rel)) for rel in archive_members(root)]
+    except OSError as exc:
+        raise PackageError(f"{root}: {exc}") from None
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w") as zf:
-        for rel in archive_members(root):
+        for rel, data in contents:
             info = zipfile.ZipInfo(f"{prefix}/{rel}", date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = _FILE_MODE << 16
             info.create_system = _UNIX
-            zf.writestr(info, (root / rel).read_bytes(), compresslevel=9)
+            zf.writestr(info, data, compresslevel=9)
     return out
 
 
 def write_checksums(files: list[Path], out: Path) -> Path:
     """Write ``out`` in ``sha256sum`` format (``<hex>  <name>``) for ``files``, sorted."""
-    lines = [f"{hashlib.sha256(f.read_bytes()).hexdigest()}  {f.name}\n"
+    lines = [f"{hash_file(f)[1]}  {f.name}\n"
              for f in sorted(files, key=lambda f: f.name)]
     out.write_text("".join(lines), encoding="utf-8")
     return out

@@ -14,7 +14,6 @@ from typing import Any
 from bdigest_data.release.package import PackageDir
 from bdigest_data.release.rows import KeyedRows, format_key, primary_key
 from bdigest_data.release.schema_diff import Change, compare_mapping, compare_schemas
-from bdigest_data.release.stamp import file_digest
 from bdigest_data.release.versioning import Bump, shortfall
 
 # Release bookkeeping that changes with every release and is no change of the data.
@@ -160,8 +159,7 @@ def _diff_file(name: str, old: PackageDir | None, new: PackageDir) -> list[Chang
         return [Change(Bump.MAJOR, where, "removed")]
     before, after = old.resources[name], new.resources[name]
     changes = compare_mapping(where, before, after, skip=_RESOURCE_SKIP)
-    old_hash = file_digest(old.root / before["path"])[1]
-    new_hash = file_digest(new.root / after["path"])[1]
+    old_hash, new_hash = old.stamp(name)[1], new.stamp(name)[1]
     if old_hash != new_hash:
         changes.append(Change(Bump.PATCH, where, f"content changed ({old_hash} -> {new_hash})"))
     return changes

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bdigest_data.metadata.files import PackageError, PackageFiles, open_files
+from bdigest_data.metadata.files import DESCRIPTOR, PackageError, PackageFiles, open_files
 from bdigest_data.release.rows import KeyedRows, primary_key, read_keyed
 
 __all__ = ["PackageDir", "PackageError", "open_package"]
@@ -27,7 +27,7 @@ def open_package(path: str | Path) -> Iterator[Path]:
     """Yield the directory holding ``datapackage.json`` for a directory, descriptor or
     archive (unpacked into a temporary directory, removed afterwards)."""
     with open_files(path) as files:
-        if files.descriptor != "datapackage.json":
+        if files.descriptor != DESCRIPTOR:
             raise PackageError(f"{path}: give a package directory or archive")
         yield files.root
 
@@ -38,14 +38,17 @@ class PackageDir:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.files = PackageFiles(root)
-        self.descriptor = self._json("datapackage.json")
-        resources = self.descriptor.get("resources") if isinstance(self.descriptor, dict) \
-            else None
-        if not (isinstance(resources, list) and resources and all(
-                isinstance(r, dict) and isinstance(r.get("name"), str)
-                and isinstance(r.get("path"), str) for r in resources)):
-            raise PackageError(f"{root / 'datapackage.json'}: not a data package (it needs a "
-                               '"resources" list, each resource with a name and a path)')
+        self.descriptor = self._json(DESCRIPTOR)
+        where = self.files.descriptor_path
+        if not isinstance(self.descriptor, dict):
+            raise PackageError(f"{where}: not a data package: the descriptor is a JSON "
+                               f"{type(self.descriptor).__name__}, not an object")
+        resources = self.descriptor.get("resources")
+        if not (isinstance(resources, list) and resources):
+            raise PackageError(f'{where}: not a data package: it needs a "resources" list')
+        for i, res in enumerate(resources):
+            if problem := _resource_problem(res):
+                raise PackageError(f"{where} /resources/{i}: {problem}")
         self.resources = {r["name"]: r for r in resources}
 
     def _json(self, relpath: object) -> dict[str, Any]:
@@ -54,20 +57,45 @@ class PackageDir:
         except (OSError, ValueError) as exc:
             raise PackageError(f"{self.root / str(relpath)}: cannot read JSON ({exc})") from exc
 
-    def path(self, relpath: object) -> Path:
-        """A file of the package (``PackageError`` when the safety rules refuse it)."""
+    def stamp(self, name: str) -> tuple[int, str]:
+        """``bytes`` and ``hash`` of resource ``name``'s file (``PackageError`` when the
+        reader refuses it)."""
         try:
-            return self.files.path(relpath)
+            return self.files.stamp(self.resources[name]["path"], what=f'resource "{name}"')
         except OSError as exc:
-            raise PackageError(str(exc)) from exc
+            raise PackageError(str(exc)) from None
 
     def schema(self, name: str) -> dict[str, Any] | None:
         """The Table Schema of resource ``name`` (None for a resource without one)."""
         schema = self.resources[name].get("schema")
-        return self._json(schema) if isinstance(schema, str) else schema
+        if isinstance(schema, str):
+            schema = self._json(schema)
+        if schema is not None and not isinstance(schema, dict):
+            raise PackageError(f'resource "{name}": its Table Schema is not a JSON object')
+        return schema
 
     def rows(self, name: str, key_fields: tuple[str, ...] | None = None) -> KeyedRows:
         """The rows of table ``name`` keyed by ``key_fields`` (default: its primary key)."""
         if key_fields is None:
             key_fields = primary_key(self.schema(name) or {})
-        return read_keyed(self.path(self.resources[name]["path"]), key_fields)
+        relpath = self.resources[name]["path"]
+        try:
+            fh = self.files.open(relpath, what=f'resource "{name}"')
+        except OSError as exc:
+            raise PackageError(str(exc)) from None
+        with fh:
+            return read_keyed(fh, self.root / relpath, key_fields)
+
+
+def _resource_problem(res: object) -> str | None:
+    """Why ``res`` is no resource the release tooling can read (``None``: it is one)."""
+    if not isinstance(res, dict):
+        return "a resource must be a JSON object"
+    if not isinstance(res.get("name"), str):
+        return "a resource needs a name (a string)"
+    if isinstance(res.get("path"), list):
+        return (f'resource "{res["name"]}" has a multipart path (a list of files); this '
+                "package keeps one file per resource")
+    if not isinstance(res.get("path"), str):
+        return f'resource "{res["name"]}" needs a path (a string)'
+    return None

@@ -9,19 +9,16 @@
 
 from __future__ import annotations
 
-import io
-import json
 import os
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bdigest_data._paths import DESCRIPTOR
+from bdigest_data.metadata.files import DESCRIPTOR
 from bdigest_data.release.archive import (
     CHECKSUMS,
     build_archive,
@@ -31,7 +28,7 @@ from bdigest_data.release.archive import (
 from bdigest_data.release.changelog import update_changelog
 from bdigest_data.release.diff import PackageDiff, diff_packages
 from bdigest_data.release.metadata import write_citation_files
-from bdigest_data.release.package import open_package
+from bdigest_data.release.package import PackageDir, open_package
 from bdigest_data.release.stamp import stamp, write_descriptor
 from bdigest_data.release.versioning import bump_between, parse_version, shortfall
 
@@ -66,12 +63,13 @@ def previous_release(root: Path, previous: str | Path | None) -> Iterator[Path |
     if tag is None:
         yield None
         return
-    tar = subprocess.run(["git", "-C", str(root), "archive", "--format=tar", tag,
-                          *_PACKAGE_PARTS], capture_output=True, check=True).stdout
     with tempfile.TemporaryDirectory(prefix="bdigest-previous-") as tmp:
-        with tarfile.open(fileobj=io.BytesIO(tar)) as tf:
-            tf.extractall(tmp, filter="data")
-        yield Path(tmp)
+        tar = Path(tmp) / f"{tag}.tar"  # unpacked by the package reader, as any archive
+        with tar.open("wb") as out:
+            subprocess.run(["git", "-C", str(root), "archive", "--format=tar", tag,
+                            *_PACKAGE_PARTS], stdout=out, stderr=subprocess.PIPE, check=True)
+        with open_package(tar) as path:
+            yield path
 
 
 def check_bump(diff: PackageDiff, version: str) -> None:
@@ -98,10 +96,9 @@ def _validate(root: Path) -> None:
 
 def set_version(root: Path, version: str, date: str) -> None:
     """Write ``version`` and the release ``date`` (``created``) into the descriptor."""
-    path = root / DESCRIPTOR
-    desc = json.loads(path.read_text(encoding="utf-8"))
+    desc = PackageDir(root).descriptor
     desc["version"], desc["created"] = version, f"{date}T00:00:00Z"
-    write_descriptor(path, desc)
+    write_descriptor(root / DESCRIPTOR, desc)
 
 
 def prepare(root: Path, version: str, date: str, previous: str | Path | None) -> PackageDiff:

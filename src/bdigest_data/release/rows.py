@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from bdigest_data.metadata import written
 
@@ -37,10 +38,13 @@ def format_key(key: Key) -> str:
     return "|".join(key)
 
 
-def read_keyed(path: Path, key_fields: tuple[str, ...]) -> KeyedRows:
-    """Read ``path`` and key its rows by ``key_fields``; ``RowsError`` when that fails."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
+def read_keyed(fh: IO[bytes], path: Path, key_fields: tuple[str, ...]) -> KeyedRows:
+    """Read the CSV file open as ``fh`` (``path`` names it in messages) and key its rows by
+    ``key_fields``; ``RowsError`` when that fails or the file is not UTF-8 CSV."""
+    text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
+    reader = csv.DictReader(text)
+    rows: dict[Key, dict[str, str]] = {}
+    try:
         header = tuple(reader.fieldnames or ())
         missing = [f for f in key_fields if f not in header]
         if not key_fields or missing:
@@ -48,7 +52,6 @@ def read_keyed(path: Path, key_fields: tuple[str, ...]) -> KeyedRows:
                 f"{path}: cannot key the rows: primary key {list(key_fields)} "
                 f"is not in the header {list(header)}"
             )
-        rows: dict[Key, dict[str, str]] = {}
         for row in reader:
             key = tuple(row[f] or "" for f in key_fields)
             if key in rows:
@@ -57,4 +60,9 @@ def read_keyed(path: Path, key_fields: tuple[str, ...]) -> KeyedRows:
                     f"value {format_key(key)!r} occurs twice"
                 )
             rows[key] = {name: row.get(name) or "" for name in header}
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise RowsError(f"{path}, line {reader.line_num + 1}: cannot be read as UTF-8 CSV "
+                        f"({exc})") from None
+    finally:
+        text.detach()  # the caller closes fh
     return KeyedRows(path, key_fields, header, rows)

@@ -1,21 +1,23 @@
-"""Write each resource's ``bytes`` and ``hash`` into ``datapackage.json``."""
+"""Write each resource's ``bytes`` and ``hash`` into ``datapackage.json``.
+
+Every file is read through the package reader (``metadata.files``: inside the package,
+regular files, size limits) and hashed there; the descriptor is replaced atomically (a
+temporary file in the same folder, flushed to disk, then renamed over it), so a reader at
+the same moment sees the old descriptor or the new one, never a part.
+"""
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import json
+import os
+import stat
+import tempfile
 from pathlib import Path
 from typing import Any
 
-
-def digest(data: bytes) -> tuple[int, str]:
-    """Size in bytes and ``sha256:<hex>`` of ``data``."""
-    return len(data), "sha256:" + hashlib.sha256(data).hexdigest()
-
-
-def file_digest(path: Path) -> tuple[int, str]:
-    """Size in bytes and ``sha256:<hex>`` of a file."""
-    return digest(path.read_bytes())
+from bdigest_data.metadata.files import DESCRIPTOR
+from bdigest_data.release.package import PackageDir, PackageError
 
 
 def descriptor_text(desc: dict[str, Any]) -> str:
@@ -25,15 +27,43 @@ def descriptor_text(desc: dict[str, Any]) -> str:
 
 
 def write_descriptor(path: Path, desc: dict[str, Any]) -> None:
-    """Write a descriptor as ``descriptor_text`` gives it, in UTF-8."""
-    path.write_text(descriptor_text(desc), encoding="utf-8")
+    """Replace ``path`` with ``desc`` as ``descriptor_text`` gives it, in UTF-8, atomically
+    (the file keeps its permissions)."""
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mode = 0o644
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(descriptor_text(desc).encode("utf-8"))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):  # the rename itself survives a crash
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
 
 
 def stamp(package_dir: Path) -> dict[str, Any]:
-    """Refresh bytes and sha256 of every resource; returns the new descriptor."""
-    dp = package_dir / "datapackage.json"
-    desc = json.loads(dp.read_text(encoding="utf-8"))
+    """Refresh bytes and sha256 of every resource; returns the new descriptor.
+    ``PackageError`` (nothing written) when the descriptor is no data package or a
+    resource's file is refused by the reader or missing."""
+    pkg = PackageDir(package_dir)
+    desc = pkg.descriptor
     for res in desc["resources"]:
-        res["bytes"], res["hash"] = file_digest(package_dir / res["path"])
-    write_descriptor(dp, desc)
+        try:
+            res["bytes"], res["hash"] = pkg.files.stamp(res["path"],
+                                                        what=f'resource "{res["name"]}": path')
+        except OSError as exc:
+            raise PackageError(f"{pkg.files.descriptor_path}: {exc}") from None
+    write_descriptor(pkg.files.root / DESCRIPTOR, desc)
     return desc

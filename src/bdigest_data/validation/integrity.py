@@ -11,14 +11,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import tomllib
 from pathlib import Path
 
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import Resource
-from bdigest_data.metadata.files import PackageFiles
+from bdigest_data.metadata.files import HASH, PackageFiles, hash_algorithm_known, hash_file
 from bdigest_data.validation.context import PackageData
 from bdigest_data.validation.registry import register
 
@@ -39,23 +38,21 @@ def check_file(name: str, path: Path, resource: Resource) -> list[Finding]:
         out.append(Finding(code="unstamped-resource", table=name, value=resource.path,
                            message=f"the resource declares no {' and no '.join(absent)}, so "
                                    "its file is not checked; stamp it (bdigest-data stamp)"))
-    size = path.stat().st_size
+    algorithm, _, digest = str(expected or "").rpartition(":")
+    algorithm = algorithm or "md5"
+    known = hash_algorithm_known(algorithm)
+    size, actual = hash_file(path, algorithm if known else HASH)
     if expected_bytes is not None and expected_bytes != size:
         out.append(Finding(code="byte-count", table=name, value=str(size),
                            message=f"the file has {size} bytes, datapackage.json says "
                                    f"{expected_bytes}: {RESTAMP}"))
-    if expected is not None:
-        algorithm, _, digest = str(expected).rpartition(":")
-        algorithm = algorithm or "md5"
-        if algorithm not in hashlib.algorithms_available:
-            return [*out, Finding(code="hash-count", table=name, value=str(expected),
-                                  message=f'hash algorithm "{algorithm}" is not known')]
-        with path.open("rb") as fh:
-            actual = hashlib.file_digest(fh, algorithm).hexdigest()
-        if actual != digest.lower():
-            out.append(Finding(code="hash-count", table=name, value=f"{algorithm}:{actual}",
-                               message=f"the file's {algorithm} is {actual}, datapackage.json "
-                                       f"says {digest}: {RESTAMP}"))
+    if expected is not None and not known:
+        out.append(Finding(code="hash-count", table=name, value=str(expected),
+                           message=f'hash algorithm "{algorithm}" is not known'))
+    elif expected is not None and actual != digest.lower():
+        out.append(Finding(code="hash-count", table=name, value=f"{algorithm}:{actual}",
+                           message=f"the file's {algorithm} is {actual}, datapackage.json "
+                                   f"says {digest}: {RESTAMP}"))
     return out
 
 
