@@ -55,10 +55,12 @@ def _run(command: str, cwd: Path) -> str:
     argv = shlex.split(command)
     if argv[0] == "bdigest-data":  # the package this Python imports, as the console script
         argv = [sys.executable, "-m", "bdigest_data.cli", *argv[1:]]
+    # unbuffered, on one pipe: stdout and stderr interleaved as a terminal shows them
     env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
-    result = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True,
+    result = subprocess.run(argv, cwd=cwd, env={**env, "PYTHONUNBUFFERED": "1"},
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             timeout=300)
-    out = (result.stdout + result.stderr).replace(str(cwd.resolve()), HOME)
+    out = result.stdout.replace(str(cwd.resolve()), HOME)
     out = out.replace(str(cwd.parent.resolve()), "~")
     if result.returncode:
         out += f"[exit {result.returncode}]\n"

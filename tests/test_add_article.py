@@ -111,7 +111,9 @@ def test_refusals_write_nothing(package_copy: Path, tmp_path: Path, args: list[s
     before = snapshot(package_copy)
     result = add(package_copy, *[x for kv in defaults.items() for x in kv], file=file)
     assert result.returncode == 1, result.stdout
-    assert result.stderr.startswith("bdigest-data add-article: nothing written: ")
+    package_line, error = result.stderr.split("\n", 1)
+    assert package_line == f"bdigest-data: package {package_copy} (--package)"
+    assert error.startswith("bdigest-data add-article: nothing written: ")
     assert message in result.stderr
     assert snapshot(package_copy) == before
 

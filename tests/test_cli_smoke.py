@@ -30,6 +30,8 @@ def _args(command: str, pkg: Path, tmp: Path) -> list[str]:
         "site": ["site", str(tmp / "site"), "--package", str(pkg)],
         "add-article": ["add-article", "--help"],
         "locate": ["locate", quote, "--source", source, "--package", str(pkg)],
+        "tables": ["tables", "--package", str(pkg)],
+        "where": ["where", "--package", str(pkg)],
     }[command]
 
 

@@ -91,7 +91,8 @@ def test_invalid_utf8_in_a_ragged_row_is_a_finding_not_noise(package_copy: Path)
     path.write_bytes(b"\n".join(lines))
     stamp(package_copy)
     result = run_cli("validate", "-p", str(package_copy), "--checks", "structure")
-    assert result.returncode == 1 and result.stderr == ""
+    assert result.returncode == 1  # no noise: stderr only names the package
+    assert result.stderr == f"bdigest-data: package {package_copy} (--package)\n"
     assert "line 3 [encoding-error]" in result.stdout
     assert "row 2, line 3 [extra-cell]" in result.stdout
 

@@ -19,6 +19,8 @@ COMMANDS = {
     "site": "bdigest_data.website.cli",
     "add-article": "bdigest_data.authoring.cli",
     "locate": "bdigest_data.authoring.cli",
+    "tables": "bdigest_data.overview",
+    "where": "bdigest_data.overview",
 }
 
 
@@ -27,7 +29,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bdigest-data",
         description="Validate, cite, diff, stamp and export the bdigest-data package; add "
-        "an article and locate a quote in it.",
+        "an article and locate a quote in it; list its tables and say where it is. Every "
+        "command uses --package, else the datapackage.json in the current folder or a "
+        "parent, else the installed package, and says which on its first line (stderr).",
     )
     parser.add_argument("--version", action="store_true", help="print the package version")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -49,9 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2
-    from bdigest_data.cliargs import UsageError, report_usage_error
+    from bdigest_data.cliargs import UsageError, report_usage_error, settle_package
 
     try:
+        if "package_writes" in vars(args):  # every command that takes --package
+            settle_package(args)
         return int(args.func(args))
     except UsageError as exc:
         return report_usage_error(args, exc)

@@ -2,8 +2,13 @@
 
 - ``--package PATH`` (``-p``) names the package a command reads or writes: a package
   directory, its ``datapackage.json`` or, for commands that only read, a release archive.
-  Without it a reading command uses the installed package and a writing one (``stamp``,
-  ``add-article``) the package in the current directory.
+  Without it every command uses the ``datapackage.json`` in the current folder or its
+  nearest parent holding one (as git, ruff and frictionless find theirs), so the checkout
+  you are in is the one you check; outside any package a reading command uses the
+  installed copy, and a writing one (``stamp``, ``add-article``) refuses (exit 2): an
+  installation is never written to. ``settle_package`` decides, once for every command,
+  and prints which package it is as the first line on stderr (stdout stays clean for
+  pipes and JSON).
 - ``--format`` (``-f``) chooses the format of what the command writes: for a command that
   prints a report or citation, ``text`` by default (and ``json``, ``github``, ``bibtex`` …
   where they apply); for ``export``, the file format (required).
@@ -35,11 +40,13 @@ def add_package(parser: argparse.ArgumentParser, *, writes: bool = False,
                 removed_positional: bool = False) -> None:
     """Add ``--package`` (and, hidden, the removed positional PATH where 0.1 had one, so
     that ``package`` can say what to write instead)."""
-    default = "the current directory" if writes else "the installed package"
+    default = "" if writes else ", else the installed package"
     archives = "" if writes else ", or a release archive (.zip, .tar.gz)"
     parser.add_argument("--package", "-p", metavar="PATH", dest="package",
                         help=f"package directory or its datapackage.json{archives} "
-                             f"(default: {default})")
+                             f"(default: the datapackage.json in the current folder or a "
+                             f"parent{default})")
+    parser.set_defaults(package_writes=writes)
     if removed_positional:
         parser.add_argument("legacy_path", nargs="?", metavar="PATH", help=argparse.SUPPRESS)
 
@@ -52,6 +59,42 @@ def package(args: argparse.Namespace) -> str | None:
         raise UsageError(f"PATH as a positional argument was removed in "
                          f"{POSITIONAL_REMOVED_IN}; use --package {legacy}")
     return args.package
+
+
+def settle_package(args: argparse.Namespace) -> None:
+    """Decide which package the command uses and say so as the first line on stderr:
+    ``--package``; else the ``datapackage.json`` in the current folder or a parent; else,
+    for a command that only reads, the installed copy. Sets ``args.package``; a
+    ``UsageError`` for the removed positional PATH, or for a writing command outside any
+    package."""
+    from bdigest_data.metadata.files import DESCRIPTOR, find_descriptor
+
+    given = package(args)
+    if given is not None:
+        print(f"bdigest-data: package {given} (--package)", file=sys.stderr)
+        return
+    here = Path.cwd()
+    found = find_descriptor(here)
+    if found is not None:
+        where = "the current folder" if found.parent == here.resolve() else \
+            "a parent of the current folder"
+        args.package = str(found.parent)
+        print(f"bdigest-data: package {found} (found in {where})", file=sys.stderr)
+        return
+    if args.package_writes:
+        raise UsageError(f"no {DESCRIPTOR} in {here} or a parent folder: run it inside a "
+                         "package or give --package DIR (an installed copy is never written "
+                         "to)")
+    from bdigest_data.findings import ValidationError
+    from bdigest_data.metadata import files_of
+
+    try:
+        installed = files_of(None).root
+    except ValidationError as exc:  # PackageFileError: the installation is broken
+        raise UsageError(str(exc)) from None
+    args.package = str(installed)
+    print(f"bdigest-data: package {installed / DESCRIPTOR} (the installed copy; no "
+          f"{DESCRIPTOR} in the current folder or a parent)", file=sys.stderr)
 
 
 @contextmanager

@@ -329,6 +329,17 @@ def archive_kind(path: str | Path) -> str | None:
     return "tar" if head.startswith(_COMPRESSED) or head[257:262] == b"ustar" else None
 
 
+def find_descriptor(start: Path) -> Path | None:
+    """The ``datapackage.json`` in ``start`` or in its nearest parent folder that holds one
+    (as git finds its repository), else ``None``. Only its existence is looked at: what it
+    names is read, as always, through ``PackageFiles`` and its rules."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / DESCRIPTOR).is_file():
+            return folder / DESCRIPTOR
+    return None
+
+
 def is_archive(path: str | Path) -> bool:
     """Whether ``path`` is a release archive (``archive_kind``)."""
     return archive_kind(path) is not None
