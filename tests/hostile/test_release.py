@@ -269,3 +269,46 @@ def test_sha256_is_computed_in_one_module():
             if "hashlib" in names:
                 importers.append(path.relative_to(src).as_posix())
     assert importers == ["metadata/files.py"]
+
+
+def test_the_release_routine_never_reads_or_writes_through_a_symlink_out(package_copy,
+                                                                        tmp_path):
+    """The release routine reads CHANGELOG.md through the reader (a symlink out refuses
+    the release before a version is written) and replaces CITATION.cff, .zenodo.json and
+    CHANGELOG.md atomically, so a symlink there is replaced, never written through; cite
+    --format cff refuses a CITATION.cff that points outside."""
+    secret = outside(tmp_path)
+    (package_copy / "CHANGELOG.md").symlink_to(secret)
+    with pytest.raises(PackageError, match="CHANGELOG.md"):
+        prepare(package_copy, "9.0.0", "2026-12-01", package_copy)
+    assert json.loads((package_copy / "datapackage.json").read_text())["version"] != "9.0.0"
+    (package_copy / "CHANGELOG.md").unlink()
+    for name in ("CITATION.cff", ".zenodo.json"):
+        (package_copy / name).symlink_to(secret)
+    cited = run_cli("cite", "--format", "cff", "--package", str(package_copy))
+    assert cited.returncode == 1 and "outside the package" in cited.stderr
+    assert SECRET.decode() not in cited.stdout
+    prepare(package_copy, "9.0.0", "2026-12-01", package_copy)
+    assert secret.read_bytes() == SECRET
+    for name in ("CITATION.cff", ".zenodo.json", "CHANGELOG.md"):
+        assert (package_copy / name).is_file() and not (package_copy / name).is_symlink()
+
+
+@pytest.mark.parametrize("schema", [
+    {"fields": 5},
+    {"fields": [1, "x"]},
+    {"fields": [{"name": "actor_id", "constraints": 5}], "primaryKey": "actor_id"},
+    {"fields": [{"name": "actor_id", "constraints": {"minimum": "3", "enum": 5}}],
+     "primaryKey": "actor_id", "foreignKeys": 7},
+    {"fields": [{"name": "actor_id", "constraints": {"enum": [{"a": 1}]}}],
+     "primaryKey": ["actor_id"]},
+], ids=["fields-not-a-list", "fields-not-objects", "constraints-not-an-object",
+        "wrong-types-inside", "unhashable-enum"])
+def test_diff_compares_a_malformed_schema_without_a_traceback(schema, package_copy):
+    """diff reads an old or broken schema as written: a property of the wrong JSON type
+    is compared as a whole, on either side (a verdict, exit 0 or 1), never a traceback."""
+    (package_copy / "schemas" / "actors.json").write_text(json.dumps(schema), encoding="utf-8")
+    for pair in ((ROOT, package_copy), (package_copy, ROOT)):
+        result = run_cli("diff", *map(str, pair))
+        assert result.returncode in (0, 1), result.stderr
+        assert "table actors (changed" in result.stdout and "Traceback" not in result.stderr

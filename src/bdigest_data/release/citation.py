@@ -10,6 +10,7 @@ from typing import Any
 
 from bdigest_data._paths import descriptor_path
 from bdigest_data.metadata import written
+from bdigest_data.metadata.files import PackageFiles
 from bdigest_data.release.metadata import CFF_FILE, SOURCES, Article, articles, cff_dict
 from bdigest_data.release.package import PackageDir
 
@@ -101,8 +102,8 @@ def cite(format: str = "text", path: str | Path | None = None) -> str:
     if format not in FORMATS:
         raise ValueError(f"unknown citation format {format!r}; choose one of {', '.join(FORMATS)}")
     root = _root(path)
-    if format == "cff":
-        return (root / CFF_FILE).read_text(encoding="utf-8")
+    if format == "cff":  # read by the package reader, as every other file
+        return PackageFiles(root).read_text(CFF_FILE)
     return _FORMATTERS[format](cff_dict(root), articles(PackageDir(root)))
 
 

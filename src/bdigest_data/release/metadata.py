@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bdigest_data.release.package import PackageDir
+from bdigest_data.release.stamp import replace_text
 
 CFF_FILE = "CITATION.cff"
 ZENODO_FILE = ".zenodo.json"
@@ -122,8 +123,7 @@ def cff_text(cff: dict[str, Any]) -> str:
 def write_citation_files(root: Path) -> dict[str, Any]:
     """Write ``CITATION.cff`` and ``.zenodo.json`` into ``root``; returns the CFF content."""
     cff = cff_dict(root)
-    (root / CFF_FILE).write_text(cff_text(cff), encoding="utf-8")
+    replace_text(root / CFF_FILE, cff_text(cff))
     zenodo = zenodo_dict(cff, articles(PackageDir(root)))
-    zenodo_json = json.dumps(zenodo, indent=2, ensure_ascii=False) + "\n"
-    (root / ZENODO_FILE).write_text(zenodo_json, encoding="utf-8")
+    replace_text(root / ZENODO_FILE, json.dumps(zenodo, indent=2, ensure_ascii=False) + "\n")
     return cff

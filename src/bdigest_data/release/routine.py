@@ -28,8 +28,8 @@ from bdigest_data.release.archive import (
 from bdigest_data.release.changelog import update_changelog
 from bdigest_data.release.diff import PackageDiff, diff_packages
 from bdigest_data.release.metadata import write_citation_files
-from bdigest_data.release.package import PackageDir, open_package
-from bdigest_data.release.stamp import stamp, write_descriptor
+from bdigest_data.release.package import PackageDir, PackageError, open_package
+from bdigest_data.release.stamp import replace_text, stamp, write_descriptor
 from bdigest_data.release.versioning import bump_between, parse_version, shortfall
 
 CHANGELOG = "CHANGELOG.md"
@@ -113,12 +113,22 @@ def prepare(root: Path, version: str, date: str, previous: str | Path | None) ->
         diff = diff_packages(old, root)
     diff.new_version = version
     check_bump(diff, version)
+    changelog = _changelog(root)  # read before anything is written
     set_version(root, version, date)
     write_citation_files(root)
-    changelog = root / CHANGELOG
-    text = changelog.read_text(encoding="utf-8") if changelog.is_file() else ""
-    changelog.write_text(update_changelog(text, version, date, diff), encoding="utf-8")
+    replace_text(root / CHANGELOG, update_changelog(changelog, version, date, diff))
     return diff
+
+
+def _changelog(root: Path) -> str:
+    """The text of ``CHANGELOG.md`` ("" when there is none), read through the package
+    reader (``PackageError`` when it refuses it: a symlink out, not a regular file)."""
+    if not os.path.lexists(root / CHANGELOG):
+        return ""
+    try:
+        return PackageDir(root).files.read_text(CHANGELOG)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PackageError(f"{root / CHANGELOG}: {exc}") from None
 
 
 def build_dists(root: Path, dist: Path, epoch: int, *, isolation: bool = True) -> list[Path]:

@@ -47,12 +47,17 @@ def _tighter(old: Any, new: Any, key: str) -> bool | None:
     """True if ``new`` restricts more than ``old``, False if less, None if undecidable."""
     if key in ("required", "unique"):
         return bool(new) > bool(old)
-    if key in BOUNDS:
+    if key in BOUNDS and _number(old) and _number(new):
         return new > old if BOUNDS[key] > 0 else new < old
-    if key == "enum":
-        added, dropped = set(new) - set(old), set(old) - set(new)
+    if key == "enum" and isinstance(old, list) and isinstance(new, list):
+        shown_old, shown_new = set(map(_show, old)), set(map(_show, new))
+        added, dropped = shown_new - shown_old, shown_old - shown_new
         return None if added and dropped else bool(dropped)
     return None
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _enum_detail(old: list[Any], new: list[Any]) -> str:
@@ -74,7 +79,7 @@ def compare_property(where: str, key: str, old: Any, new: Any) -> Change | None:
         what, bump = f"`{key}` removed (was {_show(old)})", Bump.MINOR
     else:
         what, bump = f"`{key}` changed from {_show(old)} to {_show(new)}", Bump.MAJOR
-        if key == "enum":
+        if key == "enum" and isinstance(old, list) and isinstance(new, list):
             what = f"`enum` {_enum_detail(old, new)}"
         tighter = _tighter(old, new, key)
         if tighter is False:
@@ -91,16 +96,33 @@ def compare_property(where: str, key: str, old: Any, new: Any) -> Change | None:
 def compare_mapping(
     where: str, old: dict[str, Any], new: dict[str, Any], *, skip: frozenset[str] = frozenset()
 ) -> list[Change]:
-    """Compare every property of two JSON objects except ``skip``; ``constraints`` nest."""
+    """Compare every property of two JSON objects except ``skip``; ``constraints`` nest
+    (a value of the wrong JSON type, as an old or broken schema may hold, is compared as a
+    whole)."""
     changes: list[Change] = []
     for key in sorted((old.keys() | new.keys()) - skip):
-        if key == "constraints":
-            changes += compare_mapping(where, old.get(key) or {}, new.get(key) or {})
-        elif key == written.FOREIGN_KEYS:
-            changes += _compare_foreign_keys(where, old.get(key) or [], new.get(key) or [])
-        elif change := compare_property(where, key, old.get(key), new.get(key)):
+        before, after = old.get(key), new.get(key)
+        if key == "constraints" and _all(dict, before, after):
+            changes += compare_mapping(where, before or {}, after or {})
+        elif key == written.FOREIGN_KEYS and _all(list, before, after):
+            changes += _compare_foreign_keys(where, before or [], after or [])
+        elif change := compare_property(where, key, before, after):
             changes.append(change)
     return changes
+
+
+def _all(kind: type, *values: Any) -> bool:
+    """Whether every value is absent or of JSON type ``kind``."""
+    return all(v is None or isinstance(v, kind) for v in values)
+
+
+def _fields(schema: dict[str, Any]) -> dict[str, dict[str, Any]] | None:
+    """The schema's fields by name; None when ``fields`` is not a list of named objects."""
+    fields = schema.get("fields", [])
+    if not isinstance(fields, list) or not all(
+            isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields):
+        return None
+    return {f["name"]: f for f in fields}
 
 
 def _compare_foreign_keys(where: str, old: list[Any], new: list[Any]) -> list[Change]:
@@ -114,8 +136,11 @@ def compare_schemas(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     """Every change between two Table Schemas, fields matched by name; keys compared as
     lists (``metadata.written``: a key written ``"id"`` is the key written ``["id"]``)."""
     old, new = written.with_list_keys(old), written.with_list_keys(new)
-    old_fields = {f["name"]: f for f in old.get("fields", [])}
-    new_fields = {f["name"]: f for f in new.get("fields", [])}
+    old_fields, new_fields = _fields(old), _fields(new)
+    if old_fields is None or new_fields is None:  # malformed: the fields compared whole
+        changed = compare_property("schema", "fields", old.get("fields"), new.get("fields"))
+        return [*([changed] if changed else []),
+                *compare_mapping("schema", old, new, skip=frozenset({"fields"}))]
     changes = [Change(Bump.MINOR, f"field `{n}`", "added")
                for n in new_fields if n not in old_fields]
     changes += [Change(Bump.MAJOR, f"field `{n}`", "removed")

@@ -27,16 +27,23 @@ def descriptor_text(desc: dict[str, Any]) -> str:
 
 
 def write_descriptor(path: Path, desc: dict[str, Any]) -> None:
-    """Replace ``path`` with ``desc`` as ``descriptor_text`` gives it, in UTF-8, atomically
-    (the file keeps its permissions)."""
+    """Replace ``path`` with ``desc`` as ``descriptor_text`` gives it (``replace_text``)."""
+    replace_text(path, descriptor_text(desc))
+
+
+def replace_text(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` in UTF-8, atomically: a temporary file in the same
+    folder, flushed to disk, renamed over it (a symlink there is replaced, never followed);
+    the file keeps its permissions."""
     try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
+        st = os.lstat(path)
+        mode = 0o644 if stat.S_ISLNK(st.st_mode) else stat.S_IMODE(st.st_mode)
     except FileNotFoundError:
         mode = 0o644
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(descriptor_text(desc).encode("utf-8"))
+            fh.write(text.encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
