@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from bdigest_data import metadata
 from bdigest_data.findings import Finding
@@ -111,3 +112,43 @@ def package_data(root: Path) -> PackageData:
         assert data is not None, f"{path} cannot be read"
         pkg.tables[name] = data
     return pkg
+
+
+# --- a real browser (Debian's chromium and chromedriver, which .ci/run installs) ---------
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync")
+
+
+def require_chromium() -> None:
+    """Skip the calling test module when Chromium, chromedriver or selenium is missing;
+    under CI (``CI`` set) fail instead. Call it at module level."""
+    import os
+
+    import pytest
+
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        if os.environ.get("CI"):
+            raise RuntimeError(f"{CHROMIUM} and {CHROMEDRIVER} are needed (.ci/run installs "
+                               "them)")
+        pytest.skip("Debian chromium + chromium-driver not installed", allow_module_level=True)
+    pytest.importorskip("selenium.webdriver")
+
+
+def chromium(profile: Path, size: tuple[int, int] = (1280, 900)) -> Any:
+    """A headless Chromium (selenium, the system chromedriver: nothing is downloaded) with
+    a fresh profile in ``profile``, background networking off and the console logged.
+    ``quit()`` it when done."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={profile}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_window_size(*size)
+    return driver

@@ -13,21 +13,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import chromium, require_chromium
 
 import bdigest_data as bd
 
-CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync")
 DESKTOP, PHONE = (1280, 900), (390, 844)
 ARTICLE = "azerbaijan-independence"
 
-if not (Path(CHROMIUM).exists() and Path(DRIVER).exists()):
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{CHROMIUM} and {DRIVER} are needed (.ci/run installs them)")
-    pytest.skip("Debian chromium + chromium-driver not installed", allow_module_level=True)
-webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.webdriver.chrome.service import Service  # noqa: E402
+require_chromium()
+from selenium import webdriver  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
@@ -39,14 +33,7 @@ def built(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    driver.set_window_size(*DESKTOP)
+    driver = chromium(tmp_path_factory.mktemp("chromium-profile"), DESKTOP)
     yield driver
     driver.quit()
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import importlib
 import os
-import tempfile
 from pathlib import Path
 from types import ModuleType
 
 from bdigest_data.descriptor import table_names
+from bdigest_data.staging import staging
 
 # format -> module with ``outputs(out, tables) -> list[Path]`` and ``write(package, out)``
 FORMATS = {
@@ -47,7 +47,9 @@ def export(
     ``<table>.parquet`` files), ``xlsx``, ``json`` or ``duckdb`` (``out`` is the file). Returns the
     files written. Raises ``FileExistsError`` when one of them exists and ``force`` is
     false, ``bdigest_data.ValidationError`` when the package is invalid. The files are
-    written to a temporary directory first and moved into place only when all succeeded.
+    written to a temporary directory beside ``out`` first (``.bdigest-export-*``) and moved
+    into place only when all succeeded; one left by an export that was killed is removed by
+    the next export (:mod:`bdigest_data.staging`).
     """
     from bdigest_data.exports.package import load_package
 
@@ -62,11 +64,10 @@ def export(
         raise FileExistsError(f"{', '.join(existing)} already exist(s); use force=True (--force)"
                               " to overwrite")
     pkg = load_package(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".bdigest-export-") as tmp:
-        staged = Path(tmp) / out.name
+    with staging(out.parent, ".bdigest-export-") as tmp:
+        staged = tmp / out.name
         writer.write(pkg, staged)
         for target in targets:
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(Path(tmp) / target.relative_to(out.parent), target)
+            os.replace(tmp / target.relative_to(out.parent), target)
     return targets

@@ -18,16 +18,18 @@
 As with exports, the package is validated first and an invalid one builds nothing; an
 existing ``out`` is replaced only with ``force`` and only if it is empty or an earlier
 site (it holds the marker file ``.bdigest-site``). The site is written to a temporary
-directory beside ``out`` and moved into place when complete.
+directory beside ``out`` (``.bdigest-site-*``) and moved into place when complete; one
+left by a build that was killed is removed by the next build (:mod:`bdigest_data.staging`).
 """
 
 from __future__ import annotations
 
 import shutil
-import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from bdigest_data.staging import staging
 
 if TYPE_CHECKING:
     from bdigest_data.website.charts import Painter
@@ -62,13 +64,11 @@ def site(out: str | Path, *, force: bool = False, path: str | Path | None = None
 
     with charts.Painter() as painter:  # imports matplotlib meanwhile, in a child process
         data = content.read(path)  # validates: nothing is written for an invalid package
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=out.parent, prefix=".bdigest-site-") as tmp:
-            staged = Path(tmp) / "site"
+        with staging(out.parent, ".bdigest-site-") as tmp:
+            staged = tmp / "site"
             _write(data, staged, painter)
             if out.exists():
-                old = Path(tmp) / "old"
-                out.rename(old)
+                out.rename(tmp / "old")
             staged.rename(out)
     return out
 

@@ -17,6 +17,7 @@ site is built without charts.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib.util
 import json
@@ -29,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bdigest_data.staging import staging
 from bdigest_data.website import mapchart
 from bdigest_data.website.content import SiteData, text
 from bdigest_data.website.layout import a, esc, site_page
@@ -76,16 +78,20 @@ class Painter:
     process started before the package is read: it imports matplotlib (and cartopy) while
     the package is validated and loaded, then draws while the pages are written, on the
     machine's second core. Use as a context manager: leaving it on an error stops the
-    child; nothing it drew is kept. Without matplotlib there are no charts.
+    child; nothing it drew is kept (the figures are drawn into a ``bdigest-charts-*`` folder
+    of :func:`bdigest_data.staging.staging`, which a later build removes if this one is
+    killed). Without matplotlib there are no charts.
     """
 
     def __init__(self) -> None:
         self.charts: list[Chart] = []
-        self._dir = tempfile.TemporaryDirectory(prefix="bdigest-charts-")
+        self._stack = contextlib.ExitStack()
+        self._dir = self._stack.enter_context(
+            staging(Path(tempfile.gettempdir()), "bdigest-charts-"))
         self.process: subprocess.Popen[str] | None = None
         if importlib.util.find_spec("matplotlib") is not None:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "bdigest_data.website.plots", self._dir.name],
+                [sys.executable, "-m", "bdigest_data.website.plots", str(self._dir)],
                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                 text=True, encoding="utf-8")
 
@@ -100,7 +106,7 @@ class Painter:
             for pipe in (self.process.stdin, self.process.stderr):
                 if pipe is not None:
                     pipe.close()
-        self._dir.cleanup()
+        self._stack.close()
 
     def paint(self, data: SiteData) -> list[Chart]:
         """Work out every chart the package has data for and have the child draw them."""
@@ -123,7 +129,7 @@ class Painter:
             raise RuntimeError(f"drawing the charts failed: {err.strip()}")
         out.mkdir(parents=True, exist_ok=True)
         for chart in self.charts:
-            shutil.move(Path(self._dir.name) / f"{chart.name}.svg", out / f"{chart.name}.svg")
+            shutil.move(self._dir / f"{chart.name}.svg", out / f"{chart.name}.svg")
 
 
 def _frame_of(data: SiteData, name: str, needed: set[str]) -> pd.DataFrame | None:

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bdigest_data._paths import descriptor_path
+from bdigest_data import metadata
+from bdigest_data.metadata.files import PackageFiles
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -145,9 +146,14 @@ class SiteData:
     """The whole package as the site uses it."""
 
     package: ExportPackage
-    root: Path  # the package directory
+    files: PackageFiles  # the package's files: every file the site reads is read through it
     tables: dict[str, Table]
     articles: dict[str, Article] = field(default_factory=dict)
+
+    @property
+    def root(self) -> Path:
+        """The package directory."""
+        return self.files.root
 
     @property
     def facts(self) -> list[Table]:
@@ -365,7 +371,7 @@ def read(path: str | Path | None = None) -> SiteData:
     for t in package.tables:
         rows = _rows(t.frame, t.model.names)
         tables[t.name] = Table(t, rows, _ids(t, rows), _links(t), t.model.role or "")
-    data = SiteData(package, descriptor_path(path).resolve().parent, tables)
+    data = SiteData(package, metadata.files_of(path), tables)
     data.articles = _articles(data)
     return data
 
@@ -382,11 +388,8 @@ def _articles(data: SiteData) -> dict[str, Article]:
     texts: dict[str, str] = {}
     out = {}
     for row in src.rows:
-        path = (data.root / row[seed]).resolve()
-        if not path.is_relative_to(data.root):
-            raise ValueError(f"{src.name}: seed file {row[seed]!r} is outside the package")
-        if row[seed] not in texts:
-            texts[row[seed]] = path.read_text(encoding="utf-8")
+        if row[seed] not in texts:  # the reader refuses a path out of the package
+            texts[row[seed]] = data.files.read_text(row[seed], what=f"{src.name} seed file")
         body = texts[row[seed]][int(row[start]): int(row[end])]
         out[row[key]] = Article(row[key], row.get(title, row[key]), row, body)
     return out

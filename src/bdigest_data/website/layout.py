@@ -1,8 +1,16 @@
-"""The page frame every site page shares, and small HTML helpers."""
+"""The page frame every site page shares, and the one path by which text becomes HTML.
+
+Every page writes text into HTML only through :func:`esc` (text and attribute values),
+:func:`a` (links, whose target must pass :func:`safe_url`) and :func:`code`; the article
+reader renders its Markdown with raw HTML disabled and its text pieces through :func:`esc`
+too. Package text (titles, descriptions, cells, notes) is never read as Markdown or HTML:
+``<b>``, ``&amp;`` and quotes show as written.
+"""
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -18,8 +26,41 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+def code(value: object) -> str:
+    """``value`` as inline code."""
+    return f"<code>{esc(value)}</code>"
+
+
+def phrase(parts: Iterable[object]) -> str:
+    """A run of text as HTML (``bdigest_data.dictionary.Phrase``): strings escaped, ``Code``
+    as code and ``Emph`` emphasised."""
+    from bdigest_data.dictionary import Code, Emph
+
+    return "".join(code(p.text) if isinstance(p, Code) else f"<em>{esc(p.text)}</em>"
+                   if isinstance(p, Emph) else esc(p) for p in parts)
+
+
+# a URL's scheme, once a browser has dropped tabs and newlines and trimmed controls and spaces
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_TAB_NEWLINE = re.compile(r"[\t\n\r]")
+_C0_SPACE = "".join(map(chr, range(0x21)))
+SCHEMES = ("http", "https")
+
+
+def safe_url(url: str) -> bool:
+    """Whether ``url`` is a relative link or an ``http(s):`` one (as a browser reads it:
+    ``java\tscript:`` and `` javascript:`` are ``javascript:`` links and refused)."""
+    scheme = _SCHEME.match(_TAB_NEWLINE.sub("", url).strip(_C0_SPACE))
+    return scheme is None or scheme.group(1).lower() in SCHEMES
+
+
 def a(href: str, label: str, **attrs: str) -> str:
-    """A link; ``label`` is HTML (escape it first), attribute values are escaped here."""
+    """A link; ``label`` is HTML (escape it first), attribute values are escaped here.
+
+    A target that is neither relative nor ``http(s):`` (:func:`safe_url`) is no link:
+    only ``label`` is written."""
+    if not safe_url(href):
+        return label
     extra = "".join(f' {k.rstrip("_").replace("_", "-")}="{esc(v)}"' for k, v in attrs.items())
     return f'<a href="{esc(href)}"{extra}>{label}</a>'
 

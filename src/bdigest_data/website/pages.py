@@ -163,18 +163,11 @@ def _coverage_table(data: SiteData, coverage: dict[str, dict[str, Any]]) -> str:
 # --- data dictionary ------------------------------------------------------------------------
 
 def dictionary(data: SiteData) -> str:
-    """The package's data dictionary (``bdigest_data.dictionary``), Markdown to HTML."""
-    from markdown_it import MarkdownIt
+    """The package's data dictionary (``bdigest_data.dictionary``) as HTML."""
+    from bdigest_data.dictionary import build
+    from bdigest_data.website.datadict import body
 
-    from bdigest_data.dictionary import render
-
-    md = MarkdownIt("commonmark").enable("table")
-    tokens = md.parse(render(data.root))
-    for i, tok in enumerate(tokens):
-        if tok.type == "heading_open" and tok.tag == "h2":
-            tok.attrSet("id", tokens[i + 1].content.strip())
-    body = md.renderer.render(tokens, md.options, {})
-    return site_page(data, "Data dictionary", body, 0, "dictionary.html")
+    return site_page(data, "Data dictionary", body(build(data.files)), 0, "dictionary.html")
 
 
 # --- table pages ------------------------------------------------------------------------------

@@ -18,11 +18,12 @@ a level.
 from __future__ import annotations
 
 import bisect
-import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from bdigest_data.website.layout import code, esc, safe_url
 
 _QUOTE_MARKUP = re.compile(r"\\(\$)|!?\[([^\[\]\n]*)\]\([^()\n]*\)|\*+|(?<!\S)#{1,6}(?=\s)")
 _WS = re.compile(r"\s+")
@@ -131,14 +132,15 @@ class ArticleRenderer:
     def __init__(self) -> None:
         from markdown_it import MarkdownIt  # the ``site`` extra
 
-        self.md = MarkdownIt("commonmark", {"html": False})
+        self.md = MarkdownIt("commonmark", {"html": False})  # raw HTML is text
+        self.md.validateLink = safe_url  # type: ignore[method-assign]
         # markdown-it binds each rule to its renderer: rule(renderer, tokens, idx, options, env)
         rules = self.md.add_render_rule
         rules("text", _text)
         rules("code_inline", _text)
         rules("link_open", lambda *_: '<span class="named">')
         rules("link_close", lambda *_: "</span>")
-        rules("image", lambda _, tokens, idx, *__: html.escape(tokens[idx].content))
+        rules("image", lambda _, tokens, idx, *__: esc(tokens[idx].content))
 
     def render(self, markdown: str, spans: Iterable[Span]) -> Rendered:
         blocks = self.md.parse(markdown)
@@ -164,8 +166,7 @@ def _text(_renderer: Any, tokens: list[Any], idx: int, *_: Any) -> str:
     pieces = tok.meta.get("pieces")
     if pieces is not None:
         return "".join(pieces)
-    text = html.escape(tok.content)
-    return f"<code>{text}</code>" if tok.type == "code_inline" else text
+    return code(tok.content) if tok.type == "code_inline" else esc(tok.content)
 
 
 class _Marker:
@@ -200,11 +201,9 @@ class _Marker:
         return [span for start, end, span in self.placed if start <= a and b <= end]
 
     @staticmethod
-    def _piece(content: str, code: bool, covering: list[Span], starting: list[Span]) -> str:
-        text = html.escape(content)
-        if code:
-            text = f"<code>{text}</code>"
-        anchors = "".join(f'<span class="anchor" id="{html.escape(s.key)}"></span>'
+    def _piece(content: str, is_code: bool, covering: list[Span], starting: list[Span]) -> str:
+        text = code(content) if is_code else esc(content)
+        anchors = "".join(f'<span class="anchor" id="{esc(s.key)}"></span>'
                           for s in starting if s.kind == "fact")
         if not covering:
             return anchors + text
@@ -214,12 +213,12 @@ class _Marker:
                                                                for c in s.classes)]
         attrs = [f'class="{" ".join(classes)}"']
         if facts:
-            attrs.append(f'data-rows="{html.escape(" ".join(s.key for s in facts))}"')
+            attrs.append(f'data-rows="{esc(" ".join(s.key for s in facts))}"')
         if asides:
-            attrs.append(f'data-asides="{html.escape(" ".join(s.key for s in asides))}"')
+            attrs.append(f'data-asides="{esc(" ".join(s.key for s in asides))}"')
         if starting:
             attrs.append('tabindex="0"')
         titles = " | ".join(s.title for s in covering if s.title)
         if titles:
-            attrs.append(f'title="{html.escape(titles)}"')
+            attrs.append(f'title="{esc(titles)}"')
         return f"{anchors}<mark {' '.join(attrs)}>{text}</mark>"

@@ -1,0 +1,90 @@
+"""Temporary folders for output that is moved into place when complete, and never left behind.
+
+Exports and the site write into a folder beside their target (``.bdigest-export-*``,
+``.bdigest-site-*``) and move the result into place; the site's charts are drawn into one
+in the system's temporary folder (``bdigest-charts-*``). ``staging`` removes its folder
+when the block ends, whatever ends it. A process that is killed (``SIGKILL``, a power cut)
+cannot clean up, so each folder holds a lock file (``.lock``) that its process keeps
+locked (``fcntl.flock``) while it runs and, once locked, writes its process id into: the
+next ``staging`` with the same prefix in the same place first removes every such folder
+whose lock is free, because its writer is gone. A folder of a writer still running is
+locked and kept; one whose lock file is missing or empty (a writer between creating the
+folder and locking it, or an earlier version's folder) is removed only once it is older
+than ``UNLOCKED_GRACE``. Where ``fcntl`` is missing (Windows) nothing is swept.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+LOCK = ".lock"
+# seconds after which a folder without a written lock file is taken to be abandoned
+UNLOCKED_GRACE = 3600.0
+
+
+@contextmanager
+def staging(parent: Path, prefix: str) -> Iterator[Path]:
+    """A new empty folder ``parent/<prefix>XXXX`` (``parent`` is created), locked for this
+    process while the block runs and removed after it; earlier ones left by writers that
+    are gone are removed first (:func:`sweep`)."""
+    parent.mkdir(parents=True, exist_ok=True)
+    sweep(parent, prefix)
+    folder = Path(tempfile.mkdtemp(dir=parent, prefix=prefix))
+    try:
+        with (folder / LOCK).open("w") as lock:
+            if fcntl is not None:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            lock.write(f"{os.getpid()}\n")
+            lock.flush()
+            yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def sweep(parent: Path, prefix: str) -> list[Path]:
+    """Remove the folders ``parent/<prefix>*`` whose writer is gone; returns them."""
+    if fcntl is None:
+        return []
+    gone = []
+    for folder in parent.glob(f"{prefix}*"):
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        if _abandoned(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+            gone.append(folder)
+    return gone
+
+
+def _abandoned(folder: Path) -> bool:
+    """Whether no process holds ``folder``'s lock (without a written lock file: whether it
+    is older than ``UNLOCKED_GRACE``)."""
+    try:
+        lock = (folder / LOCK).open("r")
+    except FileNotFoundError:
+        return _old(folder)
+    except OSError:
+        return False
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return False  # its writer is running
+        return bool(lock.read()) or _old(folder)
+
+
+def _old(folder: Path) -> bool:
+    try:
+        return time.time() - folder.stat().st_mtime > UNLOCKED_GRACE
+    except OSError:
+        return False
