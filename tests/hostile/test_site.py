@@ -20,6 +20,7 @@ of its pages is opened in headless Chromium.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -362,3 +363,32 @@ def test_one_path_writes_text_into_html() -> None:
     assert markdown == ["reader.py"]
     reader = (src / "website" / "reader.py").read_text(encoding="utf-8")
     assert 'MarkdownIt("commonmark", {"html": False})' in reader
+
+
+def test_an_articles_markdown_stays_text() -> None:
+    """Promise: the evidence reader renders an article's Markdown with raw HTML off: tags,
+    event handlers, ``javascript:`` links and autolinks, images and a code-span breakout in
+    an article's text show as text (links as their label) and never become elements or
+    attributes; a highlight's row id and tooltip are escaped too."""
+    from bdigest_data.website.reader import ArticleRenderer, Span
+
+    markdown = (
+        "# Title <script>window.__pwned=1</script>\n\n"
+        'Para <img src=x onerror="window.__pwned=2"> [a link](javascript:window.__pwned=3) '
+        "<javascript:window.__pwned=4> ![pic](x) `` <b onclick=5> `` &amp; &lt;i&gt;\n\n"
+        '<div onclick="window.__pwned=6">block</div>\n\n'
+        '```js" onmouseover="window.__pwned=7\n<script>window.__pwned=8</script>\n```\n')
+    spans = [Span('row"><script>window.__pwned=9</script>', "Para",
+                  title='"><img src=x onerror="window.__pwned=10">')]
+    rendered = ArticleRenderer().render(markdown, spans).html
+    parser = _Markup()
+    parser.feed(rendered)
+    tags = {tag for tag, _ in parser.tags}
+    assert tags <= {"h2", "p", "span", "mark", "code", "pre"}, tags
+    attrs = {k for _, attrs in parser.tags for k in attrs}
+    assert attrs <= {"class", "id", "data-rows", "tabindex", "title"}, attrs
+    text = html.unescape(re.sub(r"<[^>]+>", "", rendered))
+    for shown in ("<script>window.__pwned=1</script>", '<img src=x onerror="window.__pwned=2">',
+                  "[a link](javascript:window.__pwned=3)", "<b onclick=5>", "& <i>",
+                  '<div onclick="window.__pwned=6">block</div>'):
+        assert shown in text, shown
