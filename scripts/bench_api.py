@@ -34,8 +34,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bdigest_data._paths import package_dir
 from bdigest_data.descriptor import resources
+from bdigest_data.metadata.paths import package_dir
 
 IMPORT = """
 import json, time

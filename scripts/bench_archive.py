@@ -63,8 +63,8 @@ import bench_validate  # noqa: E402  (read_rows, copy_package, widen_ids, run)
 from bdigest_data import metadata  # noqa: E402
 from bdigest_data.metadata.classes import Package  # noqa: E402
 from bdigest_data.release.stamp import stamp  # noqa: E402
+from bdigest_data.text.evidence import normalise  # noqa: E402
 from bdigest_data.validation import GROUPS  # noqa: E402
-from bdigest_data.validation.evidence import normalise  # noqa: E402
 
 ROOT = bench_validate.ROOT
 MARK_LETTERS = 5  # 26**5 distinct markers

@@ -26,8 +26,8 @@ from pathlib import Path
 
 from bench_api import _scaled_copy
 
-from bdigest_data._paths import package_dir
 from bdigest_data.descriptor import resources
+from bdigest_data.metadata.paths import package_dir
 
 IMPORT = """
 import json, sys, time

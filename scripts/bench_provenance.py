@@ -19,9 +19,9 @@ from pathlib import Path
 import pyarrow as pa
 
 from bdigest_data import metadata
+from bdigest_data.text.evidence import QuoteEvidence, articles, normalise
 from bdigest_data.validation import coverage, provenance, semantics
 from bdigest_data.validation.context import PackageData, TableData
-from bdigest_data.validation.evidence import QuoteEvidence, articles, normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,7 +8,7 @@ only compares.
     python scripts/build_sentences.py --package DIR
 
 Needs ``pysbd`` (in the test extras: ``pip install -e ".[test]"``). The rules are those of
-``bdigest_data.sentences``. Run it after adding an article to ``seeds/`` and ``sources``;
+``bdigest_data.text.sentences``. Run it after adding an article to ``seeds/`` and ``sources``;
 the ids of an existing article's units do not change as long as its text does not.
 """
 
@@ -21,9 +21,9 @@ import sys
 from pathlib import Path
 
 from bdigest_data import metadata
-from bdigest_data.sentences import Unit, segment
+from bdigest_data.text.evidence import articles
+from bdigest_data.text.sentences import Unit, segment
 from bdigest_data.validation.context import PackageData
-from bdigest_data.validation.evidence import articles
 from bdigest_data.validation.structure import read_table
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -59,8 +59,8 @@ from typing import Any
 
 from bdigest_data import metadata
 from bdigest_data.metadata.classes import Field, TableSchema
+from bdigest_data.text.evidence import articles, normalise
 from bdigest_data.validation.context import PackageData
-from bdigest_data.validation.evidence import articles, normalise
 from bdigest_data.validation.structure import read_table
 from bdigest_data.validation.units import Unit, units
 

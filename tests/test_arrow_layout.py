@@ -1,6 +1,6 @@
 """The Arrow layouts the validator's fast paths rely on, checked against pyarrow's public API.
 
-``validation.arrays`` and ``validation.cells`` read and build buffers directly: string
+``engine.arrays`` and ``engine.cells`` read and build buffers directly: string
 offsets as int32, a boolean array's data reused as a validity bitmap, bitmaps unpacked with
 numpy. These tests compare each fast path with the public kernel that does the same, on the
 columns the CSV reader really hands out, so that a pyarrow whose layout or kernels differ
@@ -17,9 +17,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from bdigest_data.validation import reader
-from bdigest_data.validation.arrays import count_true, from_numpy, texts, to_numpy, true_indices
-from bdigest_data.validation.cells import FieldRule, _with_nulls
+from bdigest_data.engine import stream as reader
+from bdigest_data.engine.arrays import count_true, from_numpy, texts, to_numpy, true_indices
+from bdigest_data.engine.cells import FieldRule, _with_nulls
 
 ROOT = Path(__file__).resolve().parents[1]
 

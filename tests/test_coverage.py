@@ -10,9 +10,9 @@ from pathlib import Path
 from conftest import ROOT, run_cli
 from helpers import codes, package_data, rows, write_rows
 
+from bdigest_data.text.evidence import QuoteEvidence, normalise
 from bdigest_data.validation import coverage
 from bdigest_data.validation.context import PackageData
-from bdigest_data.validation.evidence import QuoteEvidence, normalise
 
 LEDGER = "coverage_ledger"
 FACT = "arms_exports"

@@ -339,7 +339,7 @@ def test_the_fields_every_fact_table_shares_are_identical():
 # The rule of issue #9: no module outside the model (``src/bdigest_data/metadata/``) parses
 # ``primaryKey`` or ``foreignKeys`` or maps a Table Schema type. Checked in the package, the
 # scripts and the tests' helper modules (test modules may write raw JSON to break a copy).
-# Even the cell rule of a type (how ``validation.cells`` reads a cell) is the model's
+# Even the cell rule of a type (how ``engine.cells`` reads a cell) is the model's
 # (``TypeInfo.cell`` and ``shape``), so nothing is allowed.
 KEY_PROPERTIES = {"primaryKey", "foreignKeys"}
 

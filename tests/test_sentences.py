@@ -11,9 +11,9 @@ import conftest
 from conftest import ROOT, run_cli
 from helpers import codes, package_data, rows, write_rows
 
-from bdigest_data.sentences import segment
+from bdigest_data.text.evidence import articles, normalise
+from bdigest_data.text.sentences import segment
 from bdigest_data.validation import coverage, units
-from bdigest_data.validation.evidence import articles, normalise
 
 SCRIPT = ROOT / "scripts" / "build_sentences.py"
 SEED = "seeds/000_bf67ec7b18639301.txt"

@@ -13,7 +13,8 @@ from __future__ import annotations
 import pytest
 from helpers import edit_rows
 
-from bdigest_data.validation import reader, runner, structure
+from bdigest_data.engine import stream as reader
+from bdigest_data.validation import runner, structure
 
 
 def _break(pkg):

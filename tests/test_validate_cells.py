@@ -12,9 +12,9 @@ import re
 
 import pytest
 
+from bdigest_data.engine.arrays import from_numpy, texts
+from bdigest_data.engine.cells import FieldRule
 from bdigest_data.metadata.classes import Field
-from bdigest_data.validation.arrays import from_numpy, texts
-from bdigest_data.validation.cells import FieldRule
 
 CELLS = ["3", "+4", "", "12x", "0", "-2", "7", "", "+0", "5"]
 BOUNDS = {"minimum": lambda v, b: v >= b, "maximum": lambda v, b: v <= b,

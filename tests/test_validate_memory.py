@@ -16,7 +16,8 @@ import time
 import pytest
 from helpers import csv_path, edit_rows
 
-from bdigest_data.validation import reader, runner
+from bdigest_data.engine import stream as reader
+from bdigest_data.validation import runner
 from bdigest_data.validation.catalogue import CODES
 
 

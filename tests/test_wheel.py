@@ -33,7 +33,7 @@ SCRIPT = """
 import json, sys, tempfile
 from pathlib import Path
 import bdigest_data as bd
-from bdigest_data._paths import package_dir
+from bdigest_data.metadata.paths import package_dir
 
 frames = bd.load_all()
 records = {name: len(bd.records(name)) for name in bd.tables()}

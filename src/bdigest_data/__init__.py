@@ -59,8 +59,8 @@ __all__ = ["Finding", "PackageFileError", "Report", "ValidationError", "__versio
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":  # read without the model (no pydantic for a version)
-        from bdigest_data._paths import package_dir
         from bdigest_data.metadata.files import PackageFiles
+        from bdigest_data.metadata.paths import package_dir
 
         return PackageFiles(package_dir()).read_json("datapackage.json")["version"]
     if name in _LAZY:

@@ -43,11 +43,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from bdigest_data import dtypes, metadata
+from bdigest_data.engine.arrays import true_indices
 from bdigest_data.findings import Finding, PackageFileError, ValidationError
 from bdigest_data.metadata.classes import Package, Resource, TableSchema
 from bdigest_data.metadata.files import PackageFiles, UnsafePathError
 from bdigest_data.release.citation import cite
-from bdigest_data.validation.arrays import true_indices
 from bdigest_data.validation.integrity import VERSION_FILES
 
 PathArg = str | Path | None

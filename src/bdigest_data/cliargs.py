@@ -103,8 +103,8 @@ def reading(path: str | None) -> Iterator[Path]:
     release archive is unpacked into a temporary directory for the time of the ``with``
     block (``metadata.files.open_files``). Raises ``ValueError`` (``PackageError``) when
     ``path`` holds no package."""
-    from bdigest_data._paths import descriptor_path
     from bdigest_data.metadata.files import open_files
+    from bdigest_data.metadata.paths import descriptor_path
 
     if path is None:
         yield descriptor_path(None)

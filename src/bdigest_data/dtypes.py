@@ -40,12 +40,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bdigest_data import edtf
-from bdigest_data.metadata.classes import Constraints, Field
-from bdigest_data.metadata.types import TYPES
-from bdigest_data.validation.arrays import (  # not .true_count: pyarrow 14 crashes
-    count_true,
+from bdigest_data.engine.arrays import (  # not .true_count: pyarrow 14 crashes
+    count_true,  # not .true_count: pyarrow 14 crashes
     true_indices,
 )
+from bdigest_data.metadata.classes import Constraints, Field
+from bdigest_data.metadata.types import TYPES
 
 STRING = pd.StringDtype("pyarrow")
 # Arrow strings: the CSV is read as these, the type pandas' ``STRING`` holds (no copy)
@@ -108,7 +108,7 @@ def derived_columns(field: FieldArg) -> dict[str, str]:
 class Converter:
     """The conversions of one field, derived from the model's ``Field`` once (a table's
     loader keeps one per field, so repeated loads skip the schema lookups). A cell is read
-    by the field's cell rule (``validation.cells.FieldRule``), the validator's own, so the
+    by the field's cell rule (``engine.cells.FieldRule``), the validator's own, so the
     loader accepts exactly what the validator accepts.
 
     ``TypeError`` when the field's type has no mapping.
@@ -118,7 +118,7 @@ class Converter:
                  "rule", "target")
 
     def __init__(self, field: FieldArg, missing_values: list[str] | None = None) -> None:
-        from bdigest_data.validation.cells import FieldRule
+        from bdigest_data.engine.cells import FieldRule
 
         self.field = as_field(field)
         self.name: str = self.field.name

@@ -79,7 +79,7 @@ def test_package_wins_over_the_current_folder(package_copy, tmp_path):
 
 
 def test_outside_any_package_a_reading_command_uses_the_installed_copy(tmp_path):
-    from bdigest_data._paths import package_dir
+    from bdigest_data.metadata.paths import package_dir
 
     result = run_cli("where", cwd=tmp_path)
     installed = package_dir() / DESCRIPTOR
@@ -89,7 +89,7 @@ def test_outside_any_package_a_reading_command_uses_the_installed_copy(tmp_path)
 
 
 def test_outside_any_package_a_writing_command_writes_nothing_and_names_package(tmp_path):
-    from bdigest_data._paths import package_dir
+    from bdigest_data.metadata.paths import package_dir
 
     before = (package_dir() / DESCRIPTOR).read_bytes()
     result = run_cli("stamp", cwd=tmp_path)
@@ -186,7 +186,7 @@ def test_where_docs_is_the_package_own_else_the_installed_copy(package_copy):
     assert own.stdout == f"{ROOT / 'docs'}\n"
     assert (ROOT / "docs" / "codebook.md").is_file()
     # the copy has no docs/: the installed copy's (here the checkout's)
-    from bdigest_data._paths import package_dir
+    from bdigest_data.metadata.paths import package_dir
 
     fallback = run_cli("where", "--docs", cwd=package_copy)
     assert fallback.returncode == 0

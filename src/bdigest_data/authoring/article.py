@@ -9,7 +9,7 @@ One call makes these changes, all or none:
    note on how it was inferred, the seed file, and the offsets (fields found by their
    roles) spanning the article from its first to its last non-blank character;
 3. the article's units (sentences, headings, captions, credits) appended to the sentences
-   table (role ``sentences``), cut by ``bdigest_data.sentences`` exactly as
+   table (role ``sentences``), cut by ``bdigest_data.text.sentences`` exactly as
    ``scripts/build_sentences.py`` would (needs pysbd, in the test extras);
 4. in ``datapackage.json``, the seed file as a file resource ``seed-<id>`` (with the role
    and licence note of the existing seed texts) and fresh ``bytes`` and ``hash`` for it
@@ -38,7 +38,7 @@ from bdigest_data.metadata.classes import Field, Package
 from bdigest_data.metadata.files import stamp_of
 from bdigest_data.release.rows import KeyedRows, read_keyed
 from bdigest_data.release.stamp import descriptor_text
-from bdigest_data.validation.evidence import Article, normalise
+from bdigest_data.text.evidence import Article, normalise
 from bdigest_data.validation.semantics import heading_free
 
 SEED_DIR = "seeds"
@@ -160,7 +160,7 @@ def add_article(root: Path, file: Path, *, source_id: str, published: str, note:
 def _units(article: Article) -> list[Any] | None:
     """The article's units, as ``scripts/build_sentences.py`` cuts them."""
     try:
-        from bdigest_data.sentences import segment
+        from bdigest_data.text.sentences import segment
 
         return segment(article)
     except ModuleNotFoundError as exc:

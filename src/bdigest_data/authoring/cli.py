@@ -61,8 +61,8 @@ def register(subparsers: Any) -> None:
 
 def run_add_article(args: argparse.Namespace) -> int:
     """Add the article; print what was written, or why nothing was (exit 1)."""
-    from bdigest_data._paths import descriptor_path
     from bdigest_data.authoring.article import ArticleRefused, add_article
+    from bdigest_data.metadata.paths import descriptor_path
     from bdigest_data.release.package import PackageError
 
     root = descriptor_path(args.package or ".").parent
@@ -92,7 +92,7 @@ def run_add_article(args: argparse.Namespace) -> int:
 def run_locate(args: argparse.Namespace) -> int:
     """Print where the quote is (exit 0) or the closest passage (exit 1)."""
     from bdigest_data.authoring.locate import locate
-    from bdigest_data.validation.evidence import articles
+    from bdigest_data.text.evidence import articles
     from bdigest_data.validation.runner import load
 
     if not args.text.strip():

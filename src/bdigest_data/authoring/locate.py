@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
-from bdigest_data.validation.evidence import Article, normalise
+from bdigest_data.text.evidence import Article, normalise
 
 CONTEXT = 40  # characters of normalised text shown each side of a match
 FAR = 0.5  # a passage differing in more than this share of the quote's characters is no match

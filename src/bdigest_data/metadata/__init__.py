@@ -48,7 +48,7 @@ def files_of(path: str | Path | None = None) -> PackageFiles:
 
     ``PackageFileError`` when there is no descriptor there.
     """
-    from bdigest_data._paths import descriptor_path
+    from bdigest_data.metadata.paths import descriptor_path
 
     dp = descriptor_path(path)
     if not dp.is_file():

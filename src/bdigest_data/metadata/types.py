@@ -28,7 +28,7 @@ date       ``Date``     DATE      ``date32``       date
 =========  ===========  ========  ===============  =========
 
 "Cells read as" is each type's cell rule (``TypeInfo.cell``) and the regular expression a
-cell must match (``TypeInfo.shape``), which ``validation.cells`` applies for the validator
+cell must match (``TypeInfo.shape``), which ``engine.cells`` applies for the validator
 and the loader alike: ``text`` keeps the cell as written; ``truth`` takes one of the
 field's trueValues or falseValues; ``calendar`` tests the shape, then that the date exists;
 ``numeric`` tests the shape, then casts (a leading ``+`` dropped).
@@ -79,7 +79,7 @@ class TypeInfo:
     kind: str  # the family of the loaded column, as every export names it
     python: type
     expected: str  # what a valid cell looks like, for messages
-    cell: CellRule  # how ``validation.cells`` reads a cell of the type
+    cell: CellRule  # how ``engine.cells`` reads a cell of the type
     shape: str | None  # the regular expression a cell's text must match (None: any text)
     constraints: tuple[str, ...]  # the constraints the type supports
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bdigest_data._paths import descriptor_path
 from bdigest_data.metadata import written
 from bdigest_data.metadata.files import PackageFiles
+from bdigest_data.metadata.paths import descriptor_path
 from bdigest_data.release.metadata import CFF_FILE, SOURCES, Article, articles, cff_dict
 from bdigest_data.release.package import PackageDir
 

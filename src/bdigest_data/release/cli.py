@@ -95,7 +95,7 @@ def run_cite(args: argparse.Namespace) -> int:
 def run_stamp(args: argparse.Namespace) -> int:
     """Refresh bytes and hashes; exit 2 when the directory holds no readable package."""
 
-    from bdigest_data._paths import descriptor_path
+    from bdigest_data.metadata.paths import descriptor_path
     from bdigest_data.release.stamp import stamp
 
     root = descriptor_path(package(args) or ".").parent

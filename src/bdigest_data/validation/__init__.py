@@ -2,12 +2,12 @@
 
 The package's metadata is read by ``bdigest_data.metadata`` (the typed model; its faults are
 findings) and every file through its reader (``metadata.files``: the safety rules).
-Modules: ``reader`` (CSV -> Arrow batches), ``cells`` / ``header`` / ``keys`` /
-``structure`` (what frictionless checks), ``integrity`` (sizes, hashes, versions),
+Modules: ``header`` / ``keys`` / ``structure`` (what frictionless checks, on the CSV
+stream and cell rules of ``bdigest_data.engine``), ``integrity`` (sizes, hashes, versions),
 ``provenance`` / ``semantics`` / ``coverage`` / ``dataset`` (our rules, registered in
-``registry``; ``dataset``: ``naming``, ``magnitudes``, ``derivations``, ``links``),
-``catalogue`` (every finding code), ``runner`` (orchestration), ``render`` (text and JSON
-reports), ``cli`` (the sub-commands).
+``registry``; ``dataset``: ``naming``, ``magnitudes``, ``derivations``, ``links``; the
+article text from ``bdigest_data.text``), ``catalogue`` (every finding code), ``runner``
+(orchestration), ``render`` (text and JSON reports), ``cli`` (the sub-commands).
 Importing this package is cheap; pyarrow is loaded when ``validate`` runs.
 """
 

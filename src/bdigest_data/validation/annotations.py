@@ -20,8 +20,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from bdigest_data._paths import DESCRIPTOR
 from bdigest_data.findings import Finding, Report
+from bdigest_data.metadata.paths import DESCRIPTOR
 
 ANNOTATION_LIMIT = 10  # GitHub's limit of error annotations shown per step
 SUMMARY_ROWS = 200  # findings listed in the step summary (it may hold 1 MiB)

@@ -39,12 +39,12 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from bdigest_data.engine.grouping import distinct
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import TableSchema
+from bdigest_data.text.evidence import Article, articles, fact_tables, figures, normalise
 from bdigest_data.validation import registry
 from bdigest_data.validation.context import PackageData, TableData
-from bdigest_data.validation.evidence import Article, articles, fact_tables, figures, normalise
-from bdigest_data.validation.grouping import distinct
 from bdigest_data.validation.units import Unit, short, units
 
 LEDGER = "coverage-ledger"  # the bdigest:role of the ledger table

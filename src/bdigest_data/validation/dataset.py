@@ -18,8 +18,8 @@ from functools import cached_property
 from typing import Any
 
 from bdigest_data.findings import Finding
+from bdigest_data.text.evidence import show
 from bdigest_data.validation.context import PackageData, TableData
-from bdigest_data.validation.evidence import show
 
 DERIVED = "derived_fields"
 _LOOKUPS = {"actor": ("actors", "places"), "person": ("persons",), "place": ("places",),

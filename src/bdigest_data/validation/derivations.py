@@ -39,6 +39,7 @@ from typing import Any
 from bdigest_data import edtf
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import TableSchema
+from bdigest_data.text.evidence import MONTHS, QuoteEvidence, articles, normalise
 from bdigest_data.validation.context import PackageData, contained
 from bdigest_data.validation.dataset import (
     DERIVED,
@@ -49,7 +50,6 @@ from bdigest_data.validation.dataset import (
     split,
     word_in,
 )
-from bdigest_data.validation.evidence import MONTHS, QuoteEvidence, articles, normalise
 from bdigest_data.validation.registry import register
 
 ROLE = "derivations"

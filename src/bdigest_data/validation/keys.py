@@ -14,10 +14,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bdigest_data.engine.arrays import from_numpy, scalar, texts, to_numpy, true_indices
+from bdigest_data.engine.grouping import decoded, decoded_type
 from bdigest_data.findings import Finding
-from bdigest_data.validation.arrays import from_numpy, scalar, texts, to_numpy, true_indices
 from bdigest_data.validation.context import TableData
-from bdigest_data.validation.grouping import decoded, decoded_type
 from bdigest_data.validation.registry import register
 
 _SEP = "\x1f"

@@ -26,8 +26,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bdigest_data.engine.grouping import distinct
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import TableSchema
+from bdigest_data.text.evidence import QuoteEvidence, normalise
 from bdigest_data.validation.context import PackageData, TableData
 from bdigest_data.validation.dataset import (
     DERIVED,
@@ -37,8 +39,6 @@ from bdigest_data.validation.dataset import (
     is_derived,
     model_of,
 )
-from bdigest_data.validation.evidence import QuoteEvidence, normalise
-from bdigest_data.validation.grouping import distinct
 from bdigest_data.validation.registry import register
 
 WRITTEN = "value_as_written"

@@ -16,8 +16,10 @@ in places, which no foreign key of a fact table reaches.
 
 from __future__ import annotations
 
+from bdigest_data.engine.grouping import distinct
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import TableSchema
+from bdigest_data.text.evidence import articles, normalise
 from bdigest_data.validation.context import PackageData, TableData
 from bdigest_data.validation.dataset import (
     DERIVED,
@@ -29,8 +31,6 @@ from bdigest_data.validation.dataset import (
     split,
     word_in,
 )
-from bdigest_data.validation.evidence import articles, normalise
-from bdigest_data.validation.grouping import distinct
 from bdigest_data.validation.registry import register
 
 KINDS = ("actor", "person", "place")

@@ -5,7 +5,7 @@ For every fact table (``"bdigest:role": "facts"``; the fields all fact tables sh
 
 - ``quote-not-found``: the normalised quote must occur in the normalised text of the
   row's own article (``sources``: ``seed_file`` from ``char_start`` to ``char_end``).
-  Normalisation, applied to both (see ``evidence``): Markdown links ``[label](target)``
+  Normalisation, applied to both (see ``text.evidence``): Markdown links ``[label](target)``
   read as ``label``, ``*`` emphasis is dropped, the seed's ``\\$`` reads ``$``, and every
   run of whitespace (newlines included) is one space. A quote found in another article
   is reported with that article's id.
@@ -24,7 +24,7 @@ For every fact table (``"bdigest:role": "facts"``; the fields all fact tables sh
   has ``derived_fields``; ``unknown-derived-field``: ``derived_fields`` names a field
   that is not an evidence field of the table.
 
-Each rule runs once per distinct combination of the cells it reads (``grouping``), so
+Each rule runs once per distinct combination of the cells it reads (``engine.grouping``), so
 the cost grows with the number of distinct quotes and values, not with the rows.
 """
 
@@ -33,12 +33,11 @@ from __future__ import annotations
 import pyarrow as pa
 
 from bdigest_data import edtf
+from bdigest_data.engine.arrays import from_numpy
+from bdigest_data.engine.grouping import distinct
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import TableSchema
-from bdigest_data.validation import registry
-from bdigest_data.validation.arrays import from_numpy
-from bdigest_data.validation.context import PackageData, TableData
-from bdigest_data.validation.evidence import (
+from bdigest_data.text.evidence import (
     Article,
     QuoteEvidence,
     articles,
@@ -47,7 +46,8 @@ from bdigest_data.validation.evidence import (
     normalise,
     show,
 )
-from bdigest_data.validation.grouping import distinct
+from bdigest_data.validation import registry
+from bdigest_data.validation.context import PackageData, TableData
 
 STATED = "stated"
 

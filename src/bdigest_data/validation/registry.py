@@ -35,7 +35,7 @@ F = TypeVar("F", bound=Callable[..., "list[Finding]"])
 
 # group -> the modules that register its checks
 MODULES: dict[str, tuple[str, ...]] = {
-    "structure": ("bdigest_data.validation.reader", "bdigest_data.validation.header",
+    "structure": ("bdigest_data.validation.header",
                   "bdigest_data.validation.structure", "bdigest_data.validation.keys"),
     "integrity": ("bdigest_data.validation.integrity",),
     "provenance": ("bdigest_data.validation.provenance",),

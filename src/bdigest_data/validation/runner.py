@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from bdigest_data import metadata
-from bdigest_data._paths import descriptor_path
 from bdigest_data.findings import Finding, Report
 from bdigest_data.metadata.classes import Package, TableSchema
 from bdigest_data.metadata.files import PackageFiles, UnsafePathError, is_archive, open_files
+from bdigest_data.metadata.paths import descriptor_path
 from bdigest_data.validation import GROUPS, integrity, registry
 from bdigest_data.validation.context import PackageData, internal_error
 from bdigest_data.validation.schedule import KeySchedule

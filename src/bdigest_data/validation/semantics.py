@@ -35,13 +35,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bdigest_data import edtf
+from bdigest_data.engine.arrays import from_numpy, scalar, texts, to_numpy
+from bdigest_data.engine.grouping import decoded, decoded_type, distinct
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import COUNTRY_CODE_WHEN, MAY_POSTDATE, TableSchema
+from bdigest_data.text.evidence import evidence_fields, fact_tables, normalise, show
 from bdigest_data.validation import registry
-from bdigest_data.validation.arrays import from_numpy, scalar, texts, to_numpy
 from bdigest_data.validation.context import PackageData, TableData
-from bdigest_data.validation.evidence import evidence_fields, fact_tables, normalise, show
-from bdigest_data.validation.grouping import decoded, decoded_type, distinct
 
 EPSILON = 1e-9
 

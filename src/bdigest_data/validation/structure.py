@@ -1,7 +1,7 @@
 """Structure of one table: header, rows and cells checked batch by batch, then its keys.
 
-``read_table`` streams the CSV file (``reader``), checks each batch of rows against the
-Table Schema (``cells``), keeps the typed columns that later checks need, and returns the
+``read_table`` streams the CSV file (``engine.stream``), checks each batch of rows against the
+Table Schema (``engine.cells``), keeps the typed columns that later checks need, and returns the
 table as a ``TableData`` with its findings. Each batch of text is dropped once checked; a
 kept text column is dictionary-encoded batch by batch (a million rows quote a few hundred
 passages), its rules tested once per distinct value, and at the end given one dictionary
@@ -21,10 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bdigest_data.findings import Finding
-from bdigest_data.metadata.classes import TableSchema
-from bdigest_data.validation import keys
-from bdigest_data.validation.arrays import (
+from bdigest_data.engine.arrays import (
     any_true,
     from_numpy,
     has_byte,
@@ -32,11 +29,17 @@ from bdigest_data.validation.arrays import (
     to_numpy,
     true_indices,
 )
-from bdigest_data.validation.cells import FieldRule, SchemaProblem
+from bdigest_data.engine.cells import FieldRule, SchemaProblem
+from bdigest_data.engine.stream import CsvStream, Ragged, read
+from bdigest_data.findings import Finding
+from bdigest_data.metadata.classes import TableSchema
+from bdigest_data.validation import keys
 from bdigest_data.validation.context import TableData
 from bdigest_data.validation.header import check_labels
-from bdigest_data.validation.reader import CsvStream, Ragged, read
 from bdigest_data.validation.registry import register
+
+# the stream's own faults (``engine.stream.read``) are findings of this group
+register("structure", "source-error", "format-error", "encoding-error", scope="table")(read)
 
 TEXT_CODES = pa.dictionary(pa.int32(), pa.string())  # a kept text column, encoded
 MERGE = 32  # checked batches of kept columns merged into one

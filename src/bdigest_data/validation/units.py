@@ -1,7 +1,7 @@
 """The ``sentences`` table against the seed texts: the units that coverage accounts for.
 
 ``data/sentences.csv`` is generated (``scripts/build_sentences.py``, rules in
-``bdigest_data.sentences``); the validator never re-segments, it checks that the stored
+``bdigest_data.text.sentences``); the validator never re-segments, it checks that the stored
 units are the seed's text: for every article, the units are numbered ``001`` … in reading
 order with ids ``<source_id>:<NNN>``, lie inside the article's span without overlapping,
 each ``text`` is the normalised seed span ``char_start`` … ``char_end``, and no word of the
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bdigest_data.findings import Finding
+from bdigest_data.text.evidence import Article, articles, normalise
 from bdigest_data.validation.context import PackageData
-from bdigest_data.validation.evidence import Article, articles, normalise
 
 SENTENCES = "sentences"  # the bdigest:role of the sentences table
 COLUMNS = ("sentence_id", "source_id", "ordinal", "kind", "char_start", "char_end", "text")

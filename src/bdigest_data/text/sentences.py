@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Literal
 
-from bdigest_data.validation.evidence import Article
+from bdigest_data.text.evidence import Article
 
 if TYPE_CHECKING:
     import pysbd

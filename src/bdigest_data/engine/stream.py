@@ -40,7 +40,6 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from bdigest_data.findings import Finding
-from bdigest_data.validation.registry import register
 
 BLOCK_SIZE = 1 << 20  # bytes per batch
 AHEAD = 2  # batches parsed ahead of the checks
@@ -145,7 +144,6 @@ def _source(source: str | pa.BufferReader) -> Iterator[_Paced | pa.BufferReader]
         paced.close()
 
 
-@register("structure", "source-error", "format-error", "encoding-error", scope="table")
 def read(path: Path, consume: Callable[[CsvStream], T]) -> tuple[T | None, list[Finding]]:
     """Open ``path``, hand the stream to ``consume`` and return its result with the
     findings of reading (encoding, format). ``consume`` may be called again from the start

@@ -24,8 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bdigest_data.metadata.classes import Field
-from bdigest_data.validation.arrays import (
+from bdigest_data.engine.arrays import (
     all_true,
     from_numpy,
     has_byte,
@@ -34,6 +33,7 @@ from bdigest_data.validation.arrays import (
     texts,
     to_numpy,
 )
+from bdigest_data.metadata.classes import Field
 
 _YES, _NO = scalar(True), scalar(False)
 

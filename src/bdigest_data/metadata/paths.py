@@ -20,7 +20,7 @@ def package_dir() -> Path:
     shipped = Path(str(resources.files("bdigest_data"))) / "_package"
     if (shipped / DESCRIPTOR).is_file():
         return shipped
-    checkout = Path(__file__).resolve().parents[2]
+    checkout = Path(__file__).resolve().parents[3]
     if (checkout / DESCRIPTOR).is_file():
         return checkout
     raise FileNotFoundError(

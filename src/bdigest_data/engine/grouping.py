@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bdigest_data.validation.arrays import from_numpy, to_numpy
+from bdigest_data.engine.arrays import from_numpy, to_numpy
 
 Column = pa.Array | pa.ChunkedArray
 _WIDE = 1 << 31  # codes from here on need 64 bits
