@@ -45,7 +45,7 @@ from bdigest_data.engine.arrays import (  # not .true_count: pyarrow 14 crashes
     true_indices,
 )
 from bdigest_data.metadata.classes import Constraints, Field
-from bdigest_data.metadata.types import TYPES
+from bdigest_data.metadata.types import TYPES, categorical, polars_enum
 
 STRING = pd.StringDtype("pyarrow")
 # Arrow strings: the CSV is read as these, the type pandas' ``STRING`` holds (no copy)
@@ -196,7 +196,7 @@ class Converter:
             out[earliest] = pl.Series(earliest, pa.array(first[row_of]))
             out[latest] = pl.Series(latest, pa.array(last[row_of]))
             out[precision] = pl.Series(precision, pa.array(level[row_of], TEXT)).cast(
-                _enum(edtf.PRECISIONS))
+                polars_enum(edtf.PRECISIONS))
         return out
 
 
@@ -244,20 +244,6 @@ def _positions(array: pa.Array, values: pa.Array) -> np.ndarray:
 def _constant(values: tuple[Any, ...], kind: pa.DataType) -> pa.Array:
     """An Arrow array of schema constants (categories, precision levels), built once."""
     return pa.array(values, kind)
-
-
-@functools.lru_cache(maxsize=256)
-def _enum(cats: tuple[str, ...]) -> Any:
-    """The polars ``Enum`` of ``cats``, built once."""
-    import polars as pl
-
-    return pl.Enum(list(cats))
-
-
-@functools.lru_cache(maxsize=256)
-def categorical(cats: tuple[Any, ...], ordered: bool) -> pd.CategoricalDtype:
-    """The pandas ``category`` dtype of ``cats``, built once."""
-    return pd.CategoricalDtype(list(cats), ordered=ordered)
 
 
 def _edtf_values(array: pa.Array) -> tuple[pa.Array, list[edtf.Edtf | None]]:

@@ -188,9 +188,7 @@ class Field(_Annotated):
         schema's categories, ordered by ``categoriesOrdered``, for a field that has them)."""
         cats = self.category_values
         if cats is not None:
-            from bdigest_data.dtypes import categorical
-
-            return categorical(tuple(cats), self.categoriesOrdered)
+            return types.categorical(tuple(cats), self.categoriesOrdered)
         return types.pandas_dtype(self.type)
 
     @property
@@ -199,9 +197,7 @@ class Field(_Annotated):
         schema's categories, as text, for a field that has them); imports polars."""
         cats = self.category_values
         if cats is not None:
-            from bdigest_data.dtypes import _enum as enum
-
-            return enum(tuple(str(c) for c in cats))
+            return types.polars_enum(tuple(str(c) for c in cats))
         return types.polars_dtype(self.type)
 
     @property

@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 
 # Table Schema defaults for boolean fields without trueValues / falseValues
@@ -146,3 +146,19 @@ def pandas_dtype(name: str) -> Any:
     if pandas.startswith("datetime64"):
         return pandas
     return pd.api.types.pandas_dtype(pandas)
+
+
+@lru_cache(maxsize=256)
+def categorical(cats: tuple[Any, ...], ordered: bool) -> Any:
+    """The pandas ``category`` dtype of ``cats``, built once; imports pandas."""
+    import pandas as pd
+
+    return pd.CategoricalDtype(list(cats), ordered=ordered)
+
+
+@lru_cache(maxsize=256)
+def polars_enum(cats: tuple[str, ...]) -> Any:
+    """The polars ``Enum`` of ``cats``, built once; imports polars."""
+    import polars as pl
+
+    return pl.Enum(list(cats))
