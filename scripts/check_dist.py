@@ -15,7 +15,8 @@ test suite runs it (tests/test_wheel.py), so CI builds and checks what a release
    ``tests/`` (the suite tests the repository, not the sdist); the wheel holds every file
    the descriptor lists and both documents under ``bdigest_data/_package/``;
 4. a fresh virtual environment installs the wheel and, from outside any checkout, loads and
-   validates every table, and ``bdigest-data validate`` there exits 0 (valid). Offline by
+   validates every table, ``bdigest-data validate`` there exits 0 (valid) and
+   ``bdigest-data where --docs`` names the wheel's codebook and reliability report. Offline by
    default: the environment gets the dependencies from this interpreter's site-packages
    through a ``.pth`` file (after its own, so the wheel's ``bdigest_data`` is the one
    imported); ``--online`` installs the wheel with its dependencies from the index instead.
@@ -142,6 +143,10 @@ def smoke(python: Path, version: str, workdir: Path) -> dict[str, object]:
                         "valid, every table with rows")
     command = python.with_name("bdigest-data.exe" if sys.platform == "win32" else "bdigest-data")
     run(command, "validate", cwd=workdir)
+    docs = Path(run(command, "where", "--docs", cwd=workdir).strip())
+    if not docs.resolve().is_relative_to(venv) or \
+            not all((docs / Path(doc).name).is_file() for doc in DOCS):
+        raise DistError(f"bdigest-data where --docs gives {docs}, not the wheel's documents")
     return result
 
 
@@ -161,7 +166,8 @@ def check(root: Path, outdir: Path, venv: Path, workdir: Path, *, isolation: boo
             f"contents: {', '.join(DOCS)} in both, every package file in the wheel, "
             "no tests/ in the sdist",
             f"fresh venv ({'online' if online else 'offline'}): version {result['version']}, "
-            f"{len(result['rows'])} tables loaded and valid, bdigest-data validate exits 0"]
+            f"{len(result['rows'])} tables loaded and valid, bdigest-data validate exits 0, "
+            "where --docs names the wheel's documents"]
 
 
 def main(argv: list[str] | None = None) -> int:

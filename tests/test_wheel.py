@@ -81,7 +81,7 @@ def test_the_distributions_pass_check_dist_and_the_wheel_loads_every_table(tmp_p
         "contents: docs/codebook.md, docs/reliability.md in both, every package file in the "
         "wheel, no tests/ in the sdist",
         f"fresh venv (offline): version {DESCRIPTOR['version']}, {len(TABLES)} tables loaded "
-        "and valid, bdigest-data validate exits 0"]
+        "and valid, bdigest-data validate exits 0, where --docs names the wheel's documents"]
     python = venv / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 # sub-command -> module whose ``register(subparsers)`` adds it (its parser sets
@@ -58,9 +59,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if "package_writes" in vars(args):  # every command that takes --package
             settle_package(args)
-        return int(args.func(args))
+        status = int(args.func(args))
+        sys.stdout.flush()  # here, so that a reader gone away is met below
+        return status
     except UsageError as exc:
         return report_usage_error(args, exc)
+    except BrokenPipeError:
+        # the reader of stdout went away (``bdigest-data tables | head -3``): stop quietly,
+        # and send what is still buffered nowhere, so exiting raises nothing
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 2
 
 
 if __name__ == "__main__":

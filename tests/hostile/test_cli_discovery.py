@@ -8,6 +8,8 @@ and ``where``: a missing package, a broken descriptor, a hostile package in a pa
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -191,3 +193,14 @@ def test_where_docs_is_the_package_own_else_the_installed_copy(package_copy):
     fallback = run_cli("where", "--docs", cwd=package_copy)
     assert fallback.returncode == 0
     assert fallback.stdout == f"{package_dir() / 'docs'}\n"
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly():
+    """``bdigest-data tables | head -1``: the pipe is closed before the command writes."""
+    child = subprocess.Popen([sys.executable, "-m", "bdigest_data.cli", "tables"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    child.stdout.close()  # the reader is gone before the first line is written
+    stderr = child.stderr.read().decode("utf-8")
+    assert child.wait(timeout=120) == 2
+    assert stderr.startswith("bdigest-data: package ")
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr
