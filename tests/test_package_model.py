@@ -68,9 +68,12 @@ SCHEMA_FAULTS = {
         "required", "yes"), "field-error", "trade_id"),
     "unknown-type": (lambda s: field(s, "value").__setitem__("type", "numeric"),
                      "field-error", "value"),
-    "fk-types-disagree": (lambda s: field(s, "source_id").__setitem__("type", "integer") or
-                          field(s, "source_id")["constraints"].pop("pattern", None),
-                          "schema-error", "source_id"),
+    "fk-types-disagree": (lambda s: field(s, "partner").__setitem__("type", "integer") or
+                          field(s, "partner")["constraints"].pop("pattern", None),
+                          "schema-error", "partner"),
+    "fact-field-retyped": (lambda s: field(s, "source_id").__setitem__("type", "integer") or
+                           field(s, "source_id")["constraints"].pop("pattern", None),
+                           "field-error", "source_id"),
 }
 
 

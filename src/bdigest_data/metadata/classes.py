@@ -45,6 +45,16 @@ COUNTRY_CODE_WHEN = "bdigest:country-code-when"
 # schema (a test compares the copies); the provenance checks read them by these names.
 FACT_FIELDS = ("source_id", "quote", "certainty", "value_basis", "derived_fields",
                "basis_note", "correction_note", "note")
+# What the checks read by name from a table of a role, with its type, and the type of the
+# fields of a role they compute with: a schema that breaks this is not used (``profile``),
+# so no check reads a column that is missing or typed otherwise.
+ROLE_FIELDS = {
+    "facts": dict.fromkeys(FACT_FIELDS, "string"),
+    "sentences": {"sentence_id": "string", "source_id": "string", "ordinal": "integer",
+                  "kind": "string", "char_start": "integer", "char_end": "integer",
+                  "text": "string"},
+}
+FIELD_ROLE_TYPES = {"char-start": "integer", "char-end": "integer"}
 
 # every type the Table Schema profile names (those bdigest-data supports: ``types.TYPES``)
 PROFILE_TYPES = ("string", "number", "integer", "boolean", "object", "array", "date", "time",

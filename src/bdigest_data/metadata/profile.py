@@ -11,8 +11,10 @@
    ``schema-error`` (``missingValues`` must be a list of strings, keys lists or strings of
    field names …); field names are unique; every field has a type and format bdigest-data
    reads (``types.TYPES``), constraints its type supports, no unknown non-namespaced
-   property, and ``bdigest:edtf`` only on a string field. A schema with any such fault is
-   not used (its table's rows are not checked), as in frictionless;
+   property, ``bdigest:edtf`` only on a string field, and the fields its roles promise the
+   checks (``classes.ROLE_FIELDS``, ``FIELD_ROLE_TYPES``: a fact table's ``quote``, a
+   source's ``char-start``), of their types. A schema with any such fault is not used (its
+   table's rows are not checked, nor anything resting on them), as in frictionless;
 3. cross-references of the usable schemas (``schema-error``; the schema stays in use):
    primary-key and foreign-key fields exist, a foreign key has as many fields as its
    reference, the referenced table exists and has a usable schema with those fields, and
@@ -31,7 +33,15 @@ from pydantic import ValidationError as ProfileError
 
 from bdigest_data.findings import Finding
 from bdigest_data.metadata import types
-from bdigest_data.metadata.classes import EDTF, Package, Resource, TableSchema
+from bdigest_data.metadata.classes import (
+    EDTF,
+    FIELD_ROLE_TYPES,
+    ROLE,
+    ROLE_FIELDS,
+    Package,
+    Resource,
+    TableSchema,
+)
 from bdigest_data.metadata.files import PackageFiles, UnsafePathError
 
 # field properties bdigest-data reads (others must be namespaced, e.g. ``bdigest:role``)
@@ -176,6 +186,7 @@ def _schema_problems(table: str, where: str, schema: TableSchema) -> list[Findin
     """Faults of a schema that parses: duplicate names, unsupported types and properties."""
     out: list[Finding] = []
     names = schema.names
+    contract = ROLE_FIELDS.get(schema.role or "", {})
     if len(set(names)) != len(names):
         dup = sorted({n for n in names if names.count(n) > 1})
         out.append(Finding(code="schema-error", table=table, value="/fields",
@@ -201,6 +212,15 @@ def _schema_problems(table: str, where: str, schema: TableSchema) -> list[Findin
             bad(f'constraint(s) {extra} not supported by type "{f.type}"', "constraints")
         if f.raw.get(EDTF) is not None and not (f.raw.get(EDTF) is True and f.type == "string"):
             bad(f'"{EDTF}" must be true, on a string field', EDTF)
+        needed = FIELD_ROLE_TYPES.get(f.role or "") or contract.get(f.name)
+        if needed and f.type != needed:
+            bad(f"the checks read it as {needed} (its role), not {f.type}", "type")
+    absent = [n for n in contract if n not in names]
+    if absent:
+        out.append(Finding(code="schema-error", table=table, value="/fields",
+                           message=f'{where} /fields: a table with "{ROLE}": "{schema.role}" '
+                                   f"needs the field(s) {', '.join(absent)}, which the checks "
+                                   "read"))
     return out
 
 

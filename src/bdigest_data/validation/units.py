@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from bdigest_data.findings import Finding
+from bdigest_data.metadata.classes import ROLE_FIELDS
 from bdigest_data.text.evidence import Article, articles, normalise
 from bdigest_data.validation.context import PackageData
 
 SENTENCES = "sentences"  # the bdigest:role of the sentences table
-COLUMNS = ("sentence_id", "source_id", "ordinal", "kind", "char_start", "char_end", "text")
+COLUMNS = tuple(ROLE_FIELDS[SENTENCES])  # sentence_id, source_id, ordinal, kind, … text
 SHOWN = 90  # characters of a text quoted in a message
 FIX = "regenerate the table with python scripts/build_sentences.py, then bdigest-data stamp"
 
