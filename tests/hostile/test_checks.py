@@ -125,16 +125,21 @@ def drop(name: str):
     ("sources", retype("char_end", "number"), "field-error", "char_end"),
     ("sentences", retype("ordinal", "string"), "field-error", "ordinal"),
     ("sentences", retype("char_end", "number"), "field-error", "char_end"),
+    ("arms_exports", retype("value", "string"), "field-error", "value"),
+    ("visits", lambda s: next(f for f in s["fields"] if f["name"] == "start_date").pop(
+        "bdigest:edtf"), "field-error", "start_date"),
 ], ids=["facts-without-quote", "facts-without-source", "source-offset-text",
-        "source-offset-number", "sentence-ordinal-text", "sentence-offset-number"])
+        "source-offset-number", "sentence-ordinal-text", "sentence-offset-number",
+        "evidence-number-as-text", "evidence-date-not-edtf"])
 def test_a_legal_schema_that_breaks_what_its_role_promises_is_one_finding(
         package_copy, table, change, code, field):
     """Promise: a Table Schema that is legal Frictionless but lacks a field its role promises
     the checks (a fact table's quote or source_id) or types it otherwise (a source's or a
-    sentence's character offsets as text) is one located finding on that schema, and the
+    sentence's character offsets as text, a figure the quote must show as text, a date the
+    quote must show without EDTF) is one located finding on that schema, and the
     checks skip the table (a field typed as text may also break its constraints, on the
     same field); before, provenance, semantics, naming, derivations and coverage
-    each stopped with an internal-error (KeyError, TypeError)."""
+    each stopped with an internal-error (KeyError, TypeError, ValueError, ArrowInvalid)."""
     edit_schema(package_copy, table, change)
     stamp(package_copy)
     found = validate(package_copy).findings

@@ -55,6 +55,9 @@ ROLE_FIELDS = {
                   "text": "string"},
 }
 FIELD_ROLE_TYPES = {"char-start": "integer", "char-end": "integer"}
+# The types of a field whose quote must show it (``bdigest:evidence``): the checks compare
+# it as a number, or as an EDTF date (``bdigest:edtf``)
+EVIDENCE_TYPES = {"number": ("number", "integer"), "date": ("string",)}
 
 # every type the Table Schema profile names (those bdigest-data supports: ``types.TYPES``)
 PROFILE_TYPES = ("string", "number", "integer", "boolean", "object", "array", "date", "time",

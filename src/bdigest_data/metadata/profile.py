@@ -12,8 +12,9 @@
    field names …); field names are unique; every field has a type and format bdigest-data
    reads (``types.TYPES``), constraints its type supports, no unknown non-namespaced
    property, ``bdigest:edtf`` only on a string field, and the fields its roles promise the
-   checks (``classes.ROLE_FIELDS``, ``FIELD_ROLE_TYPES``: a fact table's ``quote``, a
-   source's ``char-start``), of their types. A schema with any such fault is not used (its
+   checks (``classes.ROLE_FIELDS``, ``FIELD_ROLE_TYPES``, ``EVIDENCE_TYPES``: a fact
+   table's ``quote``, a source's ``char-start``, a number a quote must show), of their
+   types. A schema with any such fault is not used (its
    table's rows are not checked, nor anything resting on them), as in frictionless;
 3. cross-references of the usable schemas (``schema-error``; the schema stays in use):
    primary-key and foreign-key fields exist, a foreign key has as many fields as its
@@ -35,6 +36,8 @@ from bdigest_data.findings import Finding
 from bdigest_data.metadata import types
 from bdigest_data.metadata.classes import (
     EDTF,
+    EVIDENCE,
+    EVIDENCE_TYPES,
     FIELD_ROLE_TYPES,
     ROLE,
     ROLE_FIELDS,
@@ -215,6 +218,12 @@ def _schema_problems(table: str, where: str, schema: TableSchema) -> list[Findin
         needed = FIELD_ROLE_TYPES.get(f.role or "") or contract.get(f.name)
         if needed and f.type != needed:
             bad(f"the checks read it as {needed} (its role), not {f.type}", "type")
+        shown_as = EVIDENCE_TYPES.get(f.evidence or "")
+        if shown_as and f.type not in shown_as:
+            bad(f'"{EVIDENCE}": "{f.evidence}" needs type {" or ".join(shown_as)}, not '
+                f"{f.type}", "type")
+        elif f.evidence == "date" and not f.edtf:
+            bad(f'"{EVIDENCE}": "date" needs "{EDTF}": true', EDTF)
     absent = [n for n in contract if n not in names]
     if absent:
         out.append(Finding(code="schema-error", table=table, value="/fields",
