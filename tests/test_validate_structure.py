@@ -194,3 +194,24 @@ def test_a_table_without_key_fields_still_reports_a_multiline_ragged_row(package
     assert result.returncode == 1, result.stderr
     findings = json.loads(result.stdout)["findings"]
     assert {(f["code"], f["row"], f["line"]) for f in findings} >= {("missing-cell", 6, 7)}
+
+
+def test_a_bug_met_reading_one_table_is_an_internal_error_there_and_the_rest_is_checked(
+        package_copy, monkeypatch):
+    """A table whose reading stops with a bug (simulated) gives one internal-error naming
+    that table, not a traceback; the other tables are still read and checked."""
+    from bdigest_data.validation import runner
+
+    read_table = runner.read_table
+
+    def failing(name, *args, **kwargs):
+        if name == "actors":
+            raise IndexError("simulated")
+        return read_table(name, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "read_table", failing)
+    set_cell(package_copy, "visits", 1, "visit_id", "")
+    stamp(package_copy)
+    found = [(f.code, f.table) for f in validate(package_copy, checks=STRUCTURE)]
+    assert [f for f in found if f[0] == "internal-error"] == [("internal-error", "actors")]
+    assert ("primary-key", "visits") in found

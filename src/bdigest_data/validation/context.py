@@ -91,14 +91,14 @@ class PackageData:
 
 
 def internal_error(check: str, exc: Exception, td: TableData | None = None,
-                   index: int | None = None) -> Finding:
-    """The ``internal-error`` of a check that stopped with ``exc`` (a bug), located at the
-    0-based data row ``index`` of ``td`` when the check stopped on one row."""
+                   index: int | None = None, table: str | None = None) -> Finding:
+    """The ``internal-error`` of a check that stopped with ``exc`` (a bug), about ``table``,
+    or located at the 0-based data row ``index`` of ``td`` when it stopped on one row."""
     where = "" if td is None or index is None else " on this row"
     return Finding(code="internal-error",
                    message=f"the check {check} stopped{where} with {type(exc).__name__}: "
                            f"{exc}; this is a bug in bdigest-data, please report it",
-                   table=None if td is None else td.name,
+                   table=table if td is None else td.name,
                    row=None if index is None else index + 1,
                    line=None if td is None or index is None else td.line(index))
 

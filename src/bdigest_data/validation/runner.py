@@ -160,11 +160,14 @@ def _file_error(name: str, exc: OSError) -> Finding:
 
 def _guarded(name: str, work: Any, *args: Any, **kwargs: Any) -> Any:
     """``work(*args, **kwargs)``, or a list of one ``file-error`` finding when the file cannot
-    be read."""
+    be read, or of one ``internal-error`` naming the table when ``work`` stops with a bug
+    (the other tables are still read and checked)."""
     try:
         return work(*args, **kwargs)
     except OSError as exc:
         return [_file_error(name, exc)]
+    except Exception as exc:
+        return [internal_error(f"{work.__module__}.{work.__name__}", exc, table=name)]
 
 
 def _closure(model: Package, tables: Iterable[str]) -> list[str]:
