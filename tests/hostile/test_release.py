@@ -312,3 +312,18 @@ def test_diff_compares_a_malformed_schema_without_a_traceback(schema, package_co
         result = run_cli("diff", *map(str, pair))
         assert result.returncode in (0, 1), result.stderr
         assert "table actors (changed" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_stamp_never_stamps_an_archive_or_the_package_beside_it(package_copy):
+    """stamp --package names a package directory or its datapackage.json: an archive (or
+    any other file) is refused with exit 2, and the package that sits beside it is left
+    as it was (stamp used to rewrite the archive's folder)."""
+    archive = build_archive(package_copy, package_copy / "release.zip", "r", 0)
+    (package_copy / "data" / "actors.csv").write_text("actor_id\nedited\n", encoding="utf-8")
+    before = (package_copy / "datapackage.json").read_bytes()
+    for path in (archive, package_copy / "data" / "actors.csv"):
+        result = run_cli("stamp", "--package", str(path))
+        assert result.returncode == 2 and "an archive is never stamped" in result.stderr
+    assert (package_copy / "datapackage.json").read_bytes() == before
+    stamped = run_cli("stamp", "--package", str(package_copy / "datapackage.json"))
+    assert stamped.returncode == 0 and (package_copy / "datapackage.json").read_bytes() != before

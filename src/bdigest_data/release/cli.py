@@ -93,16 +93,25 @@ def run_cite(args: argparse.Namespace) -> int:
 
 
 def run_stamp(args: argparse.Namespace) -> int:
-    """Refresh bytes and hashes; exit 2 when the directory holds no readable package."""
+    """Refresh bytes and hashes; exit 2 when the directory holds no readable package, or
+    PATH is a file other than a ``datapackage.json`` (an archive is never stamped, nor the
+    package that happens to sit beside it)."""
+    from pathlib import Path
 
-    from bdigest_data.metadata.paths import descriptor_path
+    from bdigest_data.metadata.files import DESCRIPTOR
     from bdigest_data.release.stamp import stamp
 
-    root = descriptor_path(package(args) or ".").parent
+    given = Path(package(args) or ".")
+    if not given.is_dir() and given.name != DESCRIPTOR:
+        print(f"bdigest-data stamp: {given} is not a package directory or its {DESCRIPTOR}; "
+              "stamp rewrites a package's descriptor (an archive is never stamped)",
+              file=sys.stderr)
+        return 2
+    root = given if given.is_dir() else given.parent
     try:
         desc = stamp(root)
     except (OSError, ValueError, KeyError) as exc:
         print(f"bdigest-data stamp: {exc}", file=sys.stderr)
         return 2
-    print(f"stamped {len(desc['resources'])} resources in {root / 'datapackage.json'}")
+    print(f"stamped {len(desc['resources'])} resources in {root / DESCRIPTOR}")
     return 0
