@@ -54,6 +54,7 @@ class PackageData:
     model: Package
     tables: dict[str, TableData] = field(default_factory=dict)
     _texts: dict[str, str] = field(default_factory=dict, repr=False)
+    _declared: set[str] | None = field(default=None, repr=False)  # the resources' paths
 
     @property
     def root(self) -> Path:
@@ -83,7 +84,10 @@ class PackageData:
         declared, and ``UnicodeDecodeError`` for a file that is not UTF-8.
         """
         if relpath not in self._texts:
-            if relpath not in {r.path for r in self.model.resources}:
+            if self._declared is None:  # once, not once a file: a package has a seed an article
+                self._declared = {r.path for r in self.model.resources
+                                  if isinstance(r.path, str)}
+            if relpath not in self._declared:
                 raise UnsafePathError("unsafe-path", f"{relpath!r} is not a resource of the "
                                                      "package")
             self._texts[relpath] = self.files.read_text(relpath, what="file")

@@ -14,6 +14,7 @@ only when some record spans lines.
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -309,12 +310,17 @@ def _compact(pieces: list[pa.Array]) -> pa.DictionaryArray:
     """Dictionary-encoded ``pieces`` (with any code widths) as one array with one dictionary
     (their values in order of first appearance, as ``unify_dictionaries`` gives) and the
     narrowest codes that can point into it (a byte a row up to 128 distinct values). Each
-    piece's codes are mapped straight to the narrow ones, never through 32-bit codes."""
-    dictionary = pc.unique(pa.concat_arrays([p.dictionary for p in pieces])) if pieces \
-        else texts([])
+    piece's codes are mapped straight to the narrow ones, never through 32-bit codes. The
+    pieces' dictionaries are looked up in one call, so the one hash table of the dictionary
+    is built once, not once a piece (which grew as pieces x distinct values)."""
+    every = pa.concat_arrays([p.dictionary for p in pieces]) if pieces else texts([])
+    dictionary = pc.unique(every)
     width = next(t for t in (pa.int8(), pa.int16(), pa.int32())
                  if len(dictionary) <= 1 << (t.bit_width - 1))
-    codes = [pc.take(pc.index_in(p.dictionary, value_set=dictionary).cast(width), p.indices)
-             for p in pieces]
+    narrow = pc.index_in(every, value_set=dictionary).cast(width)
+    del every
+    starts = itertools.accumulate((len(p.dictionary) for p in pieces), initial=0)
+    codes = [pc.take(narrow.slice(start, len(p.dictionary)), p.indices)
+             for start, p in zip(starts, pieces, strict=False)]
     return pa.DictionaryArray.from_arrays(pa.concat_arrays(codes) if codes else
                                           pa.nulls(0, width), dictionary)
