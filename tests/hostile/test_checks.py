@@ -144,3 +144,19 @@ def test_a_legal_schema_that_breaks_what_its_role_promises_is_one_finding(
     stamp(package_copy)
     found = validate(package_copy).findings
     assert {(f.code, f.table, f.field) for f in found} == {(code, table, field)}
+
+
+@pytest.mark.parametrize("row_id", ["²", "9" * 5000])
+def test_a_derivation_of_an_id_no_integer_key_can_hold_is_an_orphan(package_copy, row_id):
+    """Promise: a derivation naming a row of an integer-keyed table (allowed once the schema
+    drops the table_name vocabulary, which is legal) by an id that is no integer (a Unicode
+    digit, 5000 digits) is a derivation-orphan on its row, not an internal-error (int()
+    refuses both)."""
+    edit_schema(package_copy, "derivations", lambda s: [
+        f["constraints"].pop("enum") for f in s["fields"] if f["name"] == "table_name"])
+    records = rows(package_copy, "derivations")
+    records.append({"table_name": "places", "row_id": row_id, "field": "name", "part": "all",
+                    "basis": "external", "claim": "A claim to check.", "confidence": "firm"})
+    write_rows(package_copy, "derivations", records)
+    got = {(f.code, f.row, f.field) for f in dataset_findings(package_copy)}
+    assert got == {("derivation-orphan", len(records), "row_id")}

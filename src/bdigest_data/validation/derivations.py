@@ -190,8 +190,9 @@ class _Check:
         if not keys or keys[0] not in rows.td.table.column_names:
             return None
         key_type = rows.td.table.schema.field(keys[0]).type
-        return rows.get(int(rid) if str(key_type).startswith("int") and str(rid).isdigit()
-                        else rid)
+        # an id of ASCII digits that fits an integer key ("²" is a digit int() refuses)
+        number = str(rid).isascii() and str(rid).isdigit() and len(str(rid)) < 19
+        return rows.get(int(rid) if str(key_type).startswith("int") and number else rid)
 
     def run(self) -> list[Finding]:
         assert self.rows is not None
