@@ -34,7 +34,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bdigest_data.descriptor import resources
+from bdigest_data.metadata.descriptor import resources
 from bdigest_data.metadata.paths import package_dir
 
 IMPORT = """
@@ -50,7 +50,7 @@ import json, time
 from pathlib import Path
 import pandas as pd
 import bdigest_data as bd
-from bdigest_data.descriptor import resources
+from bdigest_data.metadata.descriptor import resources
 package = Path({package!r})
 files = [package / r["path"] for r in resources(package).values()]
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from bench_api import _scaled_copy
 
-from bdigest_data.descriptor import resources
+from bdigest_data.metadata.descriptor import resources
 from bdigest_data.metadata.paths import package_dir
 
 IMPORT = """

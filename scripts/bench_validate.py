@@ -41,8 +41,8 @@ from pathlib import Path
 from typing import Any
 
 from bdigest_data import metadata
-from bdigest_data.descriptor import fact_tables
 from bdigest_data.metadata.classes import TableSchema
+from bdigest_data.metadata.descriptor import fact_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 TIME = "/usr/bin/time"  # GNU time, for the peak memory of each process

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 
 import bdigest_data
-from bdigest_data.descriptor import table_schema
 from bdigest_data.exports import export
-from bdigest_data.exports.columns import Column, table_columns
+from bdigest_data.loader.columns import Column, table_columns
+from bdigest_data.metadata.descriptor import table_schema
 
 TABLES = bdigest_data.tables()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import polars as pl
 
-from bdigest_data.exports.values import column_values
+from bdigest_data.loader.values import column_values
 
 # the polars type of each family of pandas dtype that ``load`` gives: the test's own
 # expectation, written independently of the model's mapping (``metadata.types``)

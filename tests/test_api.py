@@ -11,7 +11,7 @@ import pytest
 
 import bdigest_data as bd
 from bdigest_data import edtf
-from bdigest_data.api import citation
+from bdigest_data.loader.frames import citation
 from bdigest_data.metadata.classes import Field
 
 

@@ -8,11 +8,12 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from bdigest_data import dtypes, edtf
+from bdigest_data import edtf
+from bdigest_data.loader import convert
 
 
 def _convert(field: dict, cells: list[str | None]):
-    array, bad = dtypes.to_arrow(field, pa.array(cells, pa.string()))
+    array, bad = convert.to_arrow(field, pa.array(cells, pa.string()))
     return array, [(b.index, b.value, b.code) for b in bad]
 
 
@@ -20,7 +21,7 @@ def test_boolean_uses_the_schemas_true_and_false_values():
     field = {"name": "flag", "type": "boolean"}
     array, bad = _convert(field, ["true", "0", None, "FALSE", "1"])
     assert bad == []
-    series = dtypes.to_pandas(field, array)["flag"]
+    series = convert.to_pandas(field, array)["flag"]
     assert str(series.dtype) == "boolean"
     assert series.tolist() == [True, False, pd.NA, False, True]
     custom = {"name": "flag", "type": "boolean", "trueValues": ["yes"], "falseValues": ["no"]}
@@ -31,7 +32,7 @@ def test_date_becomes_datetime64_and_a_bad_date_is_named():
     field = {"name": "day", "type": "date"}
     array, bad = _convert(field, ["2013-11-21", None])
     assert bad == []
-    series = dtypes.to_pandas(field, array)["day"]
+    series = convert.to_pandas(field, array)["day"]
     assert str(series.dtype) == "datetime64[us]"
     assert series.iloc[0].date() == datetime.date(2013, 11, 21)
     assert pd.isna(series.iloc[1])
@@ -42,11 +43,11 @@ def test_date_becomes_datetime64_and_a_bad_date_is_named():
 def test_categories_are_ordered_when_the_schema_says_so():
     field = {"name": "scale", "type": "string", "categoriesOrdered": True,
              "constraints": {"enum": ["one", "thousand", "million"]}}
-    dtype = dtypes.pandas_dtype(field)
+    dtype = convert.pandas_dtype(field)
     assert dtype.ordered and list(dtype.categories) == ["one", "thousand", "million"]
     v2 = {"name": "s", "type": "string", "categories": [{"value": "a", "label": "A"}, "b"]}
-    assert list(dtypes.pandas_dtype(v2).categories) == ["a", "b"]
-    assert not dtypes.pandas_dtype(v2).ordered
+    assert list(convert.pandas_dtype(v2).categories) == ["a", "b"]
+    assert not convert.pandas_dtype(v2).ordered
 
 
 def test_integer_overflow_and_decimals_are_type_errors():
@@ -59,7 +60,7 @@ def test_integer_overflow_and_decimals_are_type_errors():
                                    {"name": "d", "type": "date", "format": "%d/%m/%Y"}])
 def test_a_type_without_a_mapping_is_an_error_not_a_guess(field):
     with pytest.raises(TypeError, match="no dtype mapping"):
-        dtypes.pandas_dtype(field)
+        convert.pandas_dtype(field)
 
 
 def test_edtf_columns_span_the_interval_and_keep_the_coarser_precision():
@@ -67,7 +68,7 @@ def test_edtf_columns_span_the_interval_and_keep_the_coarser_precision():
              "constraints": {"pattern": edtf.PATTERN}}
     array, bad = _convert(field, ["2009/2013-06", "2013-11~", None])
     assert bad == []
-    cols = dtypes.to_pandas(field, array)
+    cols = convert.to_pandas(field, array)
     assert list(cols) == ["period", "period_earliest", "period_latest", "period_precision"]
     assert cols["period_earliest"].dt.date.tolist()[:2] == [datetime.date(2009, 1, 1),
                                                            datetime.date(2013, 11, 1)]

@@ -8,8 +8,8 @@ import pytest
 from helpers import edit_rows, set_cell
 
 import bdigest_data as bd
-from bdigest_data import api
 from bdigest_data.findings import Finding, Report
+from bdigest_data.loader import frames
 
 
 @pytest.mark.parametrize(
@@ -109,7 +109,7 @@ def fake_validator(monkeypatch):
 
     module = importlib.import_module("bdigest_data.validation")
     monkeypatch.setattr(module, "validate", validate, raising=False)
-    monkeypatch.setattr(api, "_validated", set())
+    monkeypatch.setattr(frames, "_validated", set())
     return calls, state
 
 

@@ -14,7 +14,7 @@ import yaml
 from conftest import ROOT, run_cli
 
 import bdigest_data
-from bdigest_data.descriptor import fact_tables
+from bdigest_data.metadata.descriptor import fact_tables
 from bdigest_data.release.citation import FORMATS, cite, cite_row
 from bdigest_data.release.metadata import cff_dict
 

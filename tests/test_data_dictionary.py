@@ -10,7 +10,7 @@ from conftest import ROOT
 
 import bdigest_data
 from bdigest_data.dictionary import OUTPUT, render
-from bdigest_data.exports.columns import table_columns
+from bdigest_data.loader.columns import table_columns
 
 SCRIPT = ROOT / "scripts" / "build_data_dictionary.py"
 

@@ -17,10 +17,10 @@ from helpers import edit_rows
 from polars_frames import assert_same_as_pandas
 
 import bdigest_data as bd
-from bdigest_data.api import citation
-from bdigest_data.descriptor import table_schema
 from bdigest_data.exports.duckdbfile import insert_batches
-from bdigest_data.exports.package import load_package
+from bdigest_data.loader.frames import citation
+from bdigest_data.loader.package import load_package
+from bdigest_data.metadata.descriptor import table_schema
 
 # the DuckDB type of each family of pandas dtype that ``load`` gives
 DUCKDB = {"Int64": "BIGINT", "Float64": "DOUBLE", "string": "VARCHAR",

@@ -9,7 +9,8 @@ import pytest
 from export_roundtrip import TABLES, assert_same_as_loaded, exported
 
 import bdigest_data
-from bdigest_data import dtypes, edtf
+from bdigest_data import edtf
+from bdigest_data.loader import convert
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +32,7 @@ def test_round_trip_with_the_embedded_schema_equals_loaded_frame(document, table
     names = [f["name"] for f in fields]
     assert all(list(record) == names for record in part["records"])
     frame = pd.DataFrame.from_records(part["records"], columns=names)
-    assert_same_as_loaded(frame.astype({f["name"]: dtypes.pandas_dtype(f) for f in fields}), table)
+    assert_same_as_loaded(frame.astype({f["name"]: convert.pandas_dtype(f) for f in fields}), table)
 
 
 def test_derived_fields_say_where_they_come_from(document):

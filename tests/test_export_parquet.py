@@ -11,8 +11,8 @@ import pytest
 from export_roundtrip import TABLES, assert_same_as_loaded, columns, exported
 
 import bdigest_data
-from bdigest_data.api import citation
-from bdigest_data.descriptor import table_schema
+from bdigest_data.loader.frames import citation
+from bdigest_data.metadata.descriptor import table_schema
 
 ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
          "date": pa.date32()}

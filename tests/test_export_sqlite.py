@@ -11,8 +11,8 @@ import pytest
 from export_roundtrip import TABLES, assert_same_as_loaded, columns, exported, with_loaded_dtypes
 
 import bdigest_data
-from bdigest_data.descriptor import table_schema
 from bdigest_data.exports.sqlite import metadata_path
+from bdigest_data.metadata.descriptor import table_schema
 
 # the declared SQL type of each kind of column: the test's own expectation
 SQL = {"string": "TEXT", "category": "TEXT", "integer": "INTEGER", "number": "REAL",

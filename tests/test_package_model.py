@@ -16,7 +16,8 @@ import pytest
 from helpers import csv_path, edit_rows, set_cell
 
 import bdigest_data as bd
-from bdigest_data import api, metadata
+from bdigest_data import metadata
+from bdigest_data.loader import frames
 from bdigest_data.release.stamp import stamp, write_descriptor
 from bdigest_data.validation.runner import validate
 
@@ -290,11 +291,11 @@ def test_citation_cff_is_in_the_verdict_cache_key(package_copy: Path):
 
 
 def test_the_cache_key_holds_every_file_the_checks_read(package_copy: Path):
-    files, parsed, _ = api._package(package_copy)
+    files, parsed, _ = frames._package(package_copy)
     read = set(parsed.files) | {r.path for r in parsed.package.resources}
     assert {"datapackage.json", "schemas/trade.json", "data/trade.csv",
             "seeds/000_bf67ec7b18639301.txt"} <= read
-    assert set(api.VERSION_FILES) == {"CITATION.cff", "pyproject.toml"}
+    assert set(frames.VERSION_FILES) == {"CITATION.cff", "pyproject.toml"}
 
 
 # --- integrity holes -------------------------------------------------------------------------

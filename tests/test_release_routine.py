@@ -20,7 +20,7 @@ import pytest
 import yaml
 from conftest import ROOT, run_cli, run_script
 
-from bdigest_data.descriptor import fact_tables
+from bdigest_data.metadata.descriptor import fact_tables
 
 pytestmark = pytest.mark.slow
 

@@ -39,13 +39,13 @@ from bdigest_data.findings import Finding, PackageFileError, Report, ValidationE
 
 # public name -> module that defines it (imported on first use)
 _LAZY = {
-    "tables": "bdigest_data.api",
-    "load": "bdigest_data.api",
-    "load_all": "bdigest_data.api",
-    "schema": "bdigest_data.api",
-    "sources": "bdigest_data.api",
-    "records": "bdigest_data.models",
-    "model": "bdigest_data.models",
+    "tables": "bdigest_data.loader.frames",
+    "load": "bdigest_data.loader.frames",
+    "load_all": "bdigest_data.loader.frames",
+    "schema": "bdigest_data.loader.frames",
+    "sources": "bdigest_data.loader.frames",
+    "records": "bdigest_data.loader.records",
+    "model": "bdigest_data.loader.records",
     "validate": "bdigest_data.validation",
     "cite": "bdigest_data.release.citation",
     "cite_row": "bdigest_data.release.citation",

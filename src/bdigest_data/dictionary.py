@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from bdigest_data import metadata
-from bdigest_data.exports.columns import Column, convert_field, table_columns
-from bdigest_data.exports.values import column_values, iso
+from bdigest_data.loader.columns import Column, convert_field, table_columns
+from bdigest_data.loader.values import column_values, iso
 from bdigest_data.metadata.classes import Resource, TableSchema
 from bdigest_data.metadata.files import PackageFiles
 

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from types import ModuleType
 
-from bdigest_data.descriptor import table_names
+from bdigest_data.metadata.descriptor import table_names
 from bdigest_data.staging import staging
 
 # format -> module with ``outputs(out, tables) -> list[Path]`` and ``write(package, out)``
@@ -51,7 +51,7 @@ def export(
     into place only when all succeeded; one left by an export that was killed is removed by
     the next export (:mod:`bdigest_data.staging`).
     """
-    from bdigest_data.exports.package import load_package
+    from bdigest_data.loader.package import load_package
 
     writer = _writer(format)
     out = Path(out)

@@ -36,13 +36,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bdigest_data.api import SOURCE_COLUMNS, SOURCES
 from bdigest_data.exports import sql
-from bdigest_data.exports.columns import Column
-from bdigest_data.exports.package import ExportPackage, ExportTable
 from bdigest_data.exports.parquet import arrow_table
 from bdigest_data.exports.sql import literal, quote
-from bdigest_data.exports.values import column_values
+from bdigest_data.loader.columns import Column
+from bdigest_data.loader.frames import SOURCE_COLUMNS, SOURCES
+from bdigest_data.loader.package import ExportPackage, ExportTable
+from bdigest_data.loader.values import column_values
 
 # bytes per storage block: DuckDB's default (256 KiB) makes a 10 MB file of this package
 BLOCK_SIZE = 16384

@@ -10,7 +10,7 @@ Layout::
 ``bdigest:derivedFrom``), so it describes every key of the records. A record maps every
 column to a JSON value: integers and numbers as numbers, categories and strings as strings,
 dates as ``YYYY-MM-DD``, missing values as ``null``. Applying
-``bdigest_data.dtypes.pandas_dtype`` to each schema field restores the loaded dtypes.
+``bdigest_data.loader.convert.pandas_dtype`` to each schema field restores the loaded dtypes.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bdigest_data.exports.columns import Column
-from bdigest_data.exports.package import ExportPackage, ExportTable
-from bdigest_data.exports.values import iso, rows
+from bdigest_data.loader.columns import Column
+from bdigest_data.loader.package import ExportPackage, ExportTable
+from bdigest_data.loader.values import iso, rows
 
 
 def derived_field(col: Column) -> dict[str, Any]:

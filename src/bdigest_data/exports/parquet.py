@@ -28,9 +28,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from bdigest_data.exports.columns import Column
-from bdigest_data.exports.package import ExportPackage, ExportTable
 from bdigest_data.findings import Finding, ValidationError
+from bdigest_data.loader.columns import Column
+from bdigest_data.loader.package import ExportPackage, ExportTable
 from bdigest_data.metadata.classes import TableSchema
 
 SCHEMA_KEY = b"bdigest:table_schema"
@@ -83,9 +83,9 @@ def read_parquet(path: str | Path, *, backend: str = "pandas") -> Any:
     type or a file this export did not write. A pandas
     frame's ``attrs`` are those of ``load`` (``source`` is the Parquet file).
     """
-    from bdigest_data import api, dtypes
+    from bdigest_data.loader import convert, frames
 
-    api.check_backend(backend)
+    frames.check_backend(backend)
     path = Path(path)
     data = pq.read_table(path)
     meta = data.schema.metadata or {}
@@ -93,9 +93,9 @@ def read_parquet(path: str | Path, *, backend: str = "pandas") -> Any:
         raise ValueError(f"{path}: not written by the bdigest-data Parquet export (no "
                          f"{SCHEMA_KEY.decode()} in its schema metadata)")
     schema = TableSchema.parse(json.loads(meta[SCHEMA_KEY]))
-    converters = [dtypes.Converter(field) for field in schema.fields]
+    converters = [convert.Converter(field) for field in schema.fields]
     columns: dict[str, Any] = {}
-    bad: list[dtypes.BadCell] = []
+    bad: list[convert.BadCell] = []
     for conv in converters:
         if conv.name not in data.column_names:
             raise ValueError(f"{path}: no column {conv.name!r}, a field of its Table Schema")
@@ -127,7 +127,7 @@ def read_parquet(path: str | Path, *, backend: str = "pandas") -> Any:
         "table": about.get("bdigest:table", ""),
         "title": about.get("bdigest:table_title", ""),
         "description": about.get("bdigest:table_description", ""),
-        "fields": api.descriptions(schema),
+        "fields": frames.descriptions(schema),
         "version": about.get("bdigest:version", ""),
         "source": str(path),
         "citation": about.get("bdigest:citation", ""),

@@ -7,8 +7,8 @@ import graphlib
 from collections.abc import Callable
 from typing import Any
 
-from bdigest_data.exports.columns import Column
-from bdigest_data.exports.package import ExportTable
+from bdigest_data.loader.columns import Column
+from bdigest_data.loader.package import ExportTable
 
 
 def quote(name: str) -> str:

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from bdigest_data.exports import sql
-from bdigest_data.exports.columns import Column
-from bdigest_data.exports.package import ExportPackage, ExportTable
 from bdigest_data.exports.sql import limit_checks, quote
-from bdigest_data.exports.values import iso, rows
+from bdigest_data.loader.columns import Column
+from bdigest_data.loader.package import ExportPackage, ExportTable
+from bdigest_data.loader.values import iso, rows
 
 META_DDL = """
 CREATE TABLE _meta_package (key TEXT PRIMARY KEY, value TEXT NOT NULL);

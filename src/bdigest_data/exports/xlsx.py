@@ -26,8 +26,8 @@ except ModuleNotFoundError:  # the optional extra is not installed
         "the xlsx export needs openpyxl: pip install 'bdigest-data[xlsx]'", name="openpyxl"
     ) from None
 
-from bdigest_data.exports.package import ExportPackage, ExportTable
-from bdigest_data.exports.values import rows
+from bdigest_data.loader.package import ExportPackage, ExportTable
+from bdigest_data.loader.values import rows
 
 README = "README"
 FORMULA_STARTS = ("=", "+", "-", "@")

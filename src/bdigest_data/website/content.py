@@ -26,7 +26,7 @@ from bdigest_data.metadata.files import PackageFiles
 if TYPE_CHECKING:
     import pandas as pd
 
-    from bdigest_data.exports.package import ExportPackage, ExportTable
+    from bdigest_data.loader.package import ExportPackage, ExportTable
     from bdigest_data.metadata.classes import TableSchema
 
 FACTS = "facts"
@@ -364,7 +364,7 @@ def read(path: str | Path | None = None) -> SiteData:
 
     Raises ``bdigest_data.ValidationError`` when the package is invalid.
     """
-    from bdigest_data.exports.package import load_package
+    from bdigest_data.loader.package import load_package
 
     package = load_package(path)
     tables = {}

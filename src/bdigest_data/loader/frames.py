@@ -6,7 +6,7 @@ fields; the file is opened through the package reader, whose safety rules (relat
 inside the package only, no symlinks out, size limits) hold with ``validate=False`` too.
 pyarrow reads the CSV with every column as a string (the schema's ``missingValues``, and
 nothing else, become nulls), each column is converted by its field's cell rule, the
-validator's own (:mod:`bdigest_data.dtypes`), strictly: a cell that does not convert, or a
+validator's own (:mod:`bdigest_data.loader.convert`), strictly: a cell that does not convert, or a
 blank row, raises :class:`~bdigest_data.ValidationError` naming file, row, line, field and
 value. Every failure to load is a ``ValidationError``; one because a file cannot be opened
 or read is its subclass ``PackageFileError``.
@@ -21,7 +21,7 @@ once a call, and not at all while its stat signature (inode, size, modification 
 status-change times) is the one it had when hashed (``metadata.files``), so a warm call
 reads no file twice. The same key caches each
 table's model lookups, read options and per-field converters
-(:class:`bdigest_data.dtypes.Converter`) and the citation. Both backends share the
+(:class:`bdigest_data.loader.convert.Converter`) and the citation. Both backends share the
 reading, the checks and their errors; they differ only in the last step, Arrow columns to
 frame.
 """
@@ -42,9 +42,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from bdigest_data import dtypes, metadata
+from bdigest_data import metadata
 from bdigest_data.engine.arrays import true_indices
 from bdigest_data.findings import Finding, PackageFileError, ValidationError
+from bdigest_data.loader import convert
 from bdigest_data.metadata.classes import Package, Resource, TableSchema
 from bdigest_data.metadata.files import PackageFiles, UnsafePathError
 from bdigest_data.release.citation import cite
@@ -85,9 +86,9 @@ class _Table:
                                             value=str(self.resource.path))]) from None
 
     @functools.cached_property
-    def converters(self) -> tuple[dtypes.Converter, ...]:
+    def converters(self) -> tuple[convert.Converter, ...]:
         """One converter per field."""
-        return tuple(dtypes.Converter(field, self.schema.missingValues)
+        return tuple(convert.Converter(field, self.schema.missingValues)
                      for field in self.schema.fields)
 
     @functools.cached_property
@@ -109,13 +110,13 @@ class _Table:
         """How the CSV is read: every column as strings, missing values (per the schema)
         as nulls, blank lines kept (as blank rows, which are then refused) so row numbers
         are exact."""
-        convert = pacsv.ConvertOptions(
-            column_types=dict.fromkeys(self.schema.names, dtypes.TEXT),
+        options = pacsv.ConvertOptions(
+            column_types=dict.fromkeys(self.schema.names, convert.TEXT),
             null_values=self.schema.missingValues,
             strings_can_be_null=True,
             quoted_strings_can_be_null=True,
         )
-        return pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False), convert
+        return pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False), options
 
 
 def _package(path: PathArg) -> tuple[PackageFiles, metadata.ParsedPackage, Stamp]:
@@ -271,7 +272,7 @@ def _validate(files: PackageFiles, stamp: Stamp) -> None:
 def _read(table: _Table) -> dict[str, pa.Array]:
     """The table's columns converted to their fields' Arrow types; faults raise."""
     strings = _read_strings(table)
-    bad = [dtypes.BadCell(i, None, None, "blank-row", "the row is blank")
+    bad = [convert.BadCell(i, None, None, "blank-row", "the row is blank")
            for i in _blank_rows(strings)]
     columns: dict[str, pa.Array] = {}
     for conv, chunked in zip(table.converters, strings.columns, strict=True):
@@ -296,7 +297,7 @@ def _array(column: pa.ChunkedArray) -> pa.Array:
     return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
-def _finding(table: _Table, line: int, bad: dtypes.BadCell) -> Finding:
+def _finding(table: _Table, line: int, bad: convert.BadCell) -> Finding:
     where = f"{table.csv}, row {bad.index + 1}, line {line}"
     if bad.field is not None:
         where += f", field {bad.field!r}"
@@ -384,7 +385,7 @@ def descriptions(schema: TableSchema) -> dict[str, str]:
     out: dict[str, str] = {}
     for field in schema.fields:
         out[field.name] = field.description or ""
-        out.update(dtypes.derived_columns(field))
+        out.update(convert.derived_columns(field))
     return out
 
 
@@ -410,7 +411,7 @@ def _source_columns(table: _Table, parsed: metadata.ParsedPackage, stamp: Stamp
                        stamp)
     fields = [src_table.schema.by_name[n] for role in SOURCE_COLUMNS
               if (n := src_table.schema.role_name(role))]
-    wanted = [col for f in fields for col in (f.name, *dtypes.derived_columns(f))]
+    wanted = [col for f in fields for col in (f.name, *convert.derived_columns(f))]
     return src_table, local, {remote: local, **{c: f"source_{c}" for c in wanted}}
 
 

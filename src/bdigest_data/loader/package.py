@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bdigest_data import metadata
-from bdigest_data.exports.columns import Column, table_columns
+from bdigest_data.loader.columns import Column, table_columns
 from bdigest_data.metadata.classes import TableSchema
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def load_package(path: str | Path | None = None) -> ExportPackage:
     Raises ``bdigest_data.ValidationError`` when the package breaks a rule: nothing is
     exported from an invalid package.
     """
-    from bdigest_data.api import citation, load_all
+    from bdigest_data.loader.frames import citation, load_all
 
     frames = load_all(path=path)
     model = metadata.package(path)

@@ -16,8 +16,8 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from bdigest_data import dtypes
-from bdigest_data.dtypes import FieldArg
+from bdigest_data.loader import convert
+from bdigest_data.loader.convert import FieldArg
 from bdigest_data.metadata.classes import Field, TableSchema
 
 
@@ -112,18 +112,19 @@ class Column:
 def convert_field(field: FieldArg, cells: list[str | None]) -> dict[str, pd.Series]:
     """The columns ``load`` makes of a field whose CSV cells are ``cells`` (None: empty).
 
-    The field's own column and those derived from it, converted by :mod:`bdigest_data.dtypes`;
+    The field's own column and those derived from it, converted by
+    :mod:`bdigest_data.loader.convert`;
     ``ValueError`` when a cell does not convert.
     """
-    model = dtypes.as_field(field)
-    array, bad = dtypes.to_arrow(model, pa.array(cells, pa.string()))
+    model = convert.as_field(field)
+    array, bad = convert.to_arrow(model, pa.array(cells, pa.string()))
     if bad:
         raise ValueError(f"field {model.name!r}: {bad[0].message}")
-    return dtypes.to_pandas(model, array)
+    return convert.to_pandas(model, array)
 
 
 def table_columns(schema: TableSchema | dict[str, Any]) -> list[Column]:
     """The columns of a table in the order of a loaded frame."""
     model = schema if isinstance(schema, TableSchema) else TableSchema.parse(schema)
     return [col for field in model.fields for col in (
-        Column(dtypes.as_field(field)), *(Column(d, field.name) for d in field.derived))]
+        Column(convert.as_field(field)), *(Column(d, field.name) for d in field.derived))]

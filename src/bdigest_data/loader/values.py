@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-    from bdigest_data.exports.package import ExportTable
+    from bdigest_data.loader.package import ExportTable
 
 # kind of column -> Python type of its non-missing values
 _CONVERT: dict[str, Callable[[Any], Any]] = {

@@ -18,7 +18,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 
-from bdigest_data import api, edtf, metadata
+from bdigest_data import edtf, metadata
+from bdigest_data.loader import frames
 from bdigest_data.metadata.classes import Field as SchemaField
 
 # Table Schema constraint -> pydantic Field argument
@@ -32,19 +33,19 @@ _CONSTRAINTS = {
 }
 
 
-def model(name: str, path: api.PathArg = None) -> type[BaseModel]:
+def model(name: str, path: frames.PathArg = None) -> type[BaseModel]:
     """The pydantic model class of table ``name`` (one instance per row)."""
-    return _build(name, json.dumps(api.schema(name, path), sort_keys=True))
+    return _build(name, json.dumps(frames.schema(name, path), sort_keys=True))
 
 
-def records(name: str, *, validate: bool = True, path: api.PathArg = None) -> list[BaseModel]:
+def records(name: str, *, validate: bool = True, path: frames.PathArg = None) -> list[BaseModel]:
     """The rows of table ``name`` as instances of :func:`model` ``(name)``.
 
     ``validate`` runs the package's checks first, as :func:`bdigest_data.load` does.
     """
     cls = model(name, path)
     return [cls.model_validate(row) for row in
-            api.arrow_table(name, validate=validate, path=path).to_pylist()]
+            frames.arrow_table(name, validate=validate, path=path).to_pylist()]
 
 
 @cache
