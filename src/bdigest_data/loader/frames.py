@@ -21,7 +21,7 @@ once a call, and not at all while its stat signature (inode, size, modification 
 status-change times) is the one it had when hashed (``metadata.files``), so a warm call
 reads no file twice. The same key caches each
 table's model lookups, read options and per-field converters
-(:class:`bdigest_data.loader.convert.Converter`) and the citation. Both backends share the
+(:class:`bdigest_data.loader.convert.Converter`). Both backends share the
 reading, the checks and their errors; they differ only in the last step, Arrow columns to
 frame.
 """
@@ -46,9 +46,9 @@ from bdigest_data import metadata
 from bdigest_data.engine.arrays import true_indices
 from bdigest_data.findings import Finding, PackageFileError, ValidationError
 from bdigest_data.loader import convert
+from bdigest_data.metadata.citation import of_descriptor
 from bdigest_data.metadata.classes import Package, Resource, TableSchema
 from bdigest_data.metadata.files import PackageFiles, UnsafePathError
-from bdigest_data.release.citation import cite
 from bdigest_data.validation.integrity import VERSION_FILES
 
 PathArg = str | Path | None
@@ -195,7 +195,7 @@ def load(
         frame = _polars_frame(table)
         return _join_sources_polars(frame, table, parsed, stamp) if with_sources else frame
     frame = _frame(table)
-    frame.attrs["citation"] = _citation(files.descriptor_path, stamp)
+    frame.attrs["citation"] = of_descriptor(_model(parsed).raw)
     return _join_sources(frame, table, parsed, stamp) if with_sources else frame
 
 
@@ -212,7 +212,7 @@ def load_all(
     if backend == "polars":
         return {name: _polars_frame(_table(name, files, parsed, stamp)) for name in names}
     frames = {name: _frame(_table(name, files, parsed, stamp)) for name in names}
-    cited = _citation(files.descriptor_path, stamp)
+    cited = of_descriptor(_model(parsed).raw)
     for frame in frames.values():
         frame.attrs["citation"] = cited
     return frames
@@ -246,15 +246,9 @@ def arrow_table(name: str, *, validate: bool = True, path: PathArg = None) -> pa
 
 
 def citation(path: PathArg = None) -> str:
-    """The dataset's one-line citation (``cite("apa")``) that ``df.attrs["citation"]`` holds."""
-    files, _, stamp = _package(path)
-    return _citation(files.descriptor_path, stamp)
-
-
-@functools.lru_cache(maxsize=32)
-def _citation(package: Path, stamp: Stamp) -> str:
-    """:func:`citation` of ``package`` (resolved), built once per ``stamp`` of its files."""
-    return cite("apa", package).strip()
+    """The dataset's one-line citation (``cite("apa")``) that ``df.attrs["citation"]`` holds,
+    built from the model (``metadata.citation``)."""
+    return of_descriptor(_model(_package(path)[1]).raw)
 
 
 def _validate(files: PackageFiles, stamp: Stamp) -> None:
@@ -263,7 +257,7 @@ def _validate(files: PackageFiles, stamp: Stamp) -> None:
         return
     from bdigest_data.validation import validate
 
-    report = validate(files.descriptor_path)
+    report = validate(files)  # the files themselves: no archive to sniff
     if report.findings:
         raise ValidationError(report.findings)
     _validated.add(stamp)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bdigest_data.metadata import written
+from bdigest_data.metadata.citation import apa
 from bdigest_data.metadata.files import PackageFiles
 from bdigest_data.metadata.paths import descriptor_path
 from bdigest_data.release.metadata import CFF_FILE, SOURCES, Article, articles, cff_dict
@@ -44,8 +45,8 @@ def _text(cff: dict[str, Any], sources: list[Article]) -> str:
 
 
 def _apa(cff: dict[str, Any], sources: list[Article]) -> str:
-    return (f"{_authors(cff)}. ({_year(cff)}). {cff['title']} (Version {cff['version']}) "
-            "[Data set].\n")
+    return apa([a["name"] for a in cff["authors"]], cff["date-released"], cff["title"],
+               cff["version"]) + "\n"
 
 
 def _bibtex_escape(value: str) -> str:

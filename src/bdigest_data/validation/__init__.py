@@ -15,24 +15,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bdigest_data.findings import Report
+
+if TYPE_CHECKING:
+    from bdigest_data.metadata.files import PackageFiles
 
 __all__ = ["GROUPS", "validate"]
 
 GROUPS = ("structure", "integrity", "provenance", "semantics", "coverage", "dataset")
 
 
-def validate(path: str | Path | None = None, *, tables: Iterable[str] | None = None,
-             checks: Iterable[str] | None = None) -> Report:
+def validate(path: str | Path | PackageFiles | None = None, *,
+             tables: Iterable[str] | None = None, checks: Iterable[str] | None = None
+             ) -> Report:
     """Validate a package and return a ``Report`` of its findings (``report.valid``).
 
     ``path`` is a directory holding ``datapackage.json``, the descriptor itself, or a
     release archive (zip or tar, unpacked safely into a temporary directory; default: the
-    installed package). ``tables`` restricts the run to the named tables and what they
-    need (the tables their foreign keys reach, the seed files); ``checks`` to some of the
-    groups ``structure``, ``integrity``, ``provenance``, ``semantics``, ``coverage``,
-    ``dataset``.
+    installed package; the loader passes the ``PackageFiles`` it read). ``tables``
+    restricts the run to the named tables and what they need (the tables their foreign
+    keys reach, the seed files); ``checks`` to some of the groups ``structure``,
+    ``integrity``, ``provenance``, ``semantics``, ``coverage``, ``dataset``.
     Raises ``FileNotFoundError`` when there is no descriptor at ``path`` and ``ValueError``
     for an unknown table or group or an archive that cannot be unpacked
     (``metadata.files.PackageError``); everything wrong inside the package is a finding.

@@ -36,11 +36,13 @@ PACKAGE_CHECKS = registry.PACKAGE_GROUPS  # the groups run on the whole package
 DEFAULT_LIMIT = 1000  # findings per table and check group, like frictionless' limit-errors
 
 
-def validate(path: str | Path | None = None, *, tables: Iterable[str] | None = None,
-             checks: Iterable[str] | None = None, limit: int | None = DEFAULT_LIMIT) -> Report:
-    """Validate the package at ``path`` (see ``bdigest_data.validation.validate``); a
-    release archive (zip or tar) is unpacked safely into a temporary directory first."""
-    if path is not None and is_archive(path):
+def validate(path: str | Path | PackageFiles | None = None, *,
+             tables: Iterable[str] | None = None, checks: Iterable[str] | None = None,
+             limit: int | None = DEFAULT_LIMIT) -> Report:
+    """Validate the package at ``path`` (see ``bdigest_data.validation.validate``; the
+    loader hands over its ``PackageFiles``); a release archive (zip or tar) is unpacked
+    safely into a temporary directory first."""
+    if path is not None and not isinstance(path, PackageFiles) and is_archive(path):
         with open_files(path) as files:
             report = validate(files.descriptor_path, tables=tables, checks=checks, limit=limit)
             inside = files.descriptor_path.relative_to(files.root.parent)
@@ -75,7 +77,7 @@ def _groups(checks: Iterable[str] | None) -> list[str]:
     return chosen
 
 
-def load(path: str | Path | None = None, *, tables: Iterable[str] | None = None,
+def load(path: str | Path | PackageFiles | None = None, *, tables: Iterable[str] | None = None,
          groups: Iterable[str] = GROUPS, limit: int | None = DEFAULT_LIMIT
          ) -> tuple[PackageData | None, Report]:
     """Read a package for the checks: its model (``metadata``) and typed tables, with the
@@ -87,10 +89,13 @@ def load(path: str | Path | None = None, *, tables: Iterable[str] | None = None,
     …), never an exception.
     """
     groups = set(groups)
-    dp = descriptor_path(path)
-    if not dp.is_file():
-        raise FileNotFoundError(f"no datapackage.json at {dp}")
-    files = PackageFiles(dp.parent, dp.name)
+    if isinstance(path, PackageFiles):
+        files, dp = path, path.descriptor_path
+    else:
+        dp = descriptor_path(path)
+        if not dp.is_file():
+            raise FileNotFoundError(f"no datapackage.json at {dp}")
+        files = PackageFiles(dp.parent, dp.name)
     report = Report(stats={"descriptor": str(dp), "checks": [g for g in GROUPS if g in groups]})
     parsed = metadata.parse(files)
     report.extend(parsed.findings)
