@@ -20,7 +20,9 @@ import pyarrow as pa
 
 from bdigest_data import metadata
 from bdigest_data.text.evidence import QuoteEvidence, articles, normalise
-from bdigest_data.validation import coverage, provenance, semantics
+from bdigest_data.validation.checks.coverage import coverage
+from bdigest_data.validation.checks.provenance import provenance
+from bdigest_data.validation.checks.semantics import semantics
 from bdigest_data.validation.context import PackageData, TableData
 
 ROOT = Path(__file__).resolve().parents[1]

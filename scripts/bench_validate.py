@@ -229,7 +229,8 @@ def arrow_calls(pkg: Path, checks: str) -> tuple[float, int]:
     of one in-process run with ``checks``, and the number of batches."""
     import pyarrow.compute as pc
 
-    from bdigest_data.validation import runner, structure
+    from bdigest_data.validation import runner
+    from bdigest_data.validation.checks.structure import structure
 
     counted = {"calls": 0, "batches": 0, "inside": False}
     saved = {n: f for n in dir(pc) if callable(f := getattr(pc, n))

@@ -23,8 +23,8 @@ from pathlib import Path
 from bdigest_data import metadata
 from bdigest_data.text.evidence import articles
 from bdigest_data.text.sentences import Unit, segment
+from bdigest_data.validation.checks.structure.structure import read_table
 from bdigest_data.validation.context import PackageData
-from bdigest_data.validation.structure import read_table
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = Path("data") / "sentences.csv"

@@ -60,9 +60,9 @@ from typing import Any
 from bdigest_data import metadata
 from bdigest_data.metadata.classes import Field, TableSchema
 from bdigest_data.text.evidence import articles, normalise
+from bdigest_data.validation.checks.coverage.units import Unit, units
+from bdigest_data.validation.checks.structure.structure import read_table
 from bdigest_data.validation.context import PackageData
-from bdigest_data.validation.structure import read_table
-from bdigest_data.validation.units import Unit, units
 
 ROOT = Path(__file__).resolve().parents[1]
 WORD_SHARE = 0.6  # share of words a non-verbatim quote must have in common with a sentence

@@ -16,8 +16,8 @@ from typing import Any
 
 from bdigest_data import metadata
 from bdigest_data.findings import Finding
+from bdigest_data.validation.checks.structure.structure import read_table
 from bdigest_data.validation.context import PackageData
-from bdigest_data.validation.structure import read_table
 
 Rows = list[list[str]]
 

@@ -11,7 +11,7 @@ from conftest import ROOT, run_cli
 from helpers import codes, package_data, rows, write_rows
 
 from bdigest_data.text.evidence import QuoteEvidence, normalise
-from bdigest_data.validation import coverage
+from bdigest_data.validation.checks.coverage import coverage
 from bdigest_data.validation.context import PackageData
 
 LEDGER = "coverage_ledger"

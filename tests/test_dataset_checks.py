@@ -9,7 +9,8 @@ import pytest
 from helpers import assert_no_internal_error, edit_rows, first, rows, write_rows
 
 from bdigest_data.release.stamp import stamp
-from bdigest_data.validation import derivations, validate
+from bdigest_data.validation import validate
+from bdigest_data.validation.checks.dataset import derivations
 
 CHECKS = ["dataset"]
 

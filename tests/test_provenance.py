@@ -11,7 +11,7 @@ from helpers import codes, first, package_data, rows, write_rows
 
 from bdigest_data import edtf
 from bdigest_data.text.evidence import QuoteEvidence, figures, normalise, normalise_mapped
-from bdigest_data.validation import provenance
+from bdigest_data.validation.checks.provenance import provenance
 
 ROOT = Path(__file__).resolve().parents[1]
 

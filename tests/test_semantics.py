@@ -6,7 +6,7 @@ from pathlib import Path
 
 from helpers import first, package_data, rows, write_rows
 
-from bdigest_data.validation import semantics
+from bdigest_data.validation.checks.semantics import semantics
 
 ROOT = Path(__file__).resolve().parents[1]
 

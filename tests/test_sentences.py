@@ -13,7 +13,7 @@ from helpers import codes, package_data, rows, write_rows
 
 from bdigest_data.text.evidence import articles, normalise
 from bdigest_data.text.sentences import segment
-from bdigest_data.validation import coverage, units
+from bdigest_data.validation.checks.coverage import coverage, units
 
 SCRIPT = ROOT / "scripts" / "build_sentences.py"
 SEED = "seeds/000_bf67ec7b18639301.txt"

@@ -14,7 +14,8 @@ import pytest
 from helpers import edit_rows
 
 from bdigest_data.engine import stream as reader
-from bdigest_data.validation import runner, structure
+from bdigest_data.validation import runner
+from bdigest_data.validation.checks.structure import structure
 
 
 def _break(pkg):

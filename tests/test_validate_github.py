@@ -13,7 +13,7 @@ from helpers import set_cell
 
 from bdigest_data.authoring.article import add_article
 from bdigest_data.release.stamp import stamp
-from bdigest_data.validation.annotations import command
+from bdigest_data.validation.report.annotations import command
 
 FIXTURE = Path(__file__).parent / "data" / "fixture_article.md"
 ANNOTATION = re.compile(r"^::error file=(?P<file>[^,]+),line=(?P<line>\d+),title=(?P<code>[^:]+)"

@@ -49,7 +49,7 @@ from bdigest_data.loader import convert
 from bdigest_data.metadata.citation import of_descriptor
 from bdigest_data.metadata.classes import Package, Resource, TableSchema
 from bdigest_data.metadata.files import PackageFiles, UnsafePathError
-from bdigest_data.validation.integrity import VERSION_FILES
+from bdigest_data.validation.checks.integrity.integrity import VERSION_FILES
 
 PathArg = str | Path | None
 # the content digest of every file the checks read (``PackageFiles.digest``)

@@ -112,8 +112,8 @@ def run_validate(args: argparse.Namespace) -> int:
     """Validate and print the report; 0 valid, 1 invalid, 2 usage or I/O error."""
     checks = chosen_checks(args)
     _jemalloc()
-    from bdigest_data.validation.annotations import ANNOTATION_LIMIT, step_summary, to_github
-    from bdigest_data.validation.render import render
+    from bdigest_data.validation.report.annotations import ANNOTATION_LIMIT, step_summary, to_github
+    from bdigest_data.validation.report.render import render
     from bdigest_data.validation.runner import validate
 
     path = package(args)
@@ -134,7 +134,7 @@ def run_validate(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"bdigest-data validate: {exc}", file=sys.stderr)
         if args.format == "github":  # so that the pull request shows why nothing was checked
-            from bdigest_data.validation.annotations import command
+            from bdigest_data.validation.report.annotations import command
 
             print(command("error", str(exc), title="bdigest-data validate"))
         return 2
@@ -145,8 +145,9 @@ def run_validate(args: argparse.Namespace) -> int:
 def run_coverage(args: argparse.Namespace) -> int:
     """Print the coverage ledger; 1 when the package cannot be read, 2 on usage errors."""
     _jemalloc()
-    from bdigest_data.validation import coverage, coverage_render
-    from bdigest_data.validation.render import render
+    from bdigest_data.validation.checks.coverage import coverage
+    from bdigest_data.validation.report import coverage_render
+    from bdigest_data.validation.report.render import render
     from bdigest_data.validation.runner import load
 
     try:

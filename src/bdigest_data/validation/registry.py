@@ -34,15 +34,16 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., "list[Finding]"])
 
 # group -> the modules that register its checks
+_CHECKS = "bdigest_data.validation.checks"
 MODULES: dict[str, tuple[str, ...]] = {
-    "structure": ("bdigest_data.validation.header",
-                  "bdigest_data.validation.structure", "bdigest_data.validation.keys"),
-    "integrity": ("bdigest_data.validation.integrity",),
-    "provenance": ("bdigest_data.validation.provenance",),
-    "semantics": ("bdigest_data.validation.semantics",),
-    "coverage": ("bdigest_data.validation.coverage",),
-    "dataset": ("bdigest_data.validation.naming", "bdigest_data.validation.magnitudes",
-                "bdigest_data.validation.derivations", "bdigest_data.validation.links"),
+    "structure": (f"{_CHECKS}.structure.header", f"{_CHECKS}.structure.structure",
+                  f"{_CHECKS}.structure.keys"),
+    "integrity": (f"{_CHECKS}.integrity.integrity",),
+    "provenance": (f"{_CHECKS}.provenance.provenance",),
+    "semantics": (f"{_CHECKS}.semantics.semantics",),
+    "coverage": (f"{_CHECKS}.coverage.coverage",),
+    "dataset": (f"{_CHECKS}.dataset.naming", f"{_CHECKS}.dataset.magnitudes",
+                f"{_CHECKS}.dataset.derivations", f"{_CHECKS}.dataset.links"),
 }
 PACKAGE_GROUPS = ("provenance", "semantics", "coverage", "dataset")  # run on the whole package
 SCOPES = ("package", "table", "file")

@@ -27,10 +27,11 @@ from bdigest_data.findings import Finding, Report
 from bdigest_data.metadata.classes import Package, TableSchema
 from bdigest_data.metadata.files import PackageFiles, UnsafePathError, is_archive, open_files
 from bdigest_data.metadata.paths import descriptor_path
-from bdigest_data.validation import GROUPS, integrity, registry
+from bdigest_data.validation import GROUPS, registry
+from bdigest_data.validation.checks.integrity import integrity
+from bdigest_data.validation.checks.structure.structure import read_table
 from bdigest_data.validation.context import PackageData, internal_error
 from bdigest_data.validation.schedule import KeySchedule
-from bdigest_data.validation.structure import read_table
 
 PACKAGE_CHECKS = registry.PACKAGE_GROUPS  # the groups run on the whole package
 DEFAULT_LIMIT = 1000  # findings per table and check group, like frictionless' limit-errors

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import TableSchema
-from bdigest_data.validation import keys
+from bdigest_data.validation.checks.structure import keys
 from bdigest_data.validation.context import PackageData
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bdigest_data.validation.coverage import ArticleCoverage, ledger_row
-from bdigest_data.validation.units import short
+from bdigest_data.validation.checks.coverage.coverage import ArticleCoverage, ledger_row
+from bdigest_data.validation.checks.coverage.units import short
 
 FORMAT = "bdigest-data-coverage/1"
 _NUMBERS = ("sentences", "sentences_covered", "figures", "figures_covered", "figures_set_aside")

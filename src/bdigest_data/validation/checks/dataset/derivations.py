@@ -40,8 +40,7 @@ from bdigest_data import edtf
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import TableSchema
 from bdigest_data.text.evidence import MONTHS, QuoteEvidence, articles, normalise
-from bdigest_data.validation.context import PackageData, contained
-from bdigest_data.validation.dataset import (
+from bdigest_data.validation.checks.dataset.dataset import (
     DERIVED,
     Model,
     derived_entries,
@@ -50,6 +49,7 @@ from bdigest_data.validation.dataset import (
     split,
     word_in,
 )
+from bdigest_data.validation.context import PackageData, contained
 from bdigest_data.validation.registry import register
 
 ROLE = "derivations"

@@ -30,8 +30,7 @@ from bdigest_data.engine.grouping import distinct
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import TableSchema
 from bdigest_data.text.evidence import QuoteEvidence, normalise
-from bdigest_data.validation.context import PackageData, TableData
-from bdigest_data.validation.dataset import (
+from bdigest_data.validation.checks.dataset.dataset import (
     DERIVED,
     Model,
     derived_entries,
@@ -39,6 +38,7 @@ from bdigest_data.validation.dataset import (
     is_derived,
     model_of,
 )
+from bdigest_data.validation.context import PackageData, TableData
 from bdigest_data.validation.registry import register
 
 WRITTEN = "value_as_written"

@@ -44,8 +44,8 @@ from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import TableSchema
 from bdigest_data.text.evidence import Article, articles, fact_tables, figures, normalise
 from bdigest_data.validation import registry
+from bdigest_data.validation.checks.coverage.units import Unit, short, units
 from bdigest_data.validation.context import PackageData, TableData
-from bdigest_data.validation.units import Unit, short, units
 
 LEDGER = "coverage-ledger"  # the bdigest:role of the ledger table
 SEEDS = "seeds"  # the bdigest:role of the descriptor's resource for the seed texts

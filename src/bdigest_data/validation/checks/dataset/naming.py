@@ -20,8 +20,7 @@ from bdigest_data.engine.grouping import distinct
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import TableSchema
 from bdigest_data.text.evidence import articles, normalise
-from bdigest_data.validation.context import PackageData, TableData
-from bdigest_data.validation.dataset import (
+from bdigest_data.validation.checks.dataset.dataset import (
     DERIVED,
     Model,
     derived_entries,
@@ -31,6 +30,7 @@ from bdigest_data.validation.dataset import (
     split,
     word_in,
 )
+from bdigest_data.validation.context import PackageData, TableData
 from bdigest_data.validation.registry import register
 
 KINDS = ("actor", "person", "place")

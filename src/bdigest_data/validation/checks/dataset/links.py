@@ -17,8 +17,8 @@ from typing import Any
 
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import TableSchema
+from bdigest_data.validation.checks.dataset.dataset import Model, finding, model_of
 from bdigest_data.validation.context import PackageData
-from bdigest_data.validation.dataset import Model, finding, model_of
 from bdigest_data.validation.registry import register
 
 ROLE = "event-links"

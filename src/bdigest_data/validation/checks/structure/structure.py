@@ -34,9 +34,9 @@ from bdigest_data.engine.cells import FieldRule, SchemaProblem
 from bdigest_data.engine.stream import CsvStream, Ragged, read
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import TableSchema
-from bdigest_data.validation import keys
+from bdigest_data.validation.checks.structure import keys
+from bdigest_data.validation.checks.structure.header import check_labels
 from bdigest_data.validation.context import TableData
-from bdigest_data.validation.header import check_labels
 from bdigest_data.validation.registry import register
 
 # the stream's own faults (``engine.stream.read``) are findings of this group

@@ -1,0 +1,2 @@
+"""``dataset``: rules across rows and tables (``naming``, ``magnitudes``, ``derivations``,
+``links``), on the shared helpers of ``dataset``."""
