@@ -1,9 +1,9 @@
 """The check registry: every check is a small unit registered with its group and codes.
 
 A check is a function decorated with ``@register(group, *codes, scope=...)`` in a module
-that ``MODULES`` lists for its group; ``codes`` are the finding codes it may report (each in
-``catalogue.CODES`` with that group, which a test checks). Its ``scope`` says what it is
-given and when it runs:
+of its group's folder, ``validation/checks/<group>/`` (the folders are the groups);
+``codes`` are the finding codes it may report (each in ``catalogue.CODES`` with that group,
+which a test checks). Its ``scope`` says what it is given and when it runs:
 
 - ``package``: ``check(pkg: PackageData) -> list[Finding]``, once the tables are read. The
   runner imports a package-wide group's modules (``PACKAGE_GROUPS``) and runs each of its
@@ -15,15 +15,18 @@ given and when it runs:
 - ``file``: ``check(name, path, resource)``: one resource's file (``integrity``), run in
   the hashing thread while the tables are read.
 
-To add a check: write the function in a (new) module, decorate it, and add the module to
-``MODULES`` under its group.
+To add a check: write the function in a (new) module of its group's folder and decorate
+it; the registry imports every module of the folder (``module_names``).
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, TypeVar
 
@@ -33,18 +36,7 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., "list[Finding]"])
 
-# group -> the modules that register its checks
 _CHECKS = "bdigest_data.validation.checks"
-MODULES: dict[str, tuple[str, ...]] = {
-    "structure": (f"{_CHECKS}.structure.header", f"{_CHECKS}.structure.structure",
-                  f"{_CHECKS}.structure.keys"),
-    "integrity": (f"{_CHECKS}.integrity.integrity",),
-    "provenance": (f"{_CHECKS}.provenance.provenance",),
-    "semantics": (f"{_CHECKS}.semantics.semantics",),
-    "coverage": (f"{_CHECKS}.coverage.coverage",),
-    "dataset": (f"{_CHECKS}.dataset.naming", f"{_CHECKS}.dataset.magnitudes",
-                f"{_CHECKS}.dataset.derivations", f"{_CHECKS}.dataset.links"),
-}
 PACKAGE_GROUPS = ("provenance", "semantics", "coverage", "dataset")  # run on the whole package
 SCOPES = ("package", "table", "file")
 
@@ -66,7 +58,7 @@ _REGISTERED: dict[str, Check] = {}
 
 def register(group: str, *codes: str, scope: str = "package") -> Callable[[F], F]:
     """Register the decorated function as a check of ``group`` reporting ``codes``."""
-    if group not in MODULES:
+    if group not in groups():
         raise ValueError(f"unknown group {group!r}")
     if scope not in SCOPES or (group in PACKAGE_GROUPS and scope != "package"):
         raise ValueError(f"a check of group {group!r} cannot have scope {scope!r}")
@@ -79,15 +71,38 @@ def register(group: str, *codes: str, scope: str = "package") -> Callable[[F], F
     return add
 
 
+@functools.cache
+def groups() -> tuple[str, ...]:
+    """The check groups: the folders under ``validation/checks/`` (sorted by name; the run
+    order is ``validation.GROUPS``, which a test holds equal to them)."""
+    return tuple(sorted(p.name for p in Path(__file__).with_name("checks").iterdir()
+                        if (p / "__init__.py").is_file()))
+
+
+@functools.cache
+def module_names(group: str) -> tuple[str, ...]:
+    """The modules of ``group``'s folder: those its ``ORDER`` names first (the order its
+    checks run and report in), then every other module of the folder by name."""
+    package = importlib.import_module(f"{_CHECKS}.{group}")
+    found = sorted(m.name for m in pkgutil.iter_modules(package.__path__))
+    order: tuple[str, ...] = getattr(package, "ORDER", ())
+    return tuple(f"{package.__name__}.{m}" for m in (*order, *(m for m in found
+                                                              if m not in order)))
+
+
 def modules(group: str) -> list[ModuleType]:
-    """The imported modules of ``group`` (their checks are registered once imported)."""
-    return [importlib.import_module(name) for name in MODULES.get(group, ())]
+    """The check modules of ``group``, imported (which registers their checks): those of its
+    folder that register a check (a helper module of the folder registers none)."""
+    imported = [importlib.import_module(name)
+                for name in (module_names(group) if group in groups() else ())]
+    registering = {c.run.__module__ for c in _REGISTERED.values()}
+    return [m for m in imported if m.__name__ in registering]
 
 
 def checks(group: str | None = None, scope: str | None = None) -> list[Check]:
     """The checks of ``group`` (all groups when None) of ``scope`` (any when None), in
     registration order."""
-    for g in MODULES if group is None else (group,):
+    for g in groups() if group is None else (group,):
         modules(g)
     return [c for c in _REGISTERED.values()
             if (group is None or c.group == group) and (scope is None or c.scope == scope)]

@@ -1,5 +1,5 @@
 """What the ``dataset`` checks share: the rules of the 1.0 data model (issue #10), one module
-each, registered in ``registry.MODULES["dataset"]``.
+each, registered from its folder, ``validation/checks/dataset/``.
 
 - ``naming``: every actor, person and place of a fact row is named in its quote.
 - ``magnitudes``: value_as_written, scale and currency words, measure and aggregation roles.
