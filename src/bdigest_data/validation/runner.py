@@ -9,6 +9,11 @@ each check on its own. Safety is not a group: every file is opened through
 ``metadata.files``, so a path that leaves the package is never opened. ``tables`` limits
 the run to some tables, the tables their foreign keys reach and the package's plain files;
 coverage, a property of the whole package, then does not run.
+
+Every check is taken from the registry (``integrity``'s file checks run in the hashing
+thread, its package check, the versions, at the end), except the one that reads each table
+(``structure.read_table``, which calls the header, cell and key checks): the package-wide
+groups need the tables it reads even when ``structure`` is not chosen.
 """
 
 from __future__ import annotations
@@ -28,7 +33,6 @@ from bdigest_data.metadata.classes import Package, TableSchema
 from bdigest_data.metadata.files import PackageFiles, UnsafePathError, is_archive, open_files
 from bdigest_data.metadata.paths import descriptor_path
 from bdigest_data.validation import GROUPS, registry
-from bdigest_data.validation.checks.integrity import integrity
 from bdigest_data.validation.checks.structure.structure import read_table
 from bdigest_data.validation.context import PackageData, internal_error
 from bdigest_data.validation.schedule import KeySchedule
@@ -126,9 +130,9 @@ def load(path: str | Path | PackageFiles | None = None, *, tables: Iterable[str]
     labelled: dict[str, set[str]] = {}
     # one table at a time (its batches are dropped once checked), the files hashed meanwhile
     with ThreadPoolExecutor(max_workers=1, initializer=_low_priority) as pool:
-        hashes = [pool.submit(_guarded, name, integrity.check_file, name, paths[name],
-                              model.by_name[name])
-                  for name in paths if "integrity" in groups]
+        file_checks = registry.checks("integrity", "file") if "integrity" in groups else []
+        hashes = [pool.submit(_guarded, name, check.run, name, paths[name], model.by_name[name])
+                  for check in file_checks for name in paths]
         reading = "structure" in groups or bool(groups & set(PACKAGE_CHECKS))
         for name, schema in schemas.items() if reading else ():
             result = _guarded(name, read_table, name, paths[name], schema, limit=limit,
@@ -147,8 +151,9 @@ def load(path: str | Path | PackageFiles | None = None, *, tables: Iterable[str]
             report.extend(schedule.after_reading(name, pkg, labelled))
         for future in hashes:
             report.extend(future.result())
-    if "integrity" in groups and tables is None:
-        report.extend(integrity.check_versions(pkg))
+    if "integrity" in groups and tables is None:  # the versions: a whole-package check
+        for check in registry.checks("integrity", "package"):
+            report.extend(check.run(pkg))
     return pkg, report
 
 
