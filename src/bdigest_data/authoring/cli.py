@@ -62,8 +62,8 @@ def register(subparsers: Any) -> None:
 def run_add_article(args: argparse.Namespace) -> int:
     """Add the article; print what was written, or why nothing was (exit 1)."""
     from bdigest_data.authoring.article import ArticleRefused, add_article
+    from bdigest_data.metadata.files import PackageError
     from bdigest_data.metadata.paths import descriptor_path
-    from bdigest_data.release.package import PackageError
 
     root = descriptor_path(args.package or ".").parent
     try:

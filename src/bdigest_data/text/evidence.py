@@ -47,13 +47,12 @@ from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bdigest_data.edtf import Edtf
 
 if TYPE_CHECKING:
     from bdigest_data.metadata.classes import TableSchema
-    from bdigest_data.validation.context import PackageData
 
 # --- normalisation -------------------------------------------------------------------------
 
@@ -287,7 +286,18 @@ class Article:
         return normalise(self.raw)
 
 
-def articles(pkg: PackageData) -> dict[str, Article]:
+class PackageText(Protocol):
+    """What ``articles`` and ``fact_tables`` read of a package (the validator's
+    ``validation.context.PackageData``; named here so this floor imports nothing above)."""
+
+    def role_table(self, role: str) -> Any: ...
+
+    def text(self, relpath: str) -> str: ...
+
+    def fact_tables(self) -> list[str]: ...
+
+
+def articles(pkg: PackageText) -> dict[str, Article]:
     """The package's articles by source id (the rows of the ``"bdigest:role": "sources"``
     table, its fields found by role: ``seed-file``, ``char-start``, ``char-end``); rows whose
     seed file is not a declared resource or cannot be read are left out (other checks
@@ -311,7 +321,7 @@ def articles(pkg: PackageData) -> dict[str, Article]:
     return result
 
 
-def fact_tables(pkg: PackageData) -> list[str]:
+def fact_tables(pkg: PackageText) -> list[str]:
     """The fact tables read (``"bdigest:role": "facts"``), in package order."""
     return pkg.fact_tables()
 

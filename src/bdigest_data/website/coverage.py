@@ -1,14 +1,13 @@
 """Coverage per article, as ``bdigest-data coverage --format json`` reports it.
 
-The site reads the command's JSON (its documented output) rather than the ledger's
-internals, so it shows whatever counts the command reports (figures; sentences once the
-sentence ledger exists) and keeps working while the ledger changes.
+The site reads the command's JSON (its documented output, ``render_json`` of the ledger,
+made here as the command makes it, without going through the command line) rather than
+the ledger's internals, so it shows whatever counts the command reports and keeps working
+while the ledger changes.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -22,18 +21,22 @@ COUNTS = ("sentences", "sentences_covered", "set_aside", "unaccounted", "figures
 
 def per_article(root: Path) -> dict[str, dict[str, Any]]:
     """source_id -> the command's counts for it (lists are counted); empty if it fails."""
-    from bdigest_data.cli import main
+    from bdigest_data.validation.checks.coverage import coverage
+    from bdigest_data.validation.report.coverage_render import render_json
+    from bdigest_data.validation.runner import load
 
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        code = main(["coverage", "--package", str(root), "--format", "json"])
-    if code != 0:
+    try:
+        pkg, _ = load(root, groups=("coverage",))
+        entries = None if pkg is None else coverage.ledger(pkg)
+    except (OSError, ValueError):
         return {}
-    entries = json.loads(out.getvalue()).get("articles", [])
+    if entries is None:
+        return {}
+    reported = json.loads(render_json(entries, units=False)).get("articles", [])
     return {
         e["source_id"]: {k: _count(v) for k, v in e.items()
                          if isinstance(v, (int, list, dict)) and not isinstance(v, bool)}
-        for e in entries if "source_id" in e
+        for e in reported if "source_id" in e
     }
 
 
