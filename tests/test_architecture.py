@@ -1,0 +1,247 @@
+"""Fitness tests of the layout: the import rules of docs/architecture.md hold for every
+module, there is no import cycle, and validation/ keeps its checks in group folders.
+
+The rules are read from the document's tables, so the page and the test cannot disagree.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "bdigest_data"
+DOC = ROOT / "docs" / "architecture.md"
+PUBLIC = "bdigest_data (public API)"
+
+
+@dataclass(frozen=True)
+class Unit:
+    floor: int
+    name: str
+    members: tuple[str, ...]  # "metadata/" (a folder), "cli.py" (a file), "*/cli.py"
+
+
+def _table(marker: str) -> list[list[str]]:
+    """The rows (cells) of the Markdown table after the comment containing ``marker``."""
+    lines = DOC.read_text(encoding="utf-8").split(marker, 1)[1].splitlines()[1:]
+    rows = []
+    for line in lines:
+        if not line.startswith("|"):
+            break
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if not set(cells[0]) <= set("-"):
+            rows.append(cells)
+    return rows[1:]  # without the header
+
+
+def units() -> list[Unit]:
+    return [Unit(int(floor), name, tuple(re.findall(r"`([^`]+)`", holds)))
+            for floor, name, holds, *_ in _table("import rules:")]
+
+
+def exceptions() -> set[tuple[str, str]]:
+    return {(re.findall(r"`([^`]+)`", a)[0], re.findall(r"`([^`]+)`", b)[0])
+            for a, b, *_ in _table("exceptions:")}
+
+
+def unit_of(rel: str, table: list[Unit]) -> Unit:
+    """The unit of a module given by its path under ``src/bdigest_data/``."""
+    def matches(member: str) -> bool:
+        if member == "*/cli.py":
+            return "/" in rel and rel.endswith("/cli.py")
+        return rel.startswith(member) if member.endswith("/") else rel == member
+    # the most specific member wins: "*/cli.py" before its folder
+    for member, unit in sorted(((m, u) for u in table for m in u.members),
+                               key=lambda mu: mu[0] != "*/cli.py"):
+        if matches(member):
+            return unit
+    raise AssertionError(f"{rel} is in no unit of docs/architecture.md")
+
+
+@dataclass(frozen=True)
+class Import:
+    target: str  # path under src/bdigest_data/ ("metadata/files.py"), or PUBLIC
+    line: int
+    executed: bool  # run when the module is imported (not in a function nor TYPE_CHECKING)
+
+
+def imports(source: str, files: set[str], public: set[str]) -> list[Import]:
+    """The imports of our modules in ``source``, resolved to files (``files``: every module
+    path); ``from bdigest_data import NAME`` of a public name is the public API."""
+    def path_of(module: str) -> str | None:
+        rel = module.removeprefix("bdigest_data").lstrip(".").replace(".", "/")
+        for candidate in (f"{rel}.py", f"{rel}/__init__.py" if rel else "__init__.py"):
+            if candidate in files:
+                return candidate
+        return None
+
+    found: list[Import] = []
+
+    def walk(node: ast.AST, executed: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                walk(child, False)
+                continue
+            names: list[str] = []
+            if isinstance(child, ast.Import):
+                names = [a.name for a in child.names]
+            elif isinstance(child, ast.ImportFrom) and (child.module or "").startswith(
+                    "bdigest_data"):
+                for alias in child.names:
+                    sub = path_of(f"{child.module}.{alias.name}")
+                    if sub is not None:
+                        found.append(Import(sub, child.lineno, executed))
+                    elif child.module == "bdigest_data" and alias.name in public:
+                        found.append(Import(PUBLIC, child.lineno, executed))
+                    else:
+                        names.append(child.module)
+            for name in names:
+                if name.startswith("bdigest_data") and (target := path_of(name)) is not None:
+                    found.append(Import(target, child.lineno, executed))
+            inner = isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+            walk(child, executed and not inner)
+
+    walk(ast.parse(source), True)
+    return found
+
+
+def sources() -> dict[str, str]:
+    return {p.relative_to(SRC).as_posix(): p.read_text(encoding="utf-8")
+            for p in SRC.rglob("*.py")}
+
+
+def public_names() -> set[str]:
+    import bdigest_data
+
+    return set(bdigest_data.__all__)
+
+
+def breaches(code: dict[str, str], table: list[Unit], public: set[str]) -> set[tuple[str, str]]:
+    """(importer, imported) pairs that break the rules of the table (see the document)."""
+    files = set(code)
+    wings = max(u.floor for u in table if u.name != "commands")
+    found = set()
+    for rel, source in code.items():
+        mine = unit_of(rel, table)
+        for imp in imports(source, files, public):
+            if imp.target == PUBLIC:
+                ok = mine.floor >= wings
+            else:
+                theirs = unit_of(imp.target, table)
+                ok = theirs == mine or theirs.floor < mine.floor
+                if "/" in imp.target and imp.target.endswith("/cli.py"):
+                    ok = rel == "cli.py"
+            if not ok:
+                found.add((rel, imp.target))
+    return found
+
+
+def test_every_import_points_down_as_docs_architecture_says():
+    table = units()
+    assert {u.name for u in table} >= {"model", "engine", "text", "validator", "loader",
+                                       "commands"}
+    found = breaches(sources(), table, public_names())
+    allowed = exceptions()
+    new = sorted(found - allowed)
+    assert not new, ("imports that break docs/architecture.md (an arrow up or across; "
+                     f"see the page for where the code belongs): {new}")
+    gone = sorted(allowed - found)
+    assert not gone, f"remove these from the exceptions in docs/architecture.md: {gone}"
+
+
+def test_every_module_is_in_a_unit_and_only_cli_names_a_command_module():
+    table = units()
+    code = sources()
+    for rel in code:
+        unit_of(rel, table)
+    for rel, source in code.items():
+        named = re.findall(r"bdigest_data\.(\w+)\.cli\b", source)
+        assert rel == "cli.py" or not named, f"{rel} names a */cli.py module: {named}"
+
+
+def test_the_rule_check_catches_what_it_names():
+    table = units()
+    code = {
+        "metadata/x.py": "from bdigest_data.loader import frames\n",  # up
+        "engine/y.py": "def f():\n    from bdigest_data.text import evidence\n",  # across
+        "website/z.py": "from bdigest_data import cite\nfrom bdigest_data.exports import sql\n",
+        "release/c.py": "from bdigest_data.metadata import files\n",  # down: fine
+        "text/evidence.py": "", "loader/frames.py": "", "exports/sql.py": "",
+        "metadata/files.py": "", "release/cli.py": "", "__init__.py": "",
+        "exports/w.py": "from bdigest_data.release import cli\n",  # a command module
+    }
+    assert breaches(code, table, {"cite"}) == {
+        ("metadata/x.py", "loader/frames.py"), ("engine/y.py", "text/evidence.py"),
+        ("website/z.py", "exports/sql.py"), ("exports/w.py", "release/cli.py")}
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return [*path[path.index(nxt):], nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        path.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def test_no_import_cycle():
+    table = units()
+    code = sources()
+    files, public = set(code), public_names()
+    executed = {rel: {i.target for i in imports(src, files, public)
+                      if i.executed and i.target != PUBLIC} - {rel}
+                for rel, src in code.items()}
+    assert _cycle(executed) is None, f"an import cycle: {_cycle(executed)}"
+    between: dict[str, set[str]] = {}
+    for rel, src in code.items():
+        mine = unit_of(rel, table).name
+        between.setdefault(mine, set()).update(
+            unit_of(i.target, table).name for i in imports(src, files, public)
+            if i.target != PUBLIC and unit_of(i.target, table).name != mine)
+    assert _cycle(between) is None, f"a cycle between units: {_cycle(between)}"
+
+
+def test_the_cycle_check_finds_one():
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_validation_keeps_a_dozen_modules_at_the_top_and_its_checks_in_group_folders():
+    top = sorted(p.name for p in (SRC / "validation").glob("*.py"))
+    assert len(top) <= 12, top
+    from bdigest_data.validation import GROUPS, registry
+
+    folders = {p.parent.name for p in (SRC / "validation" / "checks").glob("*/__init__.py")}
+    assert set(registry.groups()) == set(GROUPS) == folders
+    assert {c.group for c in registry.checks()} == folders
+
+
+@pytest.mark.parametrize("floor", ["metadata/", "engine/", "text/"])
+def test_the_floors_import_nothing_above_them(floor):
+    code = sources()
+    files, public = set(code), public_names()
+    above = {"validation/", "loader/", "exports/", "release/", "authoring/", "website/",
+             "cli.py", "cliargs.py", "dictionary.py", "__init__.py"}
+    for rel, src in code.items():
+        if rel.startswith(floor):
+            reached = {i.target for i in imports(src, files, public)}
+            assert not {t for t in reached if t == PUBLIC or any(
+                t.startswith(a) or t == a for a in above)}, (rel, reached)
