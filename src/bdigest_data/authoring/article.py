@@ -38,8 +38,7 @@ from bdigest_data.metadata.classes import Field, Package
 from bdigest_data.metadata.files import stamp_of
 from bdigest_data.release.rows import KeyedRows, read_keyed
 from bdigest_data.release.stamp import descriptor_text
-from bdigest_data.text.evidence import Article, normalise
-from bdigest_data.validation.checks.semantics.semantics import heading_free
+from bdigest_data.text.evidence import Article, heading_free, normalise
 
 SEED_DIR = "seeds"
 _HEADING = re.compile(r"^#{1,6}[ \t]+(?P<text>\S.*)$", re.MULTILINE)

@@ -60,10 +60,13 @@ _MARKUP = re.compile(
     r"(?P<dollar>\\\$)|!?\[(?P<label>[^\[\]\n]*)\]\([^()\n]*\)|(?P<emph>\*+)"
 )
 _WS = re.compile(r"\s+")
+# what ``fold`` drops too: a heading's marks (``##`` before a space), as a reader sees text
+_MARKUP_AND_HEADINGS = re.compile(_MARKUP.pattern + r"|(?P<heading>(?<!\S)#{1,6}(?=\s))")
 
 
 def _kept(m: re.Match[str]) -> tuple[int, int]:
-    """The span of ``m`` that survives markup removal (empty for emphasis)."""
+    """The span of ``m`` that survives markup removal (empty for emphasis and headings'
+    marks)."""
     if m.group("dollar") is not None:
         return m.end() - 1, m.end()
     if m.group("label") is not None:
@@ -79,6 +82,20 @@ def normalise(raw: str) -> str:
     """``raw`` with markup dropped and whitespace folded (see the module docstring)."""
     bare = _MARKUP.sub(lambda m: m.string[slice(*_kept(m))], raw)
     return _WS.sub(" ", bare).strip()
+
+
+def fold(raw: str) -> str:
+    """``normalise(raw)`` with the marks of Markdown headings (``##`` before a space) dropped
+    as well: the text as a reader sees it, by which the site finds each quote in its
+    article."""
+    bare = _MARKUP_AND_HEADINGS.sub(lambda m: m.string[slice(*_kept(m))], raw)
+    return _WS.sub(" ", bare).strip()
+
+
+def heading_free(text: str) -> str:
+    """``text`` normalised as a quote, with every ``#`` dropped too (how a source's title is
+    found in its article's heading)."""
+    return " ".join(normalise(text).replace("#", " ").split())
 
 
 @functools.lru_cache(maxsize=64)

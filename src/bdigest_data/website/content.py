@@ -308,7 +308,7 @@ class SiteData:
         fact row's quote overlaps, how many rows set aside, and how many neither."""
         if self.sentences is None or source_id not in self.articles:
             return {}
-        from bdigest_data.website.reader import fold
+        from bdigest_data.text.evidence import fold
 
         text = fold(self.articles[source_id].markdown)
         quotes = []

@@ -1,11 +1,12 @@
 """An article as HTML with the quotes of its rows highlighted (the evidence reader).
 
 The article's Markdown is parsed by ``markdown-it-py``; its text (link labels kept,
-emphasis and escapes resolved, blocks joined by a space) is folded like a quote is when
-the validator looks it up: markup dropped, ``*`` dropped, every run of whitespace one
-space. Each quote, folded the same way, is found in that text and mapped back to the text
-tokens it spans; those tokens are rendered split at every quote boundary, each piece inside
-a ``<mark>`` that lists the rows (``data-rows``) whose quote covers it. Before the first
+emphasis and escapes resolved, blocks joined by a space) is folded by the validator's
+normalisation (``text.evidence.fold``: markup and ``*`` dropped, headings' marks too,
+every run of whitespace one space). Each quote, folded the same way, is found in that
+text and mapped back to the text tokens it spans; those tokens are rendered split at every
+quote boundary, each piece inside a ``<mark>`` that lists the rows (``data-rows``) whose
+quote covers it. Before the first
 piece of each row's quote stands an empty ``<span class="anchor" id="ROW">``, so
 ``#ROW`` deep-links to the evidence even where one quote backs several rows. Spans of
 sentences set aside are marked the same way (``<mark class="aside">``) with their reason.
@@ -23,19 +24,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bdigest_data.text.evidence import fold
 from bdigest_data.website.layout import code, esc, safe_url
 
-_QUOTE_MARKUP = re.compile(r"\\(\$)|!?\[([^\[\]\n]*)\]\([^()\n]*\)|\*+|(?<!\S)#{1,6}(?=\s)")
 _WS = re.compile(r"\s+")
 _TEXT_TOKENS = {"text", "code_inline"}
 _BREAKS = {"softbreak", "hardbreak"}
-
-
-def fold(quote: str) -> str:
-    """``quote`` as the reader matches it: link markup, ``*`` and heading marks (``##``)
-    dropped, ``\\$`` read as ``$``, whitespace folded to single spaces and stripped."""
-    bare = _QUOTE_MARKUP.sub(lambda m: m.group(1) or m.group(2) or "", quote)
-    return _WS.sub(" ", bare).strip()
 
 
 @dataclass(frozen=True)

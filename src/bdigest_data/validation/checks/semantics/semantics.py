@@ -39,7 +39,12 @@ from bdigest_data.engine.arrays import from_numpy, scalar, texts, to_numpy
 from bdigest_data.engine.grouping import decoded, decoded_type, distinct
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import COUNTRY_CODE_WHEN, MAY_POSTDATE, TableSchema
-from bdigest_data.text.evidence import evidence_fields, fact_tables, normalise, show
+from bdigest_data.text.evidence import (
+    evidence_fields,
+    fact_tables,
+    heading_free,
+    show,
+)
 from bdigest_data.validation import registry
 from bdigest_data.validation.context import PackageData, TableData
 
@@ -318,11 +323,6 @@ def _cells(td: TableData, names: list[str], parts: np.ndarray, totals: np.ndarra
 
 
 # sources ----------------------------------------------------------------------------------
-
-
-def heading_free(text: str) -> str:
-    """``text`` normalised as a quote, with Markdown heading marks ``#`` dropped too."""
-    return " ".join(normalise(text).replace("#", " ").split())
 
 
 @registry.register("semantics", "source-offsets", "undeclared-seed")
