@@ -23,7 +23,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -83,9 +82,9 @@ def read_parquet(path: str | Path, *, backend: str = "pandas") -> Any:
     type or a file this export did not write. A pandas
     frame's ``attrs`` are those of ``load`` (``source`` is the Parquet file).
     """
-    from bdigest_data.loader import convert, frames
+    from bdigest_data.loader import backends, convert, frames
 
-    frames.check_backend(backend)
+    chosen = backends.named(backend)
     path = Path(path)
     data = pq.read_table(path)
     meta = data.schema.metadata or {}
@@ -115,15 +114,8 @@ def read_parquet(path: str | Path, *, backend: str = "pandas") -> Any:
         raise ValidationError([Finding(b.code, f"{path}, row {b.index + 1}, field {b.field!r}: "
                                        f"{b.message}", row=b.index + 1, field=b.field,
                                        value=b.value) for b in bad])
-    if backend == "polars":
-        import polars as pl
-
-        return pl.DataFrame([s for conv in converters
-                             for s in conv.to_polars(columns[conv.name]).values()])
-    frame = pd.DataFrame({k: v for conv in converters
-                          for k, v in conv.to_pandas(columns[conv.name]).items()}, copy=False)
     about = {k.decode(): v.decode() for k, v in meta.items() if k.startswith(b"bdigest:")}
-    frame.attrs = {
+    return chosen.frame(converters, columns, (), {
         "table": about.get("bdigest:table", ""),
         "title": about.get("bdigest:table_title", ""),
         "description": about.get("bdigest:table_description", ""),
@@ -131,5 +123,4 @@ def read_parquet(path: str | Path, *, backend: str = "pandas") -> Any:
         "version": about.get("bdigest:version", ""),
         "source": str(path),
         "citation": about.get("bdigest:citation", ""),
-    }
-    return frame
+    })

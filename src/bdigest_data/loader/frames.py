@@ -31,7 +31,6 @@ from __future__ import annotations
 import copy
 import csv
 import functools
-import importlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +44,7 @@ import pyarrow.csv as pacsv
 from bdigest_data import metadata
 from bdigest_data.engine.arrays import true_indices
 from bdigest_data.findings import Finding, PackageFileError, ValidationError
-from bdigest_data.loader import convert
+from bdigest_data.loader import backends, convert
 from bdigest_data.metadata.citation import of_descriptor
 from bdigest_data.metadata.classes import Package, Resource, TableSchema
 from bdigest_data.metadata.files import PackageFiles, UnsafePathError
@@ -59,8 +58,6 @@ SOURCES = "sources"  # the bdigest:role of the source articles table
 SOURCE_COLUMNS = ("title", "published")
 BLOCK_SIZE = 1 << 20  # pyarrow's block; a record longer than it is read again in one block
 
-# the frame libraries ``load`` returns; the first is the default
-BACKENDS = ("pandas", "polars")
 
 _validated: set[Stamp] = set()
 _tables: dict[tuple[str, Path, str, Stamp], _Table] = {}
@@ -184,19 +181,17 @@ def load(
     path)) or ``"polars"`` (a ``pl.DataFrame`` with the same columns and rows; polars
     frames have no ``attrs``: ``schema(name)`` and ``citation()`` give the same facts).
     """
-    check_backend(backend)
+    chosen = backends.named(backend)
     files, parsed, stamp = _package(path)
     table = _table(name, files, parsed, stamp)
     if with_sources:
         _source_key(table)
     if validate:
         _validate(files, stamp)
-    if backend == "polars":
-        frame = _polars_frame(table)
-        return _join_sources_polars(frame, table, parsed, stamp) if with_sources else frame
-    frame = _frame(table)
-    frame.attrs["citation"] = of_descriptor(_model(parsed).raw)
-    return _join_sources(frame, table, parsed, stamp) if with_sources else frame
+    frame = _frame(table, chosen)
+    if chosen.attrs:
+        frame.attrs["citation"] = of_descriptor(_model(parsed).raw)
+    return _join_sources(frame, table, parsed, stamp, chosen) if with_sources else frame
 
 
 def load_all(
@@ -204,30 +199,17 @@ def load_all(
 ) -> dict[str, Any]:
     """Every table by name, as :func:`load` gives it with the same ``backend``; with
     ``validate``, the whole package is checked once first."""
-    check_backend(backend)
+    chosen = backends.named(backend)
     files, parsed, stamp = _package(path)
     if validate:
         _validate(files, stamp)
     names = _model(parsed).table_names
-    if backend == "polars":
-        return {name: _polars_frame(_table(name, files, parsed, stamp)) for name in names}
-    frames = {name: _frame(_table(name, files, parsed, stamp)) for name in names}
-    cited = of_descriptor(_model(parsed).raw)
-    for frame in frames.values():
-        frame.attrs["citation"] = cited
+    frames = {name: _frame(_table(name, files, parsed, stamp), chosen) for name in names}
+    if chosen.attrs:
+        cited = of_descriptor(_model(parsed).raw)
+        for frame in frames.values():
+            frame.attrs["citation"] = cited
     return frames
-
-
-def check_backend(backend: str) -> None:
-    """Refuse an unknown backend; a known one whose library is missing says how to add it."""
-    if backend not in BACKENDS:
-        raise ValueError(f"unknown backend {backend!r}; the backends are: {', '.join(BACKENDS)}")
-    if backend != BACKENDS[0]:
-        try:
-            importlib.import_module(backend)
-        except ImportError as exc:
-            raise ImportError(f"backend={backend!r} needs {backend}: "
-                              f"pip install 'bdigest-data[{backend}]'") from exc
 
 
 def sources(*, validate: bool = True, path: PathArg = None) -> pd.DataFrame:
@@ -344,34 +326,19 @@ def _lines(csv_path: Path) -> list[int]:
     return starts
 
 
-def _frame(table: _Table) -> pd.DataFrame:
-    """The typed frame of ``table`` (fields and derived columns) with its ``attrs``, except
-    the citation (set by the caller once the tables are read)."""
+def _frame(table: _Table, backend: backends.Backend) -> Any:
+    """The typed frame of ``table`` (fields and derived columns) in ``backend``, with the
+    table's metadata where the backend keeps it, except the citation (set by the caller
+    once the tables are read)."""
     arrays = _read(table)
-    columns: dict[str, Any] = dict.fromkeys(table.columns)
-    for conv in table.converters:
-        columns.update(conv.to_pandas(arrays[conv.name]))
-    frame = pd.DataFrame(columns, copy=False)
-    frame.attrs = {
+    return backend.frame(table.converters, arrays, table.columns, {
         "table": table.name,
         "title": table.resource.title or table.name,
         "description": table.resource.description or table.schema.description or "",
         "fields": descriptions(table.schema),
         "version": table.package.version,
         "source": str(table.csv),
-    }
-    return frame
-
-
-def _polars_frame(table: _Table) -> Any:
-    """The typed polars frame of ``table`` (fields and derived columns)."""
-    import polars as pl
-
-    arrays = _read(table)
-    columns: dict[str, Any] = dict.fromkeys(table.columns)
-    for conv in table.converters:
-        columns.update(conv.to_polars(arrays[conv.name]))
-    return pl.DataFrame(list(columns.values()))
+    })
 
 
 def descriptions(schema: TableSchema) -> dict[str, str]:
@@ -409,22 +376,8 @@ def _source_columns(table: _Table, parsed: metadata.ParsedPackage, stamp: Stamp
     return src_table, local, {remote: local, **{c: f"source_{c}" for c in wanted}}
 
 
-def _join_sources(frame: pd.DataFrame, table: _Table, parsed: metadata.ParsedPackage,
-                  stamp: Stamp) -> pd.DataFrame:
+def _join_sources(frame: Any, table: _Table, parsed: metadata.ParsedPackage, stamp: Stamp,
+                  backend: backends.Backend) -> Any:
     """``frame`` with each row's article title and date (columns prefixed ``source_``)."""
     src_table, local, renamed = _source_columns(table, parsed, stamp)
-    src = _frame(src_table)
-    right = src[list(renamed)].rename(columns=renamed)
-    joined = frame.merge(right, on=local, how="left", validate="many_to_one")
-    joined.attrs = copy.deepcopy(frame.attrs)
-    joined.attrs["fields"].update({new: f"From {src_table.name}: {src.attrs['fields'][old]}"
-                                   for old, new in renamed.items() if new != local})
-    return joined
-
-
-def _join_sources_polars(frame: Any, table: _Table, parsed: metadata.ParsedPackage,
-                         stamp: Stamp) -> Any:
-    """:func:`_join_sources` of a polars frame."""
-    src_table, local, renamed = _source_columns(table, parsed, stamp)
-    right = _polars_frame(src_table).select(list(renamed)).rename(renamed)
-    return frame.join(right, on=local, how="left", validate="m:1", maintain_order="left")
+    return backend.join(frame, _frame(src_table, backend), local, renamed, src_table.name)
