@@ -19,6 +19,14 @@ import pyarrow as pa
 from bdigest_data.loader.convert import Converter
 
 
+def _in_order(columns: Iterable[str], parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Every field's columns (``parts``), in the order of ``columns`` (the table's)."""
+    out: dict[str, Any] = dict.fromkeys(columns)
+    for part in parts:
+        out.update(part)
+    return out
+
+
 class Pandas:
     """``pd.DataFrame`` frames; the table's metadata in ``df.attrs``."""
 
@@ -29,9 +37,7 @@ class Pandas:
               columns: Iterable[str], attrs: dict[str, Any]) -> Any:
         import pandas as pd
 
-        out: dict[str, Any] = dict.fromkeys(columns)
-        for conv in converters:
-            out.update(conv.to_pandas(arrays[conv.name]))
+        out = _in_order(columns, (c.to_pandas(arrays[c.name]) for c in converters))
         frame = pd.DataFrame(out, copy=False)
         frame.attrs = attrs
         return frame
@@ -56,9 +62,7 @@ class Polars:
               columns: Iterable[str], attrs: dict[str, Any]) -> Any:
         import polars as pl
 
-        out: dict[str, Any] = dict.fromkeys(columns)
-        for conv in converters:
-            out.update(conv.to_polars(arrays[conv.name]))
+        out = _in_order(columns, (c.to_polars(arrays[c.name]) for c in converters))
         return pl.DataFrame(list(out.values()))
 
     def join(self, frame: Any, source: Any, local: str, renamed: dict[str, str],
