@@ -2,12 +2,13 @@
 
 The package's metadata is read by ``bdigest_data.metadata`` (the typed model; its faults are
 findings) and every file through its reader (``metadata.files``: the safety rules).
-Modules: ``header`` / ``keys`` / ``structure`` (what frictionless checks, on the CSV
-stream and cell rules of ``bdigest_data.engine``), ``integrity`` (sizes, hashes, versions),
-``provenance`` / ``semantics`` / ``coverage`` / ``dataset`` (our rules, registered in
-``registry``; ``dataset``: ``naming``, ``magnitudes``, ``derivations``, ``links``; the
-article text from ``bdigest_data.text``), ``catalogue`` (every finding code), ``runner``
-(orchestration), ``render`` (text and JSON reports), ``cli`` (the sub-commands).
+At the top: ``runner`` (orchestration), ``registry`` (every check, by group), ``context``
+(what the checks are given), ``schedule`` (when the foreign keys run), ``catalogue`` (every
+finding code), ``cli`` (the sub-commands). ``checks/<group>/``: one folder per group
+(``structure``: what frictionless checks, on the CSV stream and cell rules of
+``bdigest_data.engine``; ``integrity``: sizes, hashes, versions; ``provenance``,
+``semantics``, ``coverage``, ``dataset``: our rules, on the article text of
+``bdigest_data.text``). ``report/``: text, JSON and GitHub output, the coverage ledger.
 Importing this package is cheap; pyarrow is loaded when ``validate`` runs.
 """
 
