@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 _PART = r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([?~])?"
-_RE = re.compile(rf"^{_PART}(?:/{_PART})?$")
+_RE = re.compile(rf"{_PART}(?:/{_PART})?")  # the whole text: fullmatch
 PRECISIONS = ("year", "season", "month", "day")
 SEASONS = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
 _SEASON_START = {21: 3, 22: 6, 23: 9, 24: 12}
@@ -44,7 +44,7 @@ class Edtf:
     @property
     def season(self) -> str | None:
         """The season's name when the value (its first end) is a season, else ``None``."""
-        m = _RE.match(self.text)
+        m = _RE.fullmatch(self.text)
         code = int(m.group(2)) if m and m.group(2) else 0
         return SEASONS.get(code)
 
@@ -69,7 +69,7 @@ def _bounds(y: str, m: str | None, d: str | None) -> tuple[date, date, int]:
 
 def parse(text: str) -> Edtf:
     """Parse ``text``; ``ValueError`` with the reason when it is not a date we accept."""
-    m = _RE.match(text)
+    m = _RE.fullmatch(text)
     if not m:
         raise ValueError(
             f"{text!r} is not an EDTF date of the forms YYYY, YYYY-MM, YYYY-MM-DD, A/B"

@@ -2,8 +2,11 @@
 
 One call makes these changes, all or none:
 
-1. the text, byte for byte, as a new seed file ``seeds/<id>.txt`` (an existing seed file
-   never changes, so its hash and every offset into it stay true);
+1. the text as a new seed file ``seeds/<id>.txt``, byte for byte but for two things that
+   are not text: line ends CRLF and CR become LF and a leading byte-order mark is dropped
+   (``AddedArticle.normalised`` says which; every seed is then stored alike, and the
+   offsets count the characters of the stored file). An existing seed file never changes,
+   so its hash and every offset into it stay true;
 2. a row of the sources table (``"bdigest:role": "sources"``): the id, the title (the
    first Markdown heading, unless given), the publisher, the EDTF publication date and the
    note on how it was inferred, the seed file, and the offsets (fields found by their
@@ -15,10 +18,15 @@ One call makes these changes, all or none:
    and licence note of the existing seed texts) and fresh ``bytes`` and ``hash`` for it
    and the tables written; the other resources are left as they are.
 
-Everything is checked before anything is written (``ArticleRefused`` names the reason);
-the files are then written beside their targets and moved into place, and the originals
-are put back if a move fails. The new article's sentences are unaccounted for (and its
-figures uncovered) until rows quote them: ``bdigest-data validate`` lists them by its id.
+Everything is checked before anything is written (``ArticleRefused`` names the reason):
+the article is at most ``MAX_ARTICLE_BYTES``, and no heading runs on into the next line
+(the coverage check sets headings aside, so a body glued to its heading would never be
+checked). The files are then written beside their targets (new temporary files, never
+through a symlink) and moved into place, and the originals are put back if a move fails;
+an ``OSError`` (a folder that cannot be written) is raised after that rollback. The
+seed folder must be a real folder inside the package, not a symlink. The new article's
+sentences are unaccounted for (and its figures uncovered) until rows quote them:
+``bdigest-data validate`` lists them by its id.
 """
 
 from __future__ import annotations
@@ -28,6 +36,8 @@ import io
 import json
 import os
 import re
+import stat
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,11 +48,13 @@ from bdigest_data.metadata.classes import Field, Package
 from bdigest_data.metadata.files import stamp_of
 from bdigest_data.release.rows import KeyedRows, read_keyed
 from bdigest_data.release.stamp import descriptor_text
-from bdigest_data.text.evidence import Article, heading_free, normalise
+from bdigest_data.text.evidence import LINE_BREAK, Article, heading_free, normalise
 
 SEED_DIR = "seeds"
 _HEADING = re.compile(r"^#{1,6}[ \t]+(?P<text>\S.*)$", re.MULTILINE)
 _BLANK = " \t\r\n\ufeff"  # leading and trailing characters that are not the article
+BOM = "\ufeff"
+MAX_ARTICLE_BYTES = 256 * 1024  # the longest article of the package has 7,362 characters
 
 
 class ArticleRefused(ValueError):
@@ -62,6 +74,7 @@ class AddedArticle:
     row: dict[str, str]
     sentences: int  # units appended to the sentences table
     files: tuple[str, ...]  # changed or new, relative to the package root
+    normalised: tuple[str, ...] = ()  # what changed from the file given to the seed stored
 
 
 @dataclass(frozen=True)
@@ -112,7 +125,7 @@ def add_article(root: Path, file: Path, *, source_id: str, published: str, note:
     sources = _Table(model, files, "sources")
     id_field = sources.schema.primary_key[0] if sources.schema.primary_key else "source_id"
     _check_id(source_id, sources.schema.field(id_field), sources.rows)
-    data, text = _read_text(file)
+    data, text, normalised = _read_text(file)
     published_field = sources.field("published", "published")
     _check_date(published, sources.schema.field(published_field))
     if not note.strip():
@@ -122,10 +135,8 @@ def add_article(root: Path, file: Path, *, source_id: str, published: str, note:
     start = len(text) - len(text.lstrip(_BLANK))
     end = len(text.rstrip(_BLANK))
     seed_file = f"{SEED_DIR}/{source_id}.txt"
-    seed_path = files.root / seed_file
+    seed_path = _seed_path(files.root, seed_file)
     resource = f"seed-{source_id}"
-    if seed_path.exists():
-        raise ArticleRefused(f"{seed_path} already exists; seed files never change")
     if resource in model.by_name:
         raise ArticleRefused(f"{files.descriptor_path} already has a resource {resource!r}")
     named = {id_field: source_id, sources.field("title", "title"): title,
@@ -141,6 +152,7 @@ def add_article(root: Path, file: Path, *, source_id: str, published: str, note:
     row = {n: named.get(n, "") for n in sources.rows.header}
     written = {sources.relpath: sources.appended([row])}
     units = _units(Article(source_id, seed_file, start, end, text[start:end]))
+    _check_headings(units or [], text, file)
     if units is not None and model.table_with_role("sentences"):
         sentences = _Table(model, files, "sentences")
         written[sentences.relpath] = sentences.appended(
@@ -153,7 +165,7 @@ def add_article(root: Path, file: Path, *, source_id: str, published: str, note:
     changes.append(_Change(dp, descriptor_text(desc).encode("utf-8"), dp.read_bytes()))
     _commit(changes)
     return AddedArticle(source_id, title, seed_file, resource, start, end, row,
-                        len(units or []), (seed_file, *written, files.descriptor))
+                        len(units or []), (seed_file, *written, files.descriptor), normalised)
 
 
 def _units(article: Article) -> list[Any] | None:
@@ -179,19 +191,65 @@ def _check_id(source_id: str, field: Field | None, rows: KeyedRows) -> None:
                              "choose another id")
 
 
-def _read_text(file: Path) -> tuple[bytes, str]:
-    try:
-        data = file.read_bytes()
+def _read_text(file: Path) -> tuple[bytes, str, tuple[str, ...]]:
+    """The seed's bytes and text, and what was normalised (see the module docstring)."""
+    try:  # opened without blocking: a FIFO would wait for a writer
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise ArticleRefused(f"{file}: not a regular file")
+            if st.st_size > MAX_ARTICLE_BYTES:
+                raise ArticleRefused(f"{file}: {st.st_size} bytes, more than the limit of "
+                                     f"{MAX_ARTICLE_BYTES} for one article")
+            data = fh.read(MAX_ARTICLE_BYTES + 1)
     except OSError as exc:
         raise ArticleRefused(f"{file}: cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_ARTICLE_BYTES:  # it grew while being read
+        raise ArticleRefused(f"{file}: more than the limit of {MAX_ARTICLE_BYTES} bytes")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ArticleRefused(f"{file}: not UTF-8 (byte {exc.start}: {exc.reason}); save the "
                              "text as UTF-8") from None
+    normalised = []
+    if text.startswith(BOM):
+        text = text[len(BOM):]
+        normalised.append("the byte-order mark (U+FEFF) at its start dropped")
+    ends = sorted({m.group() for m in LINE_BREAK.finditer(text)} - {"\n"})
+    if ends:
+        text = LINE_BREAK.sub("\n", text)
+        normalised.append(f"line ends {' and '.join(_END_NAMES[e] for e in ends)} made LF")
     if not text.strip(_BLANK):
         raise ArticleRefused(f"{file}: the file is empty")
-    return data, text
+    return (text.encode("utf-8") if normalised else data), text, tuple(normalised)
+
+
+_END_NAMES = {"\r\n": "CRLF", "\r": "CR"}
+
+
+def _seed_path(root: Path, seed_file: str) -> Path:
+    """Where the new seed file goes: inside the package's own seed folder (no symlink on the
+    way, so nothing is written outside the package), where no file is yet."""
+    folder = root / SEED_DIR
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise ArticleRefused(f"{folder} is a symlink or not a folder; seed files are written "
+                             "only into a real seeds/ folder inside the package")
+    path = root / seed_file
+    if os.path.lexists(path):
+        raise ArticleRefused(f"{path} already exists; seed files never change")
+    return path
+
+
+def _check_headings(units: list[Any], text: str, file: Path) -> None:
+    """Refuse a heading that runs on into the next line: the text glued to it would be set
+    aside with the heading by the coverage check, never checked."""
+    for u in units:
+        if u.kind == "heading" and "\n" in text[u.char_start:u.char_end]:
+            line = text.count("\n", 0, u.char_start) + 1
+            raise ArticleRefused(f"{file} line {line}: the heading runs on into the next "
+                                 "line; put a blank line after each heading (a heading is "
+                                 "set aside by coverage with all its lines)")
 
 
 def _check_date(published: str, field: Field | None) -> None:
@@ -201,7 +259,7 @@ def _check_date(published: str, field: Field | None) -> None:
         raise ArticleRefused(f"--published: {exc} (an EDTF date such as 2017-10, 2017-10? or "
                              "2017-10-08)") from None
     pattern = field.constraints.pattern if field is not None else None
-    if pattern and not re.search(pattern, published):
+    if pattern and not re.fullmatch(pattern, published):
         raise ArticleRefused(f"--published {published!r} does not match the pattern of the "
                              f"sources table's {field.name if field else ''} ({pattern})")
 
@@ -236,11 +294,14 @@ def _publisher(sources: _Table) -> str:
 def _append_rows(data: bytes, records: list[list[str]]) -> bytes:
     """``data`` (a CSV file) with more records, its existing bytes unchanged."""
     eol = b"\r\n" if data.endswith(b"\r\n") else b"\n"
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator=eol.decode()).writerows(records)
+    lines = []
+    for record in records:  # CRLF as the writer's terminator: a cell with a lone CR is quoted
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\r\n").writerow(record)
+        lines.append(buf.getvalue().removesuffix("\r\n").encode("utf-8") + eol)
     if data and not data.endswith(b"\n"):
         data += eol
-    return data + buf.getvalue().encode("utf-8")
+    return data + b"".join(lines)
 
 
 def _descriptor(model: Package, resource: str, seed_file: str, title: str, data: bytes,
@@ -273,10 +334,12 @@ def _commit(changes: list[_Change]) -> None:
     done: list[_Change] = []
     try:
         for change in changes:
-            tmp = change.path.with_name(f".{change.path.name}.add-article.tmp")
-            tmp.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(change.data)
-            temps.append(tmp)
+            change.path.parent.mkdir(exist_ok=True)
+            fd, name = tempfile.mkstemp(dir=change.path.parent, prefix=f".{change.path.name}.",
+                                        suffix=".add-article.tmp")  # a new file, O_EXCL
+            temps.append(Path(name))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(change.data)
         for change, tmp in zip(changes, temps, strict=True):
             os.replace(tmp, change.path)
             done.append(change)

@@ -27,8 +27,10 @@ def register(subparsers: Any) -> None:
         description="Copy FILE (the article's text, UTF-8 Markdown) into a new seed file "
         "seeds/ID.txt, declare it in datapackage.json with its size and hash, add its "
         "sources row (title from the first heading unless --title is given, offsets that "
-        "span the article) and its sentences, and stamp what changed. Nothing is written "
-        "when anything is wrong. Exit 0 added, 1 refused, 2 usage error.",
+        "span the article) and its sentences, and stamp what changed. Line ends CRLF and CR "
+        "are stored as LF and a byte-order mark is dropped (it says so). Nothing is written "
+        "when anything is wrong. Exit 0 added, 1 refused, 2 usage error or a file that "
+        "cannot be read or written.",
     )
     add.add_argument("file", metavar="FILE", help="the article's text (UTF-8)")
     add.add_argument("--id", required=True, dest="source_id", metavar="ID",
@@ -72,10 +74,17 @@ def run_add_article(args: argparse.Namespace) -> int:
     except (ArticleRefused, PackageError) as exc:
         print(f"bdigest-data add-article: nothing written: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # the package cannot be read or written; rolled back
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"bdigest-data add-article: nothing written: {where}{exc.strerror or exc}",
+              file=sys.stderr)
+        return 2
     length = added.char_end - added.char_start
     print(f"added article {added.source_id!r}: {added.title}")
     print(f"  {added.seed_file}: new seed file, characters {added.char_start}-"
           f"{added.char_end} ({length} characters) are the article")
+    for change in added.normalised:
+        print(f"  {added.seed_file}: {change} (the seed is stored that way)")
     tables = [f for f in added.files if f not in (added.seed_file, "datapackage.json")]
     print(f"  {tables[0]}: row {added.source_id!r} added")
     if len(tables) > 1:
@@ -124,6 +133,8 @@ def run_locate(args: argparse.Namespace) -> int:
 
 def render(where: Location) -> str:
     """A ``Location`` as text."""
+    from bdigest_data.authoring.locate import CLOSEST_MAX
+
     out: list[str] = []
     for m in where.matches[:SHOWN]:
         out.append(f"found in article {m.source_id!r}: {m.seed_file} characters "
@@ -136,10 +147,10 @@ def render(where: Location) -> str:
         out.append("not found in any article (markup dropped, \\$ read as $, whitespace "
                    "folded)")
         c = where.closest
-        if c is None:
+        if c is None and len(where.quote) <= CLOSEST_MAX:
             out.append("no passage is close: more than half of the characters differ "
                        "everywhere")
-        else:
+        elif c is not None:
             out.append(f"closest passage: article {c.source_id!r}, {c.seed_file} characters "
                        f"{c.start}-{c.end}, line {c.line} ({len(where.differences)} "
                        "difference" + ("" if len(where.differences) == 1 else "s") + "):")

@@ -6,8 +6,8 @@ other):
 1. Markdown inline markup is dropped: a link or image ``[label](target)`` becomes its
    ``label`` (so the target, e.g. ``(#)``, is never text), runs of ``*`` (bold/italic)
    vanish, and the seed's escaped dollar ``\\$`` reads ``$``. Headings' ``#`` are kept.
-2. Every run of whitespace (spaces, newlines, blank lines) becomes one space; the result
-   is stripped.
+2. Every run of whitespace (spaces, line ends of any kind: LF, CRLF, CR; blank lines; a
+   byte-order mark U+FEFF) becomes one space; the result is stripped.
 
 A quote may thus keep or drop link brackets and emphasis; it must match otherwise verbatim
 (typographic quotes and apostrophes as in the article).
@@ -41,10 +41,11 @@ paragraphs (containing ``Source:``) are skipped by coverage, see ``coverage``.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol
@@ -59,7 +60,8 @@ if TYPE_CHECKING:
 _MARKUP = re.compile(
     r"(?P<dollar>\\\$)|!?\[(?P<label>[^\[\]\n]*)\]\([^()\n]*\)|(?P<emph>\*+)"
 )
-_WS = re.compile(r"\s+")
+_WS = re.compile(r"[\s\ufeff]+")  # a byte-order mark is not text
+LINE_BREAK = re.compile(r"\r\n|\r(?!\n)|\n")  # a line end: LF, CRLF or CR
 # what ``fold`` drops too: a heading's marks (``##`` before a space), as a reader sees text
 _MARKUP_AND_HEADINGS = re.compile(_MARKUP.pattern + r"|(?P<heading>(?<!\S)#{1,6}(?=\s))")
 
@@ -148,8 +150,8 @@ _FIGURE = re.compile(
     rf"(?:[\s-]+(?P<frac>{_FRAC})\b|-fold\b)?)\b",
     re.IGNORECASE,
 )
-_NAME_BEFORE = re.compile(r"(?:[A-Za-z]|\b[A-Z][A-Za-z]*-)$")
-_THE_BEFORE = re.compile(r"\bthe $", re.IGNORECASE)
+_NAME_BEFORE = re.compile(r"(?:[A-Za-z]|\b[A-Z][A-Za-z]*-)\Z")
+_THE_BEFORE = re.compile(r"\bthe \Z", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -312,6 +314,13 @@ class PackageText(Protocol):
     def text(self, relpath: str) -> str: ...
 
     def fact_tables(self) -> list[str]: ...
+
+
+def line_numbers(text: str) -> Callable[[int], int]:
+    """For ``text`` (a seed file), the 1-based line of each offset; LF, CRLF and CR each end
+    a line."""
+    breaks = [m.start() for m in LINE_BREAK.finditer(text)]
+    return lambda offset: bisect.bisect_left(breaks, offset) + 1
 
 
 def articles(pkg: PackageText) -> dict[str, Article]:

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Literal
 
-from bdigest_data.text.evidence import Article
+from bdigest_data.text.evidence import LINE_BREAK, Article
 
 if TYPE_CHECKING:
     import pysbd
@@ -51,10 +51,14 @@ if TYPE_CHECKING:
 Kind = Literal["heading", "caption", "credit", "sentence"]
 KINDS: tuple[Kind, ...] = ("heading", "caption", "credit", "sentence")
 CREDIT = "Source:"
-_GAP = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)*")  # a paragraph break (and its blank lines)
+_BREAK = LINE_BREAK.pattern
+# a paragraph break (and its blank lines), whatever the line ends
+_GAP = re.compile(rf"(?:{_BREAK})[ \t]*(?:{_BREAK})(?:[ \t]*(?:{_BREAK}))*")
+_LEAD = re.compile(r"[\s\ufeff]*")  # what precedes a paragraph: spaces, a byte-order mark
 _HEADING = re.compile(r"#+[ \t]*")
 _BOLD = re.compile(r"(?s)\*\*[^*].*\*\*")
-_ENDS_SENTENCE = re.compile(r"[.!?…:][\"'”’)\]*\s]*$")
+_ENDS_SENTENCE = re.compile(r"[.!?…:][\"'”’)\]*\s]*\Z")
+_NOT_TEXT = "\ufeff"  # a byte-order mark
 IMAGE_GAP = 3  # line breaks in a row where the seed lost a picture
 CAPTION_REACH = 2  # paragraphs after an image gap a credit may close a caption
 
@@ -93,12 +97,12 @@ def _paragraphs(raw: str) -> list[_Paragraph]:
     for m in [*_GAP.finditer(raw), None]:
         end = m.start() if m else len(raw)
         chunk = raw[pos:end]
-        if chunk.strip():
-            lead = len(chunk) - len(chunk.lstrip())
+        lead = m_lead.end() if (m_lead := _LEAD.match(chunk)) else 0
+        if lead < len(chunk):
             out.append(_Paragraph(pos + lead, pos + len(chunk.rstrip()), gap >= IMAGE_GAP))
             gap = 0
         if m:
-            gap += m.group().count("\n")
+            gap += len(LINE_BREAK.findall(m.group()))
             pos = m.end()
     return out
 
@@ -145,7 +149,8 @@ class _Segmentation:
         # such as ``**`` or ``[`` is inside) to the next one (trailing ``](#)``), trimmed
         start = self.origin[i - 1] + 1 if i else 0
         end = self.origin[j] if j < len(self.text) else len(self.raw)
-        while self.raw[start].isspace() or (kind == "heading" and self.raw[start] == "#"):
+        while self.raw[start] in _NOT_TEXT or self.raw[start].isspace() or (
+                kind == "heading" and self.raw[start] == "#"):
             start += 1
         while self.raw[end - 1].isspace():
             end -= 1

@@ -34,7 +34,6 @@ from __future__ import annotations
 import bisect
 import csv
 import io
-import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -42,7 +41,14 @@ from typing import Any
 from bdigest_data.engine.grouping import distinct
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import TableSchema
-from bdigest_data.text.evidence import Article, articles, fact_tables, figures, normalise
+from bdigest_data.text.evidence import (
+    Article,
+    articles,
+    fact_tables,
+    figures,
+    line_numbers,
+    normalise,
+)
 from bdigest_data.validation import registry
 from bdigest_data.validation.checks.coverage.units import Unit, short, units
 from bdigest_data.validation.context import PackageData, TableData
@@ -307,11 +313,7 @@ class _Coverage:
 
     def _article(self, article: Article, title: str, mine: list[Unit], aside: dict[str, str],
                  figure_rows: dict[str, list[_Entry]]) -> ArticleCoverage:
-        seed = self.pkg.text(article.seed_file)
-        newlines = [m.start() for m in re.finditer("\n", seed)]
-
-        def line(offset: int) -> int:
-            return bisect.bisect_left(newlines, offset) + 1
+        line = line_numbers(self.pkg.text(article.seed_file))
 
         entry = ArticleCoverage(article.source_id, title, article.seed_file,
                                 set_aside=dict.fromkeys(self.vocabulary, 0))

@@ -54,7 +54,7 @@ from bdigest_data.validation.registry import register
 
 ROLE = "derivations"
 PARTS = ("year", "month", "day")
-_DURATION = re.compile(r"^(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$")
+_DURATION = re.compile(r"(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?")  # fullmatch
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
         ast.Div: operator.truediv}
 
@@ -95,7 +95,7 @@ def _check(model: Model) -> list[Finding]:
 
 def shift(day: date, offset: str | None) -> date:
     """``day`` plus an ISO 8601 duration (``P1D``, ``-P1Y``; months and years by calendar)."""
-    m = _DURATION.match(offset or "P0D")
+    m = _DURATION.fullmatch(offset or "P0D")
     if not m:
         raise Unusable("offset", offset or "", f"offset {_quoted(offset or '')} is not an ISO "
                        "8601 duration like P1D or -P1Y")
