@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import os
 import sys
+from typing import Any
 
 # sub-command -> module whose ``register(subparsers)`` adds it (its parser sets
 # ``func(args) -> int``). Only the module of the command being run is imported, so
@@ -42,7 +44,49 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+class _PipeSafe(io.RawIOBase):
+    """The standard output's file descriptor; once the reader has gone (a closed pipe, as
+    ``| head``), what is written is dropped, so the command ends with its own verdict."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self.fd = fd
+        self.gone = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data)
+        while view and not self.gone:
+            try:
+                view = view[os.write(self.fd, view):]
+            except BrokenPipeError:
+                self.gone = True
+        return len(data)
+
+
+def _console() -> None:
+    """The process's own standard output (not one a caller swapped in) survives a closed
+    pipe, and text the console cannot encode is written escaped (``\\u2019``), not a
+    traceback; standard error escapes by default."""
+    out = sys.stdout
+    if out is None or out is not sys.__stdout__ or not hasattr(out, "fileno"):
+        return
+    try:
+        fd = out.fileno()
+    except (OSError, ValueError):
+        return
+    out.flush()
+    raw = _PipeSafe(fd)  # buffered as the stream it replaces (unbuffered with python -u)
+    sys.stdout = io.TextIOWrapper(raw if out.write_through else io.BufferedWriter(raw),
+                                  encoding=out.encoding, errors="backslashreplace",
+                                  line_buffering=out.line_buffering,
+                                  write_through=out.write_through)
+
+
 def main(argv: list[str] | None = None) -> int:
+    _console()
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
@@ -59,16 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if "package_writes" in vars(args):  # every command that takes --package
             settle_package(args)
-        status = int(args.func(args))
-        sys.stdout.flush()  # here, so that a reader gone away is met below
-        return status
+        return int(args.func(args))
     except UsageError as exc:
         return report_usage_error(args, exc)
-    except BrokenPipeError:
-        # the reader of stdout went away (``bdigest-data tables | head -3``): stop quietly,
-        # and send what is still buffered nowhere, so exiting raises nothing
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 2
 
 
 if __name__ == "__main__":

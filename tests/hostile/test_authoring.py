@@ -18,8 +18,8 @@ from helpers import rows, write_rows
 from bdigest_data import edtf
 from bdigest_data.authoring import article
 from bdigest_data.release.versioning import parse_version
-from bdigest_data.text.sentences import segment
 from bdigest_data.text.evidence import Article, normalise
+from bdigest_data.text.sentences import segment
 
 FIXTURE = ROOT / "tests" / "data" / "fixture_article.md"
 NOTE = "An invented fixture article; the text carries no date."
@@ -187,7 +187,7 @@ def test_a_date_with_a_trailing_newline_is_refused(package_copy: Path, date: str
 def test_full_match_rules_refuse_a_final_newline() -> None:
     """Every rule that checks a whole value with a regular expression refuses a value
     with a newline after it: a version, a derivation offset."""
-    from bdigest_data.validation.derivations import _DURATION
+    from bdigest_data.validation.checks.dataset.derivations import _DURATION
 
     with pytest.raises(ValueError, match="MAJOR.MINOR.PATCH"):
         parse_version("1.1.0\n")

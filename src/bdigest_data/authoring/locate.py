@@ -7,8 +7,11 @@ the offsets of the matched span in the seed file (Python ``str`` indices, as
 ``sources.char_start``), the seed file's line and the normalised text around it.
 
 When the quote is not found, the closest passage is the one ``difflib`` aligns best with
-the quote, anchored at the longest run of characters both share (none when even that one
-differs in more than half of the quote's characters); each differing stretch
+the quote, anchored at the longest run of characters both share (found in linear time
+with a suffix automaton of the article; none when even the best passage differs in more
+than half of the quote's characters, or the quote has more than ``CLOSEST_MAX``
+characters: a pasted paragraph is looked up as it is, in linear time, but only a quote
+of a few sentences is aligned character by character); each differing stretch
 is shown with its code points and, where one applies, the likely cause: a letter from
 another script (a homoglyph such as Cyrillic ``а`` for Latin ``a``), an accent written
 decomposed (NFD), a ``$`` dropped (the seed writes it ``\\$``; a shell expands ``$`` inside
@@ -17,16 +20,18 @@ double quotes), typographic against straight quotes, or a kind of space.
 
 from __future__ import annotations
 
-import bisect
+import functools
 import unicodedata
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
-from bdigest_data.text.evidence import Article, normalise
+from bdigest_data.text.evidence import Article, line_numbers, normalise
 
 CONTEXT = 40  # characters of normalised text shown each side of a match
 FAR = 0.5  # a passage differing in more than this share of the quote's characters is no match
+CLOSEST_MAX = 1000  # characters of a quote to align (the longest quote of the data has 317)
 _QUOTES = {"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"}
 
 
@@ -83,32 +88,35 @@ def locate(text: str, arts: dict[str, Article], seeds: dict[str, str]) -> Locati
     result = Location(quote, notes=_folded(text))
     if not quote:
         return result
-    newlines = {seed: [i for i, c in enumerate(t) if c == "\n"] for seed, t in seeds.items()}
+    lines = {seed: line_numbers(t) for seed, t in seeds.items()}
     for art in arts.values():
         norm, origin = art.mapped
         i = norm.find(quote)
         while i >= 0:
-            result.matches.append(_place(art, newlines, norm, origin, i, i + len(quote)))
+            result.matches.append(_place(art, lines, norm, origin, i, i + len(quote)))
             i = norm.find(quote, i + 1)
-    if not result.matches:
+    if not result.matches and len(quote) > CLOSEST_MAX:
+        result.notes.append(f"the quote has {len(quote)} characters; a closest passage is "
+                            f"looked for only up to {CLOSEST_MAX}: try a shorter part of it")
+    elif not result.matches:
         best = min((_closest(art, quote) for art in arts.values()),
                    key=lambda c: c[0], default=None)
         if best is not None and best[0] <= len(quote) * FAR:
             _, art, lo, hi, diffs = best
             norm, origin = art.mapped
-            result.closest = _place(art, newlines, norm, origin, lo, hi)
+            result.closest = _place(art, lines, norm, origin, lo, hi)
             result.differences = diffs
     return result
 
 
-def _place(art: Article, newlines: dict[str, list[int]], norm: str, origin: list[int],
-           lo: int, hi: int) -> Place:
+def _place(art: Article, lines: dict[str, Callable[[int], int]], norm: str,
+           origin: tuple[int, ...], lo: int, hi: int) -> Place:
     """Characters ``lo`` … ``hi`` of the article's normalised text as a ``Place``;
-    ``newlines`` holds the offsets of each seed file's line breaks."""
+    ``lines`` gives the line of an offset of each seed file."""
     start = art.start + origin[lo]
     end = art.start + origin[hi - 1] + 1 if hi > lo else start
     return Place(art.source_id, art.seed_file, start, end,
-                 bisect.bisect_right(newlines[art.seed_file], start) + 1,
+                 lines[art.seed_file](start),
                  norm[max(0, lo - CONTEXT):lo], norm[lo:hi], norm[hi:hi + CONTEXT])
 
 
@@ -127,11 +135,11 @@ def _closest(art: Article, quote: str) -> tuple[int, Article, int, int, list[Dif
     """(distance, article, start, end in the normalised text, differences) of the passage
     of ``art`` closest to ``quote``."""
     text = art.text
-    matcher = SequenceMatcher(None, text, quote, autojunk=False)
+    shared = _Automaton.of(text)
     half = len(quote) // 2
     anchors = set()
     for lo, hi in ((0, len(quote)), (0, half), (half, len(quote))):
-        a, b, size = matcher.find_longest_match(0, len(text), lo, hi)
+        a, b, size = shared.longest(quote, lo, hi)
         if size:
             anchors.add(a - b)
     slack = max(8, len(quote) // 4)
@@ -143,6 +151,64 @@ def _closest(art: Article, quote: str) -> tuple[int, Article, int, int, list[Dif
         if distance < best[0]:
             best = (distance, art, ws + lo, ws + hi, diffs)
     return best
+
+
+class _Automaton:
+    """The suffix automaton of a text: every substring of it, recognised in linear time.
+    Each state keeps where its substrings first end in the text."""
+
+    def __init__(self, text: str) -> None:
+        self.next: list[dict[str, int]] = [{}]
+        self.link, self.length, self.end = [-1], [0], [-1]
+        last = 0
+        for i, ch in enumerate(text):
+            cur = self._state(self.length[last] + 1, i, {})
+            p = last
+            while p != -1 and ch not in self.next[p]:
+                self.next[p][ch] = cur
+                p = self.link[p]
+            if p == -1:
+                self.link[cur] = 0
+            else:
+                q = self.next[p][ch]
+                if self.length[p] + 1 == self.length[q]:
+                    self.link[cur] = q
+                else:
+                    clone = self._state(self.length[p] + 1, self.end[q], dict(self.next[q]))
+                    self.link[clone] = self.link[q]
+                    while p != -1 and self.next[p].get(ch) == q:
+                        self.next[p][ch] = clone
+                        p = self.link[p]
+                    self.link[q] = self.link[cur] = clone
+            last = cur
+
+    @staticmethod
+    @functools.lru_cache(maxsize=16)
+    def of(text: str) -> _Automaton:
+        """The automaton of ``text`` (kept for the articles of the last few calls)."""
+        return _Automaton(text)
+
+    def _state(self, length: int, end: int, edges: dict[str, int]) -> int:
+        self.next.append(edges)
+        self.link.append(-1)
+        self.length.append(length)
+        self.end.append(end)
+        return len(self.next) - 1
+
+    def longest(self, quote: str, lo: int, hi: int) -> tuple[int, int, int]:
+        """``(a, b, size)``: the longest run ``quote[b:b + size]`` inside ``lo`` … ``hi``
+        that the text holds, first at ``a`` (the first such run of the quote)."""
+        state, size, best = 0, 0, (0, lo, 0)
+        for j in range(lo, hi):
+            ch = quote[j]
+            while state and ch not in self.next[state]:
+                state = self.link[state]
+                size = self.length[state]
+            if ch in self.next[state]:
+                state, size = self.next[state][ch], size + 1
+            if size > best[2]:
+                best = (self.end[state] - size + 1, j - size + 1, size)
+        return best
 
 
 def _align(quote: str, window: str) -> tuple[int, int, list[Difference], int]:

@@ -40,6 +40,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from bdigest_data.findings import Finding
+from bdigest_data.metadata.files import long_cells
 
 BLOCK_SIZE = 1 << 20  # bytes per batch
 AHEAD = 2  # batches parsed ahead of the checks
@@ -220,6 +221,7 @@ _UNRAISABLE = _Unraisable()
 def _open(source: _Paced | pa.BufferReader, block: int) -> CsvStream | None:
     """The stream of ``source``, parsed ``AHEAD`` of its consumer."""
     ragged: list[Ragged] = []
+    long_cells()
 
     def skip(row: pacsv.InvalidRow) -> str:
         if row.number is None:
@@ -313,6 +315,7 @@ def _as_text(source: _Paced | pa.BufferReader) -> dict[str, pa.DataType]:
         head = source.read(HEADER_PROBE)
         source.seek(0)
     text = head.decode("utf-8", "replace").removeprefix("\ufeff")
+    long_cells()
     count = len(next(csv.reader(io.StringIO(text, newline="")), []))
     return {f"f{i}": pa.string() for i in range(count + SPARE_COLUMNS)}
 

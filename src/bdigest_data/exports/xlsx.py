@@ -9,10 +9,16 @@ otherwise turn text beginning with ``=`` into one), and text beginning with ``=`
 ``-`` or ``@`` also gets Excel's quote prefix, the invisible apostrophe Excel itself adds
 when such text is typed as ``'=...``: the cell shows and keeps the exact text, and stays
 text when edited. The text is not altered, so what is read back equals what was loaded.
+
+Carriage returns: XML reads a CR written as is in text as a line feed (``\r`` and ``\r\n``
+become ``\n``), and openpyxl writes it as is; so each CR in the workbook's XML is written
+as the character reference ``&#13;``, which XML keeps (openpyxl writes no CR of its own,
+and escapes one in an attribute already).
 """
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -84,3 +90,18 @@ def write(pkg: ExportPackage, out: Path) -> None:
     for table in pkg.tables:
         _table(wb.create_sheet(table.name), table)
     wb.save(out)
+    _keep_carriage_returns(out)
+
+
+def _keep_carriage_returns(path: Path) -> None:
+    """Rewrite the XML parts of the workbook at ``path`` that hold a CR with ``&#13;``
+    instead (see the module docstring); a workbook without one is left as it is."""
+    with zipfile.ZipFile(path) as zf:
+        parts = [(info, zf.read(info)) for info in zf.infolist()]
+    if not any(b"\r" in data for info, data in parts if info.filename.endswith(".xml")):
+        return
+    with zipfile.ZipFile(path, "w") as zf:
+        for info, data in parts:
+            if info.filename.endswith(".xml"):
+                data = data.replace(b"\r", b"&#13;")
+            zf.writestr(info, data)

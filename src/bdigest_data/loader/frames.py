@@ -47,7 +47,7 @@ from bdigest_data.findings import Finding, PackageFileError, ValidationError
 from bdigest_data.loader import backends, convert
 from bdigest_data.metadata.citation import of_descriptor
 from bdigest_data.metadata.classes import Package, Resource, TableSchema
-from bdigest_data.metadata.files import PackageFiles, UnsafePathError
+from bdigest_data.metadata.files import PackageFiles, UnsafePathError, long_cells
 from bdigest_data.validation.checks.integrity.integrity import VERSION_FILES
 
 PathArg = str | Path | None
@@ -315,6 +315,7 @@ def _read_strings(table: _Table) -> pa.Table:
 
 def _lines(csv_path: Path) -> list[int]:
     """The 1-based physical line on which each data row (0-based) starts."""
+    long_cells()
     starts: list[int] = []
     with csv_path.open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)

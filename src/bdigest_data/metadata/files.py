@@ -39,6 +39,7 @@ clock's tick could keep every field of the signature, as git's "racy" index entr
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -95,6 +96,14 @@ class UnsafePathError(OSError):
 
 class PackageError(ValueError):
     """A path that is no package or archive, or an archive that cannot be unpacked."""
+
+
+def long_cells() -> None:
+    """Let Python's ``csv`` module read a cell as long as a file may be: its default limit
+    (131,072 characters) would end the read of a valid file with ``_csv.Error``. Every
+    reader of CSV text with the ``csv`` module calls this first (the limit is the module's,
+    for the process; raising it changes nothing else)."""
+    csv.field_size_limit(min(MAX_FILE_BYTES, 2**31 - 1))
 
 
 def check_path(relpath: object, *, what: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from bdigest_data.metadata import written
+from bdigest_data.metadata.files import long_cells
 
 Key = tuple[str, ...]
 
@@ -41,6 +42,7 @@ def format_key(key: Key) -> str:
 def read_keyed(fh: IO[bytes], path: Path, key_fields: tuple[str, ...]) -> KeyedRows:
     """Read the CSV file open as ``fh`` (``path`` names it in messages) and key its rows by
     ``key_fields``; ``RowsError`` when that fails or the file is not UTF-8 CSV."""
+    long_cells()
     text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
     reader = csv.DictReader(text)
     rows: dict[Key, dict[str, str]] = {}

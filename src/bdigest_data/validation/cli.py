@@ -44,7 +44,8 @@ def register(subparsers: Any) -> None:
                           help="check only this table and the tables it refers to "
                                "(repeatable; coverage is then skipped)")
     validate.add_argument("--max-findings", type=non_negative, default=1000, metavar="N",
-                          help="structure findings listed per table (default 1000, 0: all)")
+                          help="findings listed per table and check group, every code "
+                               "counted (default 1000, 0: all)")
     validate.add_argument("--max-annotations", type=non_negative, default=None, metavar="N",
                           help="with --format github: findings annotated (default 10, "
                                "GitHub's limit per step; 0: all); the rest are listed")

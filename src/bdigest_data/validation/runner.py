@@ -22,6 +22,7 @@ import contextlib
 import os
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -67,8 +68,30 @@ def validate(path: str | Path | PackageFiles | None = None, *,
                 report.extend(_package_check(group, pkg, selected))
     order = {name: i for i, name in enumerate(report.stats.get("tables", {}))}
     report.findings.sort(key=lambda f: (order.get(f.table, -1) if f.table else -1, f.row or 0))
+    _cap(report, limit)
     report.stats["seconds"] = round(time.perf_counter() - started, 3)
     return report
+
+
+def _cap(report: Report, limit: int | None) -> None:
+    """Keep the first ``limit`` findings of each table and check group, whatever their
+    code (the reader stops collecting cell and key findings there already); how many were
+    left out is counted per table in ``stats["omitted"]``."""
+    if limit is None:
+        return
+    from bdigest_data.validation.catalogue import CATALOGUE
+
+    group = {c.code: c.group for c in CATALOGUE}
+    shown: Counter[tuple[str | None, str]] = Counter()
+    kept: list[Finding] = []
+    for f in report.findings:
+        shown[f.table, group.get(f.code, f.code)] += 1
+        if shown[f.table, group.get(f.code, f.code)] <= limit:
+            kept.append(f)
+        else:
+            omitted = report.stats.setdefault("omitted", {})
+            omitted[f.table or ""] = omitted.get(f.table or "", 0) + 1
+    report.findings[:] = kept
 
 
 def _groups(checks: Iterable[str] | None) -> list[str]:

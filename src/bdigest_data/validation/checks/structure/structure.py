@@ -17,6 +17,7 @@ import bisect
 import itertools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -44,6 +45,7 @@ register("structure", "source-error", "format-error", "encoding-error", scope="t
 
 TEXT_CODES = pa.dictionary(pa.int32(), pa.string())  # a kept text column, encoded
 MERGE = 32  # checked batches of kept columns merged into one
+T = TypeVar("T")
 
 
 @dataclass
@@ -269,11 +271,20 @@ class _Checker:
         for rule in self.rules[: len(self.names)]:
             if rule.unique and rule.name in data.table.column_names:
                 repeats[rule.name] = keys.duplicates(data.table.column(rule.name))
-                out += keys.unique_findings(data, rule.name, repeats[rule.name])
+                out += keys.unique_findings(data, rule.name, self._room(repeats[rule.name]))
         if check_pk:
-            out += keys.primary_key_findings(data, pk, repeats.get(pk[0]) if len(pk) == 1
-                                             else None)
+            out += self._room(keys.primary_key_findings(
+                data, pk, self._room(repeats[pk[0]]) if pk[0] in repeats and len(pk) == 1
+                else None))
         return out
+
+    def _room(self, found: list[T]) -> list[T]:
+        """The first of ``found`` up to the limit (the runner caps the table's findings of
+        every code; this keeps a million repeated keys from being made findings first)."""
+        if self.limit is None or len(found) <= self.limit:
+            return found
+        self.omitted += len(found) - self.limit
+        return found[: self.limit]
 
 
 def _merge(batches: list[pa.RecordBatch]) -> pa.RecordBatch:
