@@ -158,8 +158,19 @@ def killed(hostile: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Pat
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-    left = set(parent.glob(".bdigest-site-*")) | (_charts_folders() - before)
+    # only the charts folder of this build: another build running meanwhile (another
+    # test worker) has its own, locked and kept while it runs
+    charts = {p for p in _charts_folders() - before if _writer(p) == proc.pid}
+    left = set(parent.glob(".bdigest-site-*")) | charts
     return parent, left
+
+
+def _writer(folder: Path) -> int | None:
+    """The process id written into a staging folder's lock file, if any."""
+    try:
+        return int((folder / ".lock").read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        return None
 
 
 @pytest.fixture(scope="module")
