@@ -156,3 +156,60 @@ def test_the_real_validator_stops_a_load_of_a_broken_copy(package_copy):
     with pytest.raises(bd.ValidationError):
         bd.load_all(path=package_copy)
     assert len(bd.load("visits", validate=False, path=package_copy)) > 0
+
+
+# every public entry point that takes a package path, called on a path holding no package
+_ENTRY_POINTS = {
+    "tables": lambda p, out: bd.tables(p),
+    "schema": lambda p, out: bd.schema("visits", p),
+    "load": lambda p, out: bd.load("visits", path=p),
+    "load_all": lambda p, out: bd.load_all(path=p),
+    "sources": lambda p, out: bd.sources(path=p),
+    "records": lambda p, out: bd.records("visits", path=p),
+    "model": lambda p, out: bd.model("visits", p),
+    "validate": lambda p, out: bd.validate(p),
+    "cite": lambda p, out: bd.cite(path=p),
+    "cite_row": lambda p, out: bd.cite_row("visits", "v001", path=p),
+    "export": lambda p, out: bd.export("json", out, path=p),
+    "site": lambda p, out: bd.site(out, path=p),
+}
+
+
+@pytest.mark.parametrize("entry", sorted(_ENTRY_POINTS))
+@pytest.mark.parametrize("where", ["nothing there", "empty folder"])
+def test_a_missing_package_is_one_error_everywhere(tmp_path, entry, where):
+    """No package at the path: every entry point raises ``PackageFileError``, which the
+    ``except`` clauses of the errors they raised before (``FileNotFoundError``,
+    ``ValueError``, ``ValidationError``) still catch, and names the path."""
+    path = tmp_path / "nope" if where == "nothing there" else tmp_path
+    with pytest.raises(bd.PackageFileError) as info:
+        _ENTRY_POINTS[entry](str(path), tmp_path / "out")
+    error = info.value
+    assert isinstance(error, FileNotFoundError | ValueError | bd.ValidationError)
+    assert [f.code for f in error.findings] == ["file-error"]
+    assert str(path) in str(error)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("entry", ["validate"])
+def test_an_archive_that_cannot_be_unpacked_is_the_same_error(tmp_path, entry):
+    """``validate`` reads release archives: one that cannot be unpacked is the same
+    ``PackageFileError`` (it was a bare ``ValueError``)."""
+    archive = tmp_path / "release.zip"
+    archive.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(bd.PackageFileError, match="release.zip") as info:
+        _ENTRY_POINTS[entry](str(archive), tmp_path / "out")
+    assert [f.code for f in info.value.findings] == ["file-error"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_cite_of_a_missing_path_reads_nothing_beside_it(tmp_path, monkeypatch):
+    """``cite(path="/nope")`` used to read ``/datapackage.json`` and ``/CITATION.cff``, in
+    the parent of a path that is not there; now it refuses the path it was given."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "datapackage.json").write_text("{}")  # bait in the parent of the missing path
+    for missing in ("/nope", "nope", tmp_path / "nope" / "datapackage.json"):
+        for format in ("text", "cff", "apa"):
+            with pytest.raises(bd.PackageFileError) as info:
+                bd.cite(format, path=missing)
+            assert str(info.value).endswith(f"no datapackage.json at {missing}"), info.value

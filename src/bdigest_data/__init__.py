@@ -14,9 +14,13 @@ against the article text. The public API is small:
 - ``sources()`` — the source articles (title, inferred publication date, offsets).
 - ``validate(path=None)`` — validate a package directory (default: the installed one) and
   return a ``Report`` of ``Finding`` s. Every failure of ``load`` (and ``load_all``,
-  ``records`` …) is a ``ValidationError``; when a file cannot be opened or read (no
-  descriptor, a path the safety rules refuse, a missing file) it is the subclass
-  ``PackageFileError``. An unknown table name is a ``KeyError`` naming the tables.
+  ``records`` …) is a ``ValidationError``. An unknown table name is a ``KeyError`` naming
+  the tables.
+- ``PackageFileError`` — the one error of every function above for a package that is
+  missing or cannot be read (no descriptor at ``path``, an archive that cannot be
+  unpacked, a path the safety rules refuse, a missing file); ``findings`` says which file.
+  It is a ``ValidationError``, a ``FileNotFoundError`` and a ``ValueError``, so clauses
+  written for what ``load``, ``validate`` and ``cite`` raised before still catch it.
 - ``cite(format="text")`` — how to cite the dataset; ``cite_row(name, row)`` for the
   article behind one row.
 - ``export(format, out, *, force=False)`` — write SQLite, Parquet, xlsx, JSON or DuckDB.

@@ -72,7 +72,25 @@ class ValidationError(Exception):
         super().__init__("\n".join(lines))
 
 
-class PackageFileError(ValidationError):
-    """A ``ValidationError`` raised because a package file cannot be opened or read: no
-    descriptor at the path given, a path the safety rules refuse, a file that is missing or
-    unreadable. ``findings`` says which file and why."""
+class PackageFileError(ValidationError, FileNotFoundError, ValueError):
+    """The one error of every entry point (``load``, ``validate``, ``cite``, ``records`` …)
+    for a package that is missing or cannot be read: no descriptor at the path given, an
+    archive that cannot be unpacked, a path the safety rules refuse, a file that is missing
+    or unreadable. ``findings`` says which file and why (code ``file-error`` …).
+
+    It is a ``ValidationError`` (what ``load`` raised), a ``FileNotFoundError`` (what
+    ``validate`` raised for a missing descriptor) and a ``ValueError`` (what ``cite`` and an
+    unreadable archive raised), so an ``except`` clause written for any of them still
+    catches it.
+    """
+
+
+
+class PackageError(PackageFileError):
+    """A ``PackageFileError`` of one ``file-error`` finding whose text is ``message``: no
+    package at a path, an archive that cannot be unpacked (``metadata.files``), a file the
+    release tooling cannot read."""
+
+    def __init__(self, message: str, *, value: str | None = None) -> None:
+        super().__init__([Finding(code="file-error", message=message, value=value)])
+        self.args = (message,)

@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bdigest_data.findings import Finding, PackageFileError, ValidationError
+from bdigest_data.findings import PackageError, ValidationError
 from bdigest_data.metadata.files import DESCRIPTOR, PackageFiles, open_files
 
 if TYPE_CHECKING:
@@ -52,8 +52,7 @@ def files_of(path: str | Path | None = None) -> PackageFiles:
 
     dp = descriptor_path(path)
     if not dp.is_file():
-        raise PackageFileError([Finding(code="file-error", value=str(dp),
-                                        message=f"no {DESCRIPTOR} at {dp}")])
+        raise PackageError(f"no {DESCRIPTOR} at {dp}", value=str(dp))
     return PackageFiles(dp.parent, dp.name)
 
 

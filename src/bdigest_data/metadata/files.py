@@ -57,6 +57,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import IO, Any
 
+from bdigest_data.findings import PackageError
+
 try:
     from lzma import LZMAError
 except ImportError:  # a Python built without lzma: zipfile and tarfile refuse such members
@@ -92,10 +94,6 @@ class UnsafePathError(OSError):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
-
-
-class PackageError(ValueError):
-    """A path that is no package or archive, or an archive that cannot be unpacked."""
 
 
 def long_cells() -> None:
@@ -185,6 +183,7 @@ class PackageFiles:
     """The files of the package whose descriptor is ``root / descriptor``."""
 
     def __init__(self, root: Path, descriptor: str = DESCRIPTOR) -> None:
+        self.named = root / descriptor  # the descriptor as the caller named it, for messages
         self.root = root.resolve()
         self.descriptor = descriptor
 

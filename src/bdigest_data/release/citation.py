@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bdigest_data.metadata import written
+from bdigest_data.metadata import files_of, written
 from bdigest_data.metadata.citation import apa
 from bdigest_data.metadata.files import PackageFiles
-from bdigest_data.metadata.paths import descriptor_path
 from bdigest_data.release.metadata import CFF_FILE, SOURCES, Article, articles, cff_dict
 from bdigest_data.release.package import PackageDir
 
@@ -23,7 +22,8 @@ _BIBTEX_SPECIAL = {c: "\\" + c for c in "&%$#_{}"} | {"~": r"\textasciitilde{}",
 
 
 def _root(path: str | Path | None) -> Path:
-    return descriptor_path(path).resolve().parent
+    """The package directory of ``path`` (``PackageFileError`` when it holds no package)."""
+    return files_of(path).root
 
 
 def _authors(cff: dict[str, Any]) -> str:

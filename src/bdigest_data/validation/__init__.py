@@ -39,9 +39,10 @@ def validate(path: str | Path | PackageFiles | None = None, *,
     restricts the run to the named tables and what they need (the tables their foreign
     keys reach, the seed files); ``checks`` to some of the groups ``structure``,
     ``integrity``, ``provenance``, ``semantics``, ``coverage``, ``dataset``.
-    Raises ``FileNotFoundError`` when there is no descriptor at ``path`` and ``ValueError``
-    for an unknown table or group or an archive that cannot be unpacked
-    (``metadata.files.PackageError``); everything wrong inside the package is a finding.
+    Raises ``bdigest_data.PackageFileError`` (also a ``FileNotFoundError`` and a
+    ``ValueError``) when there is no descriptor at ``path`` or the archive cannot be
+    unpacked, and ``ValueError`` for an unknown table or group; everything wrong inside the
+    package is a finding.
     """
     from bdigest_data.validation.runner import validate as run
 

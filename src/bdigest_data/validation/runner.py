@@ -32,7 +32,6 @@ from bdigest_data import metadata
 from bdigest_data.findings import Finding, Report
 from bdigest_data.metadata.classes import Package, TableSchema
 from bdigest_data.metadata.files import PackageFiles, UnsafePathError, is_archive, open_files
-from bdigest_data.metadata.paths import descriptor_path
 from bdigest_data.validation import GROUPS, registry
 from bdigest_data.validation.checks.structure.structure import read_table
 from bdigest_data.validation.context import PackageData, internal_error
@@ -112,19 +111,14 @@ def load(path: str | Path | PackageFiles | None = None, *, tables: Iterable[str]
     findings of its metadata, and of the structure and integrity groups when they are in
     ``groups``.
 
-    Raises ``FileNotFoundError`` when there is no descriptor at ``path`` (a usage error);
+    Raises ``PackageFileError`` when there is no descriptor at ``path`` (a usage error);
     a descriptor or schema with faults gives findings (``package-error``, ``schema-error``
     …), never an exception.
     """
     groups = set(groups)
-    if isinstance(path, PackageFiles):
-        files, dp = path, path.descriptor_path
-    else:
-        dp = descriptor_path(path)
-        if not dp.is_file():
-            raise FileNotFoundError(f"no datapackage.json at {dp}")
-        files = PackageFiles(dp.parent, dp.name)
-    report = Report(stats={"descriptor": str(dp), "checks": [g for g in GROUPS if g in groups]})
+    files = path if isinstance(path, PackageFiles) else metadata.files_of(path)
+    report = Report(stats={"descriptor": str(files.named),
+                           "checks": [g for g in GROUPS if g in groups]})
     parsed = metadata.parse(files)
     report.extend(parsed.findings)
     model = parsed.package
