@@ -160,3 +160,23 @@ def test_a_derivation_of_an_id_no_integer_key_can_hold_is_an_orphan(package_copy
     write_rows(package_copy, "derivations", records)
     got = {(f.code, f.row, f.field) for f in dataset_findings(package_copy)}
     assert got == {("derivation-orphan", len(records), "row_id")}
+
+
+@pytest.mark.parametrize("part", ["\x00ear", "week"])
+def test_a_derivation_of_an_unknown_part_is_left_to_the_structure_group(package_copy, part):
+    """Promise: a derivation whose ``part`` is outside its vocabulary (a corrupted byte, as
+    the fuzz test found: a KeyError stopped the derivations check with an internal-error)
+    is the structure group's constraint finding on that cell; the derivations check goes
+    on (the row no longer derives the part it did, so that part is reported as not
+    derived)."""
+    records = rows(package_copy, "derivations")
+    at = next(i for i, r in enumerate(records) if (r["part"], r["basis"]) == ("year", "text"))
+    records[at]["part"] = part
+    write_rows(package_copy, "derivations", records)
+    stamp(package_copy)
+    findings = validate(package_copy).findings
+    got = {(f.code, f.row, f.field) for f in findings}
+    assert ("constraint-error", at + 1, "part") in got
+    assert "internal-error" not in {code for code, _, _ in got}
+    assert {code for code, _, _ in got} <= {"constraint-error", "derivation-orphan",
+                                            "derivation-missing"}

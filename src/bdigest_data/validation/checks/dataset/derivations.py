@@ -164,9 +164,10 @@ def _part_of(d: date, part: str) -> int:
 
 
 def _parts_of(value: edtf.Edtf, part: str) -> list[str]:
-    """The parts to compare: ``part``, or for ``all`` those the value is written with."""
+    """The parts to compare: ``part``, or for ``all`` those the value is written with; none
+    for a part outside the vocabulary (the structure group reports that cell)."""
     if part != "all":
-        return [part]
+        return [part] if part in PARTS else []
     return list(PARTS[: {"year": 1, "season": 1, "month": 2, "day": 3}[value.precision]])
 
 
