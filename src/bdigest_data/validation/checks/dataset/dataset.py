@@ -94,6 +94,8 @@ class Model:
     def __init__(self, pkg: PackageData) -> None:
         self.pkg = pkg
         self._rows: dict[str, Rows] = {}
+        # once: the package declares a resource per article, and this is asked per row
+        self._unread = frozenset(pkg.unread())
 
     def rows(self, name: str) -> Rows | None:
         td = self.pkg.tables.get(name)
@@ -110,7 +112,7 @@ class Model:
         """Whether rows of ``table`` cannot be looked up (its key field is broken, or the
         package declares it but it was not read: its schema or file is unusable; each is
         reported on its own), so a reference to one proves nothing."""
-        if table in self.pkg.unread():
+        if table in self._unread:
             return True
         rows = self.rows(table) if table else None
         return rows is not None and not rows.keyed
