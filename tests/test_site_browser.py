@@ -195,15 +195,69 @@ def test_screenshots_at_desktop_and_phone_widths_are_not_blank(browser, built,
     try:
         for width, height in (DESKTOP, PHONE):
             browser.set_window_size(width, height)
-            for page in ("index.html", f"articles/{ARTICLE}.html", "charts.html"):
+            for page in ("index.html", f"articles/{ARTICLE}.html", "charts.html",
+                         "tables/visits.html", "codebook.html", "reliability.html",
+                         "dictionary.html"):
                 _open(browser, built, page)
                 png = shots / f"{page.replace('/', '_')}-{width}.png"
                 assert browser.save_screenshot(str(png))
                 assert _not_blank(png), png
-                overflow = browser.execute_script(
-                    "return document.documentElement.scrollWidth - window.innerWidth;")
-                assert overflow <= 0, f"{page} scrolls sideways at {width} px"
     finally:
         browser.set_window_size(*DESKTOP)
     if os.environ.get("BDIGEST_SCREENSHOTS"):
         shutil.copytree(shots, os.environ["BDIGEST_SCREENSHOTS"], dirs_exist_ok=True)
+
+
+WIDE = "return document.scrollingElement.scrollWidth - window.innerWidth;"
+
+
+def test_no_page_scrolls_sideways_at_desktop_or_phone_width(browser, built):
+    pages = sorted(str(p.relative_to(built)) for p in built.rglob("*.html"))
+    assert len(pages) > 90
+    wide = {}
+    try:
+        for width, height in (DESKTOP, PHONE):
+            browser.set_window_size(width, height)
+            for page in pages:
+                browser.get((built / page).as_uri())
+                if (over := browser.execute_script(WIDE)) > 0:
+                    wide[(page, width)] = over
+    finally:
+        browser.set_window_size(*DESKTOP)
+    assert wide == {}
+
+
+SHOWN = """return [...document.querySelectorAll('#rows thead th')]
+  .filter(th => th.offsetParent !== null).map(th => th.innerText.trim());"""
+
+
+@pytest.mark.parametrize(("width", "height"), [DESKTOP, PHONE])
+def test_a_table_page_shows_its_key_columns_then_all_on_request(browser, built, width,
+                                                                height):
+    try:
+        browser.set_window_size(width, height)
+        _open(browser, built, "tables/visits.html")
+        key = browser.execute_script(SHOWN)
+        assert key[:2] == ["evidence", "visit_id"] and "start_date" in key
+        assert "status" in key and "quote" not in key
+        row = browser.find_element(By.ID, "visit-001")
+        # the key columns fit the phone's width: the date and status are on screen
+        right = browser.execute_script(
+            "const r = document.querySelector('#rows').getBoundingClientRect();"
+            "return r.right;")
+        if width == DESKTOP[0]:
+            assert right <= width
+        browser.find_element(By.CSS_SELECTOR, "label.all-columns").click()
+        every = browser.execute_script(SHOWN)
+        assert len(every) == len(bd.schema("visits")["fields"]) + 1 and "quote" in every
+        assert row.find_element(By.CSS_SELECTOR, "td.quote").is_displayed()
+        assert browser.execute_script(WIDE) <= 0  # the table scrolls in its box, not the page
+    finally:
+        browser.set_window_size(*DESKTOP)
+
+
+def test_the_codebooks_contents_links_scroll_to_their_sections(browser, built):
+    _open(browser, built, "codebook.html")
+    link = browser.find_element(By.CSS_SELECTOR, "a[href='#13-dates']")
+    link.click()
+    assert browser.execute_script(IN_VIEW, "13-dates") == "in view"

@@ -85,3 +85,29 @@ def parse(text: str) -> Edtf:
     except ValueError as exc:  # a day or month that does not exist
         raise ValueError(f"{text!r}: {exc}") from None
     return Edtf(text, lo, hi, PRECISIONS[prec])
+
+
+_QUALIFIED = {"~": "about {}", "?": "possibly {}"}
+
+
+def _part_words(y: str, m: str | None, d: str | None, mark: str | None) -> str:
+    if m is None:
+        said = y
+    elif int(m) in SEASONS:  # winter runs into the next year
+        said = f"{SEASONS[int(m)]} {y}" + (f"–{int(y) + 1}" if int(m) == 24 else "")
+    else:
+        month = calendar.month_name[int(m)]
+        said = f"{int(d)} {month} {y}" if d else f"{month} {y}"
+    return _QUALIFIED[mark].format(said) if mark else said
+
+
+def words(text: str) -> str:
+    """An EDTF value in words, as a reader says it: ``2011-22`` "summer 2011",
+    ``2013/2015`` "2013 to 2015", ``2016~`` "about 2016", ``2012-04?`` "possibly April
+    2012", ``2014-07-24`` "24 July 2014". ``ValueError`` as :func:`parse` for other text."""
+    parse(text)  # the same refusals, with the same reasons
+    m = _RE.fullmatch(text)
+    assert m is not None
+    g = m.groups()
+    first = _part_words(*g[:4])
+    return first if g[4] is None else f"{first} to {_part_words(*g[4:])}"

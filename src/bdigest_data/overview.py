@@ -10,7 +10,6 @@ refuses or cannot decode); 2 usage or I/O (no package at ``--package``, no docum
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import json
 import sys
@@ -21,7 +20,6 @@ from bdigest_data.cliargs import add_package, reading, shown
 from bdigest_data.metadata.files import PackageFiles, UnsafePathError
 
 FORMATS = ("text", "json")
-DOCS = ("docs/codebook.md", "docs/reliability.md")
 
 
 class Invalid(Exception):
@@ -110,21 +108,11 @@ def run_tables(args: argparse.Namespace) -> int:
 
 
 def docs_dir(files: PackageFiles) -> Path | None:
-    """The folder of the codebook and the reliability report: the package's own, else the
-    installed copy's (a release archive ships none); None when neither has both."""
-    from bdigest_data.findings import ValidationError
-    from bdigest_data.metadata import files_of
+    """The folder of the codebook and the reliability report (``metadata.docs_files``)."""
+    from bdigest_data.metadata import DOCS, docs_files
 
-    candidates = [files]
-    with contextlib.suppress(ValidationError):  # no installed copy: the package's or none
-        candidates.append(files_of(None))
-    for candidate in candidates:
-        try:
-            found = [candidate.path(doc, what="document") for doc in DOCS]
-        except UnsafePathError:  # absent or refused
-            continue
-        return found[0].parent
-    return None
+    found = docs_files(files)
+    return None if found is None else found.path(DOCS[0], what="document").parent
 
 
 def run_where(args: argparse.Namespace) -> int:

@@ -44,6 +44,14 @@ from bdigest_data.website.layout import a, safe_url
 LEGAL = "Trade <flows> & \"services\" &amp; 'goods'"  # a legal title: shown as written
 BREAKOUT = "`` <img src=x onerror=window.__pwned='note-code'> ``"  # trade's first note
 LICENCE_PATH = "javascript:window.__pwned='licence-path'"
+# a codebook of Markdown that would be markup or script if its raw HTML or links were live
+DOC_LINES = ("<script>window.__pwned='doc-script'</script>",
+             "<img src=x onerror=\"window.__pwned='doc-img'\">",
+             "<div onclick=\"window.__pwned='doc-div'\">a block</div>")
+DOC = ("# Hostile codebook\n\n" + "\n\n".join(DOC_LINES) + "\n\n"
+       "[a script link](javascript:window.__pwned='doc-link') <javascript:alert(1)> "
+       "![pic](x) [elsewhere](../scripts/x.py) `` <b onclick=1> ``\n\n"
+       "## 5. Visits (`visits`)\n\n| a | b |\n|---|---|\n| <i>cell</i> | x |\n")
 # row fields that validation lets carry any text (first row of each table)
 CELLS = ("actors.name", "actors.aliases", "actors.note", "places.name", "places.aliases",
          "persons.name", "persons.note", "sources.published_note", "arms_exports.system",
@@ -129,6 +137,10 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for spec in CELLS:
         _set_first(root, spec, payload(f"cell-{spec}"))
     _set_first(root, "trade.note", BREAKOUT)
+    (root / "docs").mkdir()
+    (root / "docs" / "codebook.md").write_text(DOC, encoding="utf-8")
+    (root / "docs" / "reliability.md").write_text(payload("reliability") + "\n",
+                                                  encoding="utf-8")
     stamp(root)
     report = bd.validate(root)
     assert report.valid, report.findings[:3]
@@ -191,8 +203,12 @@ def browser(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _page_text(browser, built: Path, page: str) -> str:
+    """The page's text as shown, with every column of a table page shown (its checkbox)."""
     browser.get((built / page).as_uri())
-    return browser.execute_script("return document.body.innerText;")
+    return browser.execute_script(
+        "const all = document.getElementById('all-columns');"
+        "if (all && !all.checked) { all.click(); }"
+        "return document.body.innerText;")
 
 
 def test_no_script_runs_on_any_page(browser, built: Path) -> None:
@@ -275,6 +291,8 @@ def test_every_text_shows_literally(browser, built: Path, hostile: Path) -> None
                             *(example(payload(f"cell-{spec}")) for spec in CELLS
                               if spec not in LISTS)],
         "tables/index.html": titles,
+        "codebook.html": [*DOC_LINES, "[a script link](javascript:window.__pwned='doc-link')",
+                          "<javascript:alert(1)>", "<b onclick=1>", "<i>cell</i>"],
     }
     for spec in CELLS:
         table = spec.split(".")[0]

@@ -13,6 +13,7 @@ the model itself, raising ``ValidationError`` when the metadata has faults.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import threading
 from pathlib import Path
@@ -25,8 +26,8 @@ if TYPE_CHECKING:
     from bdigest_data.metadata.classes import Package
     from bdigest_data.metadata.profile import ParsedPackage
 
-__all__ = ["DESCRIPTOR", "Field", "ForeignKey", "Package", "PackageFiles", "ParsedPackage",
-           "Resource", "TableSchema", "files_of", "open_files", "package", "parse",
+__all__ = ["DESCRIPTOR", "DOCS", "Field", "ForeignKey", "Package", "PackageFiles", "ParsedPackage",
+           "Resource", "TableSchema", "docs_files", "files_of", "open_files", "package", "parse",
            "parse_stamped"]
 # names imported on first use (pydantic is loaded only when the model is needed)
 _LAZY = {"Field": "classes", "ForeignKey": "classes", "Package": "classes",
@@ -54,6 +55,29 @@ def files_of(path: str | Path | None = None) -> PackageFiles:
     if not dp.is_file():
         raise PackageError(f"no {DESCRIPTOR} at {dp}", value=str(dp))
     return PackageFiles(dp.parent, dp.name)
+
+
+# what counts as a visit, a meeting, a transfer (the codebook) and how far two coders agree
+DOCS = ("docs/codebook.md", "docs/reliability.md")
+
+
+def docs_files(files: PackageFiles) -> PackageFiles | None:
+    """The package whose files hold the codebook and the reliability report (``DOCS``): the
+    package's own, else the installed copy's (a release archive ships none); None when
+    neither holds both. Read them through it (``read_text``)."""
+    from bdigest_data.metadata.files import UnsafePathError
+
+    candidates = [files]
+    with contextlib.suppress(ValidationError):  # no installed copy: the package's or none
+        candidates.append(files_of(None))
+    for candidate in candidates:
+        try:
+            for doc in DOCS:
+                candidate.path(doc, what="document")
+        except UnsafePathError:  # absent or refused
+            continue
+        return candidate
+    return None
 
 
 def parse(path: str | Path | PackageFiles | None = None) -> ParsedPackage:

@@ -12,6 +12,8 @@
   persons, places): the facts it appears in;
 - ``charts.html`` and ``charts/*.svg``: static charts drawn at build time (matplotlib, the
   ``site`` extra), each with a caption, a text alternative and links to its rows;
+- ``codebook.html`` and ``reliability.html``: the package's codebook and reliability
+  report (``docs/``), rendered with raw HTML off, linked from every table page and fact card;
 - ``dictionary.html`` and ``assets/`` (one stylesheet, one small script; nothing is
   fetched from elsewhere, so the site works from ``file://`` and any static host).
 
@@ -84,6 +86,8 @@ def _write(data: SiteData, root: Path, painter: Painter) -> None:
     files["charts.html"] = charts.page(data, drawn)
     files["index.html"] = pages.index(data, per_article(data.root), drawn)
     files["dictionary.html"] = pages.dictionary(data)
+    for doc in data.documents:
+        files[doc.page] = pages.document_page(data, doc)
     files["tables/index.html"] = pages.tables_index(data)
     for table in data.tables.values():
         files[f"tables/{table.name}.html"] = pages.table_page(data, table)

@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bdigest_data.edtf import words
 from bdigest_data.staging import staging
 from bdigest_data.website import mapchart
 from bdigest_data.website.content import SiteData, text
@@ -192,6 +193,12 @@ def _visits(data: SiteData) -> tuple[Chart, Plot] | None:
 
 # --- amounts (arms exports, trade) ----------------------------------------------------------
 
+def _when(value: Any) -> str:
+    """An EDTF cell in words (``2011-22``: "summer 2011"), '' when empty."""
+    said = text(value)
+    return words(said) if said else ""
+
+
 def _unit_label(row: Any) -> str:
     unit = text(getattr(row, "unit", ""))
     currency = text(getattr(row, "currency", ""))
@@ -232,7 +239,7 @@ def _arms(data: SiteData) -> tuple[Chart, Plot] | None:
             unit += " (as stated; source SIPRI)"
         total = text(getattr(r, "aggregation", "")) == "total" or not text(r.recipient)
         who = text(r.recipient) or "all recipients"
-        label = f"{text(r.period) or 'no year'} · {who}{' (total)' if total else ''}"
+        label = f"{_when(r.period) or 'no year'} · {who}{' (total)' if total else ''}"
         colour = "#9aa5ad" if total else "#1f6f8b"
         groups.setdefault(unit, []).append((label, _amount(r), colour))
         table.append((r.arms_id, [label, f"{_amount(r):g}", unit, body]))
@@ -262,7 +269,7 @@ def _trade(data: SiteData) -> tuple[Chart, Plot] | None:
     table = []
     for r in rows:
         unit = _unit_label(r)
-        period = text(getattr(r, "period", "")) or "no period"
+        period = _when(getattr(r, "period", "")) or "no period"
         target = text(getattr(r, "certainty", "")) == "target"
         commodity = text(getattr(r, "commodity", ""))
         label = f"{r.partner} · {r.flow}{f' ({commodity})' if commodity else ''} · {period}"

@@ -141,6 +141,21 @@ class Article:
     markdown: str
 
 
+@dataclass(frozen=True)
+class Document:
+    """One of the package's documents (``metadata.DOCS``) and its page on the site;
+    ``markdown`` is empty when neither the package nor the installed copy has it."""
+
+    page: str
+    title: str
+    file: str
+    markdown: str
+
+
+# each document's page and title, in the order of metadata.DOCS
+_PAGES = (("codebook.html", "Codebook"), ("reliability.html", "Reliability report"))
+
+
 @dataclass
 class SiteData:
     """The whole package as the site uses it."""
@@ -149,6 +164,7 @@ class SiteData:
     files: PackageFiles  # the package's files: every file the site reads is read through it
     tables: dict[str, Table]
     articles: dict[str, Article] = field(default_factory=dict)
+    documents: list[Document] = field(default_factory=list)
 
     @property
     def root(self) -> Path:
@@ -373,7 +389,16 @@ def read(path: str | Path | None = None) -> SiteData:
         tables[t.name] = Table(t, rows, _ids(t, rows), _links(t), t.model.role or "")
     data = SiteData(package, metadata.files_of(path), tables)
     data.articles = _articles(data)
+    data.documents = _documents(data.files)
     return data
+
+
+def _documents(files: PackageFiles) -> list[Document]:
+    """The codebook and the reliability report, read through the one reader from the
+    package that holds them (``metadata.docs_files``)."""
+    holder = metadata.docs_files(files)
+    return [Document(page, title, doc, holder.read_text(doc, what="document") if holder else "")
+            for (page, title), doc in zip(_PAGES, metadata.DOCS, strict=True)]
 
 
 def _articles(data: SiteData) -> dict[str, Article]:

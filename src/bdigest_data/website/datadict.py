@@ -20,7 +20,8 @@ def _table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
     th = "".join(f"<th>{h}</th>\n" for h in head)
     body = "".join("<tr>\n" + "".join(f"<td>{c}</td>\n" for c in row) + "</tr>\n"
                    for row in rows)
-    return f"<table>\n<thead>\n<tr>\n{th}</tr>\n</thead>\n<tbody>\n{body}</tbody>\n</table>\n"
+    return (f'<div class="scroll"><table class="plain">\n<thead>\n<tr>\n{th}</tr>\n</thead>\n'
+            f"<tbody>\n{body}</tbody>\n</table></div>\n")
 
 
 def _section(sec: Section) -> str:

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from bdigest_data.website.content import SiteData
 
 NAV = (("index.html", "Overview"), ("tables/index.html", "Tables"),
-       ("charts.html", "Charts"), ("dictionary.html", "Data dictionary"))
+       ("charts.html", "Charts"), ("dictionary.html", "Data dictionary"),
+       ("codebook.html", "Codebook"), ("reliability.html", "Reliability"))
 
 
 def esc(value: object) -> str:

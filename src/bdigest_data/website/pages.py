@@ -8,12 +8,15 @@ on its table's page (the row), each linking to the other.
 
 from __future__ import annotations
 
+import functools
+from pathlib import PurePosixPath
 from typing import Any
 
-from bdigest_data.website.content import Article, SiteData, Table, slug
+from bdigest_data.edtf import words
+from bdigest_data.website.content import Article, Document, SiteData, Table, slug
 from bdigest_data.website.coverage import COUNTS
 from bdigest_data.website.layout import a, esc, rel, site_page
-from bdigest_data.website.reader import ArticleRenderer, Span
+from bdigest_data.website.reader import ArticleRenderer, DocRenderer, Span
 
 # fields a fact card does not repeat (the quote is the highlight itself)
 _CARD_SKIP = {"quote"}
@@ -30,6 +33,16 @@ def _derived(row: dict[str, str]) -> set[str]:
 def is_derived(row: dict[str, str]) -> bool:
     """The row rests on an inference or computation (``value_basis`` not ``stated``)."""
     return bool(row.get(_BASIS)) and row[_BASIS] != "stated"
+
+
+def when(table: Table, name: str, value: str) -> str:
+    """An EDTF date in words with its code (``summer 2011 (2011-22)``) as HTML; any other
+    value escaped."""
+    field = table.schema.field(name)
+    if not (value and field is not None and field.edtf):
+        return esc(value)
+    said = words(value)
+    return esc(said) if said == value else f'{esc(said)} <span class="edtf">({esc(value)})</span>'
 
 
 def cell(data: SiteData, table: Table, name: str, value: str, depth: int,
@@ -61,8 +74,9 @@ def fact_card(data: SiteData, table: Table, i: int, depth: int, *, here: bool) -
         badge = (' <span class="badge derived" title="derived: see basis note">derived</span>'
                  if name in derived else "")
         cls = ' class="correction"' if name == _CORRECTION else ""
-        items.append(f"<dt>{esc(name)}</dt><dd{cls}>{cell(data, table, name, value, depth)}"
-                     f"{badge}</dd>")
+        shown = when(table, name, value) if name not in table.links else cell(
+            data, table, name, value, depth)
+        items.append(f"<dt>{esc(name)}</dt><dd{cls}>{shown}{badge}</dd>")
     marks = []
     if is_derived(row):
         marks.append('<span class="badge derived">derived</span>')
@@ -75,6 +89,7 @@ def fact_card(data: SiteData, table: Table, i: int, depth: int, *, here: bool) -
                class_="to-row")]
     if evidence:
         links.append(a(evidence, "highlight in the article", class_="to-text"))
+    links += doc_links(data, table, depth)
     quote = "" if here else f'<blockquote>{esc(row.get("quote", ""))}</blockquote>'
     return (f'<li class="fact" id="card:{esc(rid)}"><p class="fact-head"><strong>'
             f'{esc(table.name)} · {esc(rid)}</strong> {" ".join(marks)}</p>{quote}'
@@ -93,6 +108,49 @@ def _referrers(data: SiteData, table: Table, rid: str, depth: int) -> str:
         head = a(rel(depth) + f"tables/{other.name}.html#{other.ids[j]}", esc(other.name))
         lines.append(f"<li>{head} · {' · '.join(parts)}</li>")
     return f'<ul class="refs">{"".join(lines)}</ul>' if lines else ""
+
+
+# --- the codebook and the reliability report ------------------------------------------------
+
+def _doc_pages(data: SiteData) -> dict[str, str]:
+    """The documents' file names, as their links name them, to their pages."""
+    return {"data-dictionary.md": "dictionary.html",
+            **{PurePosixPath(d.file).name: d.page for d in data.documents}}
+
+
+@functools.cache
+def _rendered(pages: tuple[tuple[str, str], ...], markdown: str) -> tuple[str, list[str]]:
+    return DocRenderer(dict(pages)).render(markdown)
+
+
+def _render(data: SiteData, doc: Document) -> tuple[str, list[str]]:
+    return _rendered(tuple(_doc_pages(data).items()), doc.markdown)
+
+
+def doc_links(data: SiteData, table: Table, depth: int) -> list[str]:
+    """Links to what the codebook says of ``table`` (its section, else its start) and to
+    the reliability report."""
+    out = []
+    for doc in data.documents:
+        target = doc.page
+        if doc is data.documents[0]:  # the codebook: the section on this table
+            ids = _render(data, doc)[1] if doc.markdown else []
+            target += next((f"#{i}" for i in ids if i.endswith(f"-{table.name}")), "")
+            label = f"codebook: what a row of {esc(table.name)} is"
+        else:
+            label = esc(doc.title.lower())
+        out.append(a(rel(depth) + target, label, class_="to-doc"))
+    return out
+
+
+def document_page(data: SiteData, doc: Document) -> str:
+    """A document of the package rendered (raw HTML off, every text escaped)."""
+    if doc.markdown:
+        body = _render(data, doc)[0]
+    else:
+        body = (f"<h1>{esc(doc.title)}</h1><p>Neither this package nor the installed "
+                f"bdigest-data holds <code>{esc(doc.file)}</code>.</p>")
+    return site_page(data, doc.title, f'<div class="doc">{body}</div>', 0, doc.page)
 
 
 # --- index -------------------------------------------------------------------------------
@@ -119,13 +177,17 @@ def index(data: SiteData, coverage: dict[str, dict[str, Any]], charts: list[Any]
         '<th scope="col">Title</th>'
         '<th scope="col">Rows</th><th scope="col">Grain</th><th scope="col">Dictionary</th>'
         f"</tr></thead><tbody>{tables}</tbody></table></div>",
+        '<h2 id="docs">What counts, and how reliably</h2>',
+        "<p>What counts as a visit, a meeting, a transfer or a figure, field by field, with "
+        f"worked examples: the {a('codebook.html', 'codebook')}. How far an independent "
+        f"second coding agreed: the {a('reliability.html', 'reliability report')}.</p>",
         _coverage_table(data, coverage),
         '<h2 id="charts">Charts</h2>',
         "<ul>" + "".join(f"<li>{a(f'charts.html#{c.name}', esc(c.title))}</li>"
                          for c in charts) + "</ul>" if charts else
         "<p>No charts: install the <code>site</code> extra (matplotlib) to draw them.</p>",
         '<h2 id="cite">How to cite</h2>',
-        f'<p class="citation">{esc(cite("text", data.root))}</p>',
+        citation(cite("text", data.root)),
         "<h3>BibTeX</h3>",
         f'<pre class="bibtex">{esc(cite("bibtex", data.root))}</pre>',
     ]
@@ -135,6 +197,21 @@ def index(data: SiteData, coverage: dict[str, dict[str, Any]], charts: list[Any]
             "each with a page of the facts it appears in</li>" for t in data.entities)
             + "</ul>")
     return site_page(data, "Overview", "\n".join(body), 0, "index.html")
+
+
+def citation(text: str) -> str:
+    """The citation as HTML: a paragraph per paragraph, each ``- `` line a list item (one
+    article a line)."""
+    out = []
+    for para in text.strip().split("\n\n"):
+        lines = para.splitlines()
+        head = [ln for ln in lines if not ln.startswith("- ")]
+        items = [ln[2:] for ln in lines if ln.startswith("- ")]
+        if head:
+            out.append(f"<p>{esc(' '.join(head))}</p>")
+        if items:
+            out.append("<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>")
+    return f'<div class="citation">{"".join(out)}</div>'
 
 
 def _coverage_table(data: SiteData, coverage: dict[str, dict[str, Any]]) -> str:
@@ -178,13 +255,47 @@ def tables_index(data: SiteData) -> str:
     return site_page(data, "Tables", f"<h1>Tables</h1><ul>{items}</ul>", 1, "tables/index.html")
 
 
+_KEY_NAMES = ("unit", "status")  # beside the key, dates, actors and values: what a row says
+_ALL_SHOWN = 8  # a table of at most this many columns shows them all
+
+
+def key_fields(data: SiteData, table: Table) -> list[str]:
+    """The columns a table page leads with: its primary key, its dates (EDTF), its links
+    to actors, persons and places, its numbers, its unit and status (schema order)."""
+    if len(table.fields) <= _ALL_SHOWN:
+        return list(table.fields)
+    entities = data.entity_names()
+    key = set(table.source.primary_key)
+    return [n for n in table.fields if n in key or n in _KEY_NAMES
+            or (table.schema.field(n) is not None and table.schema.field(n).edtf)
+            or (n in table.links and table.links[n].table in entities)
+            or (n not in table.links and _numeric(table, n))]
+
+
+def _legend(table: Table) -> str:
+    """What each marker of the table's rows means."""
+    items = ['<li><span class="swatch target"></span> the row a link led to</li>']
+    if table.is_facts:
+        items[:0] = [
+            "<li><strong>in text</strong> (the first column) opens the row's quote, "
+            "highlighted in its article</li>",
+            '<li><span class="swatch derived"></span> a row whose value is derived '
+            "(inferred or computed; its <code>basis_note</code> says how)</li>",
+            '<li><span class="swatch corrected"></span> a row whose article is wrong '
+            "(its <code>correction_note</code> says how)</li>"]
+    return f'<ul class="legend" aria-label="Legend">{"".join(items)}</ul>'
+
+
 def table_page(data: SiteData, table: Table) -> str:
-    """Every row of ``table``, sortable and filterable, fact rows linking to their evidence."""
+    """Every row of ``table``, sortable and filterable, fact rows linking to their evidence;
+    the key columns first, the rest shown on request (a checkbox: no script needed)."""
     fields = table.fields
     facts = table.is_facts
+    key = set(key_fields(data, table))
+    more = {n: "" if n in key else ' class="more"' for n in fields}
     head = "".join(
-        f'<th scope="col" aria-sort="none"><button type="button" class="sort">{esc(n)}'
-        "</button></th>" for n in fields)
+        f'<th scope="col" aria-sort="none"{more[n]}><button type="button" class="sort">'
+        f"{esc(n)}</button></th>" for n in fields)
     if facts:
         head = '<th scope="col">evidence</th>' + head
     body = []
@@ -200,17 +311,25 @@ def table_page(data: SiteData, table: Table) -> str:
             value = cell(data, table, n, row[n], 1, row)
             if entity and n in table.source.primary_key and row[n]:
                 value = a(f"../{table.name}/{slug(row[n])}.html", esc(row[n]))
-            cls = (' class="num"' if _numeric(table, n) else ' class="quote long"'
-                   if n == "quote" else ' class="long"' if len(row[n]) > 60 else "")
-            cells.append(f"<td{cls}>{value}</td>")
+            kind = ("num" if _numeric(table, n) else "quote long" if n == "quote"
+                    else "long" if len(row[n]) > 60 else "")
+            kind = " ".join(c for c in (kind, "more" if n not in key else "") if c)
+            cells.append(f'<td class="{kind}">{value}</td>' if kind else f"<td>{value}</td>")
         classes = " ".join(c for c, on in (("derived", facts and is_derived(row)),
                                            ("corrected", bool(row.get(_CORRECTION)))) if on)
         cls = f' class="{classes}"' if classes else ""
         body.append(f'<tr id="{esc(rid)}"{cls}>{"".join(cells)}</tr>')
+    docs = " · ".join(doc_links(data, table, 1))
     intro = (f"<h1>{esc(table.source.title)} <code>{esc(table.name)}</code></h1>"
              f"<p>{esc(table.source.description)}</p>"
              f'<p class="meta">Grain: {esc(table.source.grain)} · {len(table.rows)} rows · '
-             f'{a(f"../dictionary.html#{table.name}", "fields in the data dictionary")}</p>')
+             f'{a(f"../dictionary.html#{table.name}", "fields in the data dictionary")}'
+             f"{' · ' + docs if docs else ''}</p>")
+    hidden = len(fields) - len(key)
+    toggle = (f'<input type="checkbox" id="all-columns" class="all-columns">'
+              f'<label for="all-columns" class="all-columns">Show all {len(fields)} '
+              f"columns ({hidden} more than the key columns: "
+              f"{esc(', '.join(n for n in fields if n in key))})</label>" if hidden else "")
     tools = ('<div class="tools"><label for="filter">Filter rows</label> '
              '<input type="search" id="filter" class="filter" data-table="rows" '
              'placeholder="any text in a row"> <output id="count" for="filter" '
@@ -218,7 +337,7 @@ def table_page(data: SiteData, table: Table) -> str:
     grid = (f'<div class="scroll"><table class="data sortable" id="rows"><caption>'
             f"{esc(table.name)}: click a column name to sort</caption><thead><tr>{head}</tr>"
             f'</thead><tbody>{"".join(body)}</tbody></table></div>')
-    return site_page(data, table.name, intro + tools + grid, 1)
+    return site_page(data, table.name, intro + _legend(table) + tools + toggle + grid, 1)
 
 
 def _numeric(table: Table, name: str) -> bool:
@@ -241,8 +360,9 @@ def article_page(data: SiteData, article: Article, renderer: ArticleRenderer) ->
     rendered = renderer.render(article.markdown, spans)
     missing = set(rendered.missing)
     lost = [(t, i) for t, i in rows if t.ids[i] in missing]
-    meta = " · ".join(esc(f"{k}: {v}") for k, v in article.row.items()
-                      if k in ("publisher", "published") and v)
+    sources = data.sources
+    meta = " · ".join(f"{esc(k)}: {when(sources, k, v) if sources else esc(v)}"
+                      for k, v in article.row.items() if k in ("publisher", "published") and v)
     legend = ('<p class="legend"><mark class="hl">highlighted</mark> the quote of a fact row '
               '(hover, focus or tab to it to see the row) · <mark class="hl derived">dashed'
               '</mark> a row with a derived value · <mark class="hl corrected">flagged</mark> '

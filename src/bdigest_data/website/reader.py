@@ -14,6 +14,11 @@ sentences set aside are marked the same way (``<mark class="aside">``) with thei
 The seed's links all point nowhere (``(#)``): their labels are rendered as plain text.
 Headings are renumbered from ``<h2>`` (the page's ``<h1>`` is the title) without skipping
 a level.
+
+:class:`DocRenderer` renders the package's documents (the codebook, the reliability report)
+the same way, raw HTML off and every text through :mod:`.layout`, with their tables, each
+heading's id as GitHub makes it (so their contents' ``#`` links work), links to the other
+documents mapped to their pages and any other relative link left as its label.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ from typing import Any
 
 from bdigest_data.text.evidence import fold
 from bdigest_data.website.layout import code, esc, safe_url
+
+_NOT_IN_ID = re.compile(r"[^\w\- ]")
 
 _WS = re.compile(r"\s+")
 _TEXT_TOKENS = {"text", "code_inline"}
@@ -120,21 +127,98 @@ def _heading_levels(blocks: list[Any]) -> None:
         tok.tag = f"h{previous}"
 
 
+def _markdown() -> Any:
+    """A CommonMark parser whose text goes through :mod:`.layout` (``text``, ``code``)."""
+    from markdown_it import MarkdownIt  # the ``site`` extra
+
+    md = MarkdownIt("commonmark", {"html": False})  # raw HTML is text
+    md.validateLink = safe_url  # type: ignore[method-assign]
+    # markdown-it binds each rule to its renderer: rule(renderer, tokens, idx, options, env)
+    rules = md.add_render_rule
+    rules("text", _text)
+    rules("code_inline", _text)
+    rules("image", lambda _, tokens, idx, *__: esc(tokens[idx].content))
+    rules("fence", _block)
+    rules("code_block", _block)
+    return md
+
+
+def _block(_renderer: Any, tokens: list[Any], idx: int, *_: Any) -> str:
+    return f"<pre><code>{esc(tokens[idx].content)}</code></pre>\n"
+
+
+class DocRenderer:
+    """Renders a document's Markdown; ``pages`` maps the documents' file names (as their
+    links name them) to their pages on the site."""
+
+    def __init__(self, pages: dict[str, str]) -> None:
+        self.pages = pages
+        self.md = _markdown().enable("table")
+        rules = self.md.add_render_rule
+        rules("heading_open", _heading)
+        rules("table_open", lambda *_: '<div class="scroll"><table class="plain">\n')
+        rules("table_close", lambda *_: "</table></div>\n")
+        rules("link_open", _link)
+        rules("link_close", lambda _, tokens, idx, *__: tokens[idx].meta.get("close", ""))
+
+    def render(self, markdown: str) -> tuple[str, list[str]]:
+        """The document as HTML, and its headings' ids in order."""
+        tokens = self.md.parse(markdown)
+        seen: dict[str, int] = {}
+        for i, tok in enumerate(tokens):  # each link's close tag, as its open tag decides
+            if tok.type == "inline":
+                opened: list[Any] = []
+                for child in tok.children or []:
+                    if child.type == "link_open":
+                        child.meta["target"] = self._target(child)
+                        opened.append(child)
+                    elif child.type == "link_close" and opened:
+                        child.meta["close"] = "</a>" if opened.pop().meta["target"] else ""
+            if tok.type == "heading_open":  # a repeated heading: -1, -2, ... as GitHub
+                ident = heading_id(tokens[i + 1].children or [])
+                seen[ident] = seen.get(ident, -1) + 1
+                tok.meta["id"] = f"{ident}-{seen[ident]}" if seen[ident] else ident
+        ids = [tok.meta["id"] for tok in tokens if tok.type == "heading_open"]
+        return self.md.renderer.render(tokens, self.md.options, {}), ids
+
+    def _target(self, tok: Any) -> str:
+        """Where a link goes on the site ('' for no link)."""
+        href = str(tok.attrs.get("href", ""))
+        path, _, frag = href.partition("#")
+        if not path:
+            return href
+        if re.match(r"https?://", path, re.IGNORECASE):
+            return href if safe_url(href) else ""
+        page = self.pages.get(path, "")
+        return f"{page}#{frag}" if page and frag else page
+
+
+
+def _link(_renderer: Any, tokens: list[Any], idx: int, *_: Any) -> str:
+    target = tokens[idx].meta["target"]
+    return f'<a href="{esc(target)}">' if target else ""
+
+
+def _heading(_renderer: Any, tokens: list[Any], idx: int, *_: Any) -> str:
+    tok = tokens[idx]
+    return f'<{tok.tag} id="{esc(tok.meta["id"])}">'
+
+
+def heading_id(children: list[Any]) -> str:
+    """A heading's id as GitHub makes it: its text lower-cased, punctuation dropped, spaces
+    as ``-`` (``5. Visits (`visits`)`` -> ``5-visits-visits``)."""
+    said = "".join(c.content for c in children if c.type in _TEXT_TOKENS)
+    return _NOT_IN_ID.sub("", said.strip().lower()).replace(" ", "-")
+
+
 class ArticleRenderer:
     """Renders article Markdown with highlighted spans (one renderer for a whole site)."""
 
     def __init__(self) -> None:
-        from markdown_it import MarkdownIt  # the ``site`` extra
-
-        self.md = MarkdownIt("commonmark", {"html": False})  # raw HTML is text
-        self.md.validateLink = safe_url  # type: ignore[method-assign]
-        # markdown-it binds each rule to its renderer: rule(renderer, tokens, idx, options, env)
+        self.md = _markdown()
         rules = self.md.add_render_rule
-        rules("text", _text)
-        rules("code_inline", _text)
         rules("link_open", lambda *_: '<span class="named">')
         rules("link_close", lambda *_: "</span>")
-        rules("image", lambda _, tokens, idx, *__: esc(tokens[idx].content))
 
     def render(self, markdown: str, spans: Iterable[Span]) -> Rendered:
         blocks = self.md.parse(markdown)
