@@ -261,3 +261,17 @@ def test_the_codebooks_contents_links_scroll_to_their_sections(browser, built):
     link = browser.find_element(By.CSS_SELECTOR, "a[href='#13-dates']")
     link.click()
     assert browser.execute_script(IN_VIEW, "13-dates") == "in view"
+
+
+CLIPPED = """const box = document.documentElement.viewBox.baseVal;
+return [...document.querySelectorAll('text')].filter(t => {
+  const b = t.getBBox();
+  return b.x < box.x - 0.5 || b.x + b.width > box.x + box.width + 0.5;
+}).map(t => t.textContent);"""
+
+
+@pytest.mark.parametrize("chart", ["visits", "map", "arms", "trade"])
+def test_no_chart_label_is_clipped(browser, built, chart):
+    browser.get((built / "charts" / f"{chart}.svg").as_uri())
+    assert browser.execute_script("return document.querySelectorAll('text').length;") > 3
+    assert browser.execute_script(CLIPPED) == []

@@ -134,3 +134,16 @@ def test_the_codebook_and_reliability_report_are_pages_linked_from_tables_and_ca
                            html, re.S)
         assert cards and all("../codebook.html" in c and "../reliability.html" in c
                              for c in cards), article.name
+
+
+def test_the_map_is_vector_borders_and_names(built: Path) -> None:
+    svg = _read(built, "charts/map.svg")
+    assert "<image" not in svg  # no raster basemap
+    assert svg.count("<path") > 50  # land, lakes and borders as paths
+    places = bd.load("places").set_index("place_id")
+    visits = bd.load("visits").dropna(subset=["place_id"])
+    for place in set(visits["place_id"]):
+        assert f"{places.loc[place, 'name']} (" in svg, place  # each place and its rows
+    actors = bd.load("actors").set_index("actor_id")
+    for capital in ("BLR", "LTU", "AZE"):  # countries named at their capitals
+        assert actors.loc[capital, "name"].upper() in svg, capital

