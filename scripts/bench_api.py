@@ -14,9 +14,10 @@ CPU time beside their wall time, steadier on a shared machine):
 - the same reads on a copy of the package whose tables repeat their rows ``--scale``
   times (the per-row cost, once the fixed per-column cost no longer dominates).
 
-Children compile modules as an installation does (``PYTHONPYCACHEPREFIX`` in a temporary
-directory, one untimed run first), whatever ``PYTHONDONTWRITEBYTECODE`` says: otherwise
-"cold" would time compiling this package's source, which pandas, byte-compiled at install,
+Children do not use the verdict cache (``BDIGEST_NO_CACHE=1``: "cold" checks the
+package), and compile modules as an installation does (``PYTHONPYCACHEPREFIX`` in a
+temporary directory, one untimed run first), whatever ``PYTHONDONTWRITEBYTECODE`` says:
+otherwise "cold" would time compiling this package's source, which pandas, byte-compiled at install,
 never pays.
 
 Usage: python scripts/bench_api.py [--runs N] [--scale N]
@@ -89,6 +90,7 @@ def _child(code: str, env: dict[str, str]) -> dict[str, float]:
 def _median(code: str, runs: int) -> dict[str, float]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "bdigest-bench-pycache")
+    env["BDIGEST_NO_CACHE"] = "1"  # each process checks: no verdict from the disk cache
     _child(code, env)  # compiles what the code imports
     samples = [_child(code, env) for _ in range(runs)]
     return {k: statistics.median(s[k] for s in samples) for k in samples[0]}

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,23 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             + ", ".join(sorted(UNCATALOGUED)), red=True)
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_verdict_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The run's own cache of verdicts (``BDIGEST_CACHE_DIR``, inherited by every command
+    and process a test starts), so that no test uses or fills the user's cache; a
+    ``BDIGEST_NO_CACHE`` of the user's is ignored, so the cache is tested."""
+    saved = {name: os.environ.get(name) for name in ("BDIGEST_CACHE_DIR", "BDIGEST_NO_CACHE")}
+    folder = tmp_path_factory.mktemp("verdict-cache")
+    os.environ["BDIGEST_CACHE_DIR"] = str(folder)
+    os.environ.pop("BDIGEST_NO_CACHE", None)
+    yield folder
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 PACKAGE_PARTS = ("datapackage.json", "data", "schemas", "seeds")
 
 

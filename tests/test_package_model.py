@@ -19,6 +19,7 @@ import bdigest_data as bd
 from bdigest_data import metadata
 from bdigest_data.loader import frames
 from bdigest_data.release.stamp import stamp, write_descriptor
+from bdigest_data.validation.checks.integrity import integrity
 from bdigest_data.validation.runner import validate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -295,7 +296,7 @@ def test_the_cache_key_holds_every_file_the_checks_read(package_copy: Path):
     read = set(parsed.files) | {r.path for r in parsed.package.resources}
     assert {"datapackage.json", "schemas/trade.json", "data/trade.csv",
             "seeds/000_bf67ec7b18639301.txt"} <= read
-    assert set(frames.VERSION_FILES) == {"CITATION.cff", "pyproject.toml"}
+    assert set(integrity.VERSION_FILES) == {"CITATION.cff", "pyproject.toml"}
 
 
 # --- integrity holes -------------------------------------------------------------------------

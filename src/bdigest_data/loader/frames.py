@@ -14,7 +14,8 @@ or read is its subclass ``PackageFileError``.
 With ``validate=True`` (the default) every check of the package runs first, for ``load``
 of one table as for ``load_all`` (so both give the same verdict), and any finding raises
 ``ValidationError`` before a frame is built. A passed verdict is remembered for the
-process, keyed by the content (a SHA-256 digest) of every file the checks read: the
+process, and on disk for the next one (``validation.verdicts``: the user's cache folder),
+keyed by the content (a SHA-256 digest) of every file the checks read: the
 descriptor, the schemas, every resource's file, CITATION.cff and pyproject.toml; an edit
 that keeps sizes and modification times still changes the key. Each file is hashed at most
 once a call, and not at all while its stat signature (inode, size, modification and
@@ -48,7 +49,7 @@ from bdigest_data.loader import backends, convert
 from bdigest_data.metadata.citation import of_descriptor
 from bdigest_data.metadata.classes import Package, Resource, TableSchema
 from bdigest_data.metadata.files import PackageFiles, UnsafePathError, long_cells
-from bdigest_data.validation.checks.integrity.integrity import VERSION_FILES
+from bdigest_data.validation import verdicts
 
 PathArg = str | Path | None
 # the content digest of every file the checks read (``PackageFiles.digest``)
@@ -120,9 +121,7 @@ def _package(path: PathArg) -> tuple[PackageFiles, metadata.ParsedPackage, Stamp
     """The files of the package at ``path``, its parsed model, and the content digest of
     every file its checks read."""
     files = metadata.files_of(path)
-    parsed, described = metadata.parse_stamped(files)  # descriptor and schemas, hashed once
-    read = [r.path for r in parsed.package.resources] if parsed.package is not None else []
-    return files, parsed, described + files.digest([*read, *VERSION_FILES])
+    return files, *verdicts.checked(files)
 
 
 def _model(parsed: metadata.ParsedPackage) -> Package:
@@ -187,7 +186,7 @@ def load(
     if with_sources:
         _source_key(table)
     if validate:
-        _validate(files, stamp)
+        _validate(files, parsed, stamp)
     frame = _frame(table, chosen)
     if chosen.attrs:
         frame.attrs["citation"] = of_descriptor(_model(parsed).raw)
@@ -202,7 +201,7 @@ def load_all(
     chosen = backends.named(backend)
     files, parsed, stamp = _package(path)
     if validate:
-        _validate(files, stamp)
+        _validate(files, parsed, stamp)
     names = _model(parsed).table_names
     frames = {name: _frame(_table(name, files, parsed, stamp), chosen) for name in names}
     if chosen.attrs:
@@ -223,7 +222,7 @@ def arrow_table(name: str, *, validate: bool = True, path: PathArg = None) -> pa
     files, parsed, stamp = _package(path)
     table = _table(name, files, parsed, stamp)
     if validate:
-        _validate(files, stamp)
+        _validate(files, parsed, stamp)
     return pa.table(_read(table))
 
 
@@ -233,13 +232,15 @@ def citation(path: PathArg = None) -> str:
     return of_descriptor(_model(_package(path)[1]).raw)
 
 
-def _validate(files: PackageFiles, stamp: Stamp) -> None:
-    """Run every check of the package unless it passed for this ``stamp`` of its files."""
+def _validate(files: PackageFiles, parsed: metadata.ParsedPackage, stamp: Stamp) -> None:
+    """Run every check of the package unless it passed for this ``stamp`` of its files, in
+    this process or in another one (the verdict cached on disk: ``validation.verdicts``)."""
     if stamp in _validated:
         return
     from bdigest_data.validation import validate
 
-    report = validate(files)  # the files themselves: no archive to sniff
+    # the files themselves: no archive to sniff
+    report = verdicts.remembered(validate, files, known=(parsed, stamp))
     if report.findings:
         raise ValidationError(report.findings)
     _validated.add(stamp)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
 import sys
 from pathlib import Path
@@ -46,6 +47,10 @@ def register(subparsers: Any) -> None:
     validate.add_argument("--max-findings", type=non_negative, default=1000, metavar="N",
                           help="findings listed per table and check group, every code "
                                "counted (default 1000, 0: all)")
+    validate.add_argument("--no-cache", action="store_true",
+                          help="check again even if these files passed before (a clean "
+                               "verdict is cached in the user's cache folder, "
+                               "BDIGEST_CACHE_DIR; BDIGEST_NO_CACHE=1 turns it off)")
     validate.add_argument("--max-annotations", type=non_negative, default=None, metavar="N",
                           help="with --format github: findings annotated (default 10, "
                                "GitHub's limit per step; 0: all); the rest are listed")
@@ -113,6 +118,9 @@ def run_validate(args: argparse.Namespace) -> int:
     """Validate and print the report; 0 valid, 1 invalid, 2 usage or I/O error."""
     checks = chosen_checks(args)
     _jemalloc()
+    from bdigest_data.metadata import files_of
+    from bdigest_data.metadata.files import is_archive
+    from bdigest_data.validation import verdicts
     from bdigest_data.validation.report.annotations import ANNOTATION_LIMIT, step_summary, to_github
     from bdigest_data.validation.report.render import render
     from bdigest_data.validation.runner import validate
@@ -120,8 +128,12 @@ def run_validate(args: argparse.Namespace) -> int:
     path = package(args)
     try:
         with reading(path) as root:
-            report = validate(root, tables=args.tables, checks=checks,
-                              limit=args.max_findings or None)
+            most = args.max_findings or None
+            if args.no_cache or is_archive(path or root):  # an archive: unpacked anew each run
+                report = validate(root, tables=args.tables, checks=checks, limit=most)
+            else:
+                report = verdicts.remembered(functools.partial(validate, limit=most),
+                                             files_of(root), tables=args.tables, checks=checks)
             if args.format == "github":
                 limit = ANNOTATION_LIMIT if args.max_annotations is None else (
                     args.max_annotations or len(report.findings))

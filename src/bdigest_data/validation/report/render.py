@@ -73,6 +73,9 @@ def to_text(report: Report) -> str:
                        "--max-findings 0 shows all)")
     rows = sum(t.get("rows", 0) for t in tables.values())
     checked = f"{len(tables)} resources, {rows} rows, in {stats.get('seconds', 0):.2f} s"
+    if stats.get("cached"):
+        checked += "; the verdict of an earlier run on the same files, from the cache " \
+                   "(--no-cache checks again)"
     if report.valid:
         out += ["", f"VALID: no findings ({checked})"]
     else:
