@@ -105,6 +105,12 @@ def test_a_fact_table_leads_with_its_key_columns_and_explains_its_markers(built,
     assert "in text" in legend
 
 
+def test_a_lookup_table_leads_with_its_id_and_name(built: Path) -> None:
+    columns, _ = _header_and_rows(_read(built, "tables/actors.html"))
+    shown = [n for n, hidden in columns if not hidden]
+    assert shown[:2] == ["actor_id", "name"] and len(shown) < len(columns)
+
+
 def test_a_short_table_shows_every_column(built: Path) -> None:
     columns, _ = _header_and_rows(_read(built, "tables/persons.html"))
     assert columns and not any(hidden for _, hidden in columns)

@@ -255,13 +255,15 @@ def tables_index(data: SiteData) -> str:
     return site_page(data, "Tables", f"<h1>Tables</h1><ul>{items}</ul>", 1, "tables/index.html")
 
 
-_KEY_NAMES = ("unit", "status")  # beside the key, dates, actors and values: what a row says
+# beside the key, dates, actors and values: what a row says, and what it is called
+_KEY_NAMES = ("name", "title", "unit", "status")
 _ALL_SHOWN = 8  # a table of at most this many columns shows them all
 
 
 def key_fields(data: SiteData, table: Table) -> list[str]:
-    """The columns a table page leads with: its primary key, its dates (EDTF), its links
-    to actors, persons and places, its numbers, its unit and status (schema order)."""
+    """The columns a table page leads with: its primary key, its name or title, its dates
+    (EDTF), its links to actors, persons and places, a fact table's numbers (its values,
+    counts, ranks), its unit and status (schema order)."""
     if len(table.fields) <= _ALL_SHOWN:
         return list(table.fields)
     entities = data.entity_names()
@@ -269,7 +271,7 @@ def key_fields(data: SiteData, table: Table) -> list[str]:
     return [n for n in table.fields if n in key or n in _KEY_NAMES
             or (table.schema.field(n) is not None and table.schema.field(n).edtf)
             or (n in table.links and table.links[n].table in entities)
-            or (n not in table.links and _numeric(table, n))]
+            or (table.is_facts and n not in table.links and _numeric(table, n))]
 
 
 def _legend(table: Table) -> str:
