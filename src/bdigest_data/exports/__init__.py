@@ -1,9 +1,12 @@
-"""Export the package to SQLite, Parquet, Excel (xlsx), JSON or DuckDB.
+"""Export the package to SQLite, Parquet, Excel (xlsx), JSON or DuckDB, or its evidence as
+W3C Web Annotations.
 
-Every format is written from the frames ``bdigest_data.load`` returns (after validation),
-with their derived EDTF columns, and with the table and column descriptions, the package
-version and the citation. See the module of each format for how it maps the types:
-:mod:`.sqlite`, :mod:`.parquet`, :mod:`.xlsx`, :mod:`.jsonfile`, :mod:`.duckdbfile`.
+Every table format is written from the frames ``bdigest_data.load`` returns (after
+validation), with their derived EDTF columns, and with the table and column descriptions,
+the package version and the citation. See the module of each format for how it maps the
+types: :mod:`.sqlite`, :mod:`.parquet`, :mod:`.xlsx`, :mod:`.jsonfile`, :mod:`.duckdbfile`.
+``annotations`` (:mod:`.annotations`) writes one annotation per fact row, anchoring its
+quote in its seed file.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ FORMATS = {
     "xlsx": "bdigest_data.exports.xlsx",
     "json": "bdigest_data.exports.jsonfile",
     "duckdb": "bdigest_data.exports.duckdbfile",
+    "annotations": "bdigest_data.exports.annotations",
 }
 
 
@@ -44,7 +48,8 @@ def export(
 
     ``format`` is ``sqlite`` (``out`` is the database file; ``<stem>.metadata.json`` for
     datasette is written next to it), ``parquet`` (``out`` is a directory receiving
-    ``<table>.parquet`` files), ``xlsx``, ``json`` or ``duckdb`` (``out`` is the file). Returns the
+    ``<table>.parquet`` files), ``xlsx``, ``json``, ``duckdb`` or ``annotations`` (a Web
+    Annotation collection as JSON-LD; ``out`` is the file). Returns the
     files written. Raises ``FileExistsError`` when one of them exists and ``force`` is
     false, ``bdigest_data.ValidationError`` when the package is invalid. The files are
     written to a temporary directory beside ``out`` first (``.bdigest-export-*``) and moved

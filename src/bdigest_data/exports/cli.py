@@ -1,5 +1,5 @@
 """``bdigest-data export --format FORMAT OUT [--force] [--package DIR]``; FORMAT is one of
-sqlite, parquet, xlsx, json, duckdb."""
+sqlite, parquet, xlsx, json, duckdb, annotations."""
 
 from __future__ import annotations
 
@@ -15,10 +15,12 @@ def register(subparsers: Any) -> None:
     """Add the ``export`` sub-command."""
     parser = subparsers.add_parser(
         "export",
-        help="write the tables as SQLite, Parquet, xlsx, JSON or DuckDB",
+        help="write the tables as SQLite, Parquet, xlsx, JSON or DuckDB, or the evidence "
+        "as Web Annotations",
         description="Validate the package and write every table, with descriptions, version "
         "and citation, as a SQLite database (+ datasette metadata.json), a directory of "
-        "Parquet files, an Excel workbook, a JSON file or a DuckDB database.",
+        "Parquet files, an Excel workbook, a JSON file or a DuckDB database; or every fact "
+        "row's evidence as a W3C Web Annotation collection (JSON-LD, annotations).",
     )
     parser.add_argument("--format", "-f", required=True, choices=list(FORMATS))
     parser.add_argument("out", metavar="OUT",

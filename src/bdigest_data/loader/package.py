@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from bdigest_data import metadata
 from bdigest_data.loader.columns import Column, table_columns
 from bdigest_data.metadata.classes import TableSchema
+from bdigest_data.metadata.files import PackageFiles
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,11 +45,13 @@ class ExportTable:
 
 @dataclass(frozen=True)
 class ExportPackage:
-    """The package being exported: descriptor metadata and its tables in descriptor order."""
+    """The package being exported: descriptor metadata, its tables in descriptor order, and
+    its files (through which a writer reads any other file, e.g. a seed)."""
 
     descriptor: dict[str, Any]
     citation: str
     tables: list[ExportTable]
+    files: PackageFiles
 
     @property
     def name(self) -> str:
@@ -104,4 +107,4 @@ def load_package(path: str | Path | None = None) -> ExportPackage:
             columns=columns,
             frame=frame,
         ))
-    return ExportPackage(model.raw, citation(path), tables)
+    return ExportPackage(model.raw, citation(path), tables, metadata.files_of(path))

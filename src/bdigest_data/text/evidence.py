@@ -45,7 +45,7 @@ import bisect
 import functools
 import re
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol
@@ -329,22 +329,56 @@ def articles(pkg: PackageText) -> dict[str, Article]:
     seed file is not a declared resource or cannot be read are left out (other checks
     report those)."""
     sources = pkg.role_table("sources")
-    if sources is None or not sources.schema.primary_key:
+    cols = source_columns(sources.schema) if sources is not None else None
+    if cols is None:
         return {}
-    schema = sources.schema
-    cols = (schema.primary_key[0], schema.role_name("seed-file"), schema.role_name("char-start"),
+    return read_articles(zip(*(sources.column(c).to_pylist() for c in cols), strict=True),
+                         pkg.text)
+
+
+def source_columns(schema: TableSchema) -> tuple[str, str, str, str] | None:
+    """The fields of a sources table that place an article: its key, ``seed-file``,
+    ``char-start``, ``char-end`` (``None`` when one is missing)."""
+    cols = (schema.primary_key[0] if schema.primary_key else None,
+            schema.role_name("seed-file"), schema.role_name("char-start"),
             schema.role_name("char-end"))
+    return None if None in cols else cols  # type: ignore[return-value]
+
+
+def read_articles(rows: Iterable[Sequence[Any]], text: Callable[[str], str]
+                  ) -> dict[str, Article]:
+    """The articles of ``rows`` (source id, seed file, start, end), each seed file read with
+    ``text``; a row with a missing cell, or whose seed file cannot be read (``OSError``,
+    ``UnicodeDecodeError``), is left out."""
     result: dict[str, Article] = {}
-    for sid, seed, start, end in zip(*(sources.column(c).to_pylist() for c in cols),
-                                     strict=True):
+    for sid, seed, start, end in rows:
         if None in (sid, seed, start, end):
             continue
         try:
-            seed_text = pkg.text(seed)
+            seed_text = text(seed)
         except (OSError, UnicodeDecodeError):
             continue
-        result[sid] = Article(sid, seed, start, end, seed_text[start:end])
+        result[sid] = Article(sid, seed, int(start), int(end), seed_text[int(start):int(end)])
     return result
+
+
+def places(article: Article, quote: str) -> list[tuple[int, int]]:
+    """Every place of ``quote`` in ``article``: each occurrence of the normalised quote in
+    the article's normalised text (overlapping ones too), as the span ``[start, end)`` of
+    the raw seed file it comes from (first and last matched character mapped back through
+    ``normalise_mapped``). Empty when the quote is not there; more than one place is an
+    ambiguous quote."""
+    needle = normalise(quote)
+    if not needle:
+        return []
+    text, origin = article.mapped
+    found = []
+    at = text.find(needle)
+    while at >= 0:
+        found.append((article.start + origin[at],
+                      article.start + origin[at + len(needle) - 1] + 1))
+        at = text.find(needle, at + 1)
+    return found
 
 
 def fact_tables(pkg: PackageText) -> list[str]:

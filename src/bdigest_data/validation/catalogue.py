@@ -128,6 +128,12 @@ CATALOGUE: tuple[Code, ...] = (
     Code("quote-not-found", "provenance", "Quote not in its article",
          "A fact row's quote (whitespace folded, markup dropped) is not in its own article.",
          None, "quote not found in article 'azerbaijan-independence'"),
+    Code("ambiguous-quote", "provenance", "Quote in more than one place",
+         "A fact row's quote (normalised as for quote-not-found) occurs more than once in its "
+         "article, so its evidence anchor (the annotations export, the site's row card) "
+         "cannot say which passage it means; lengthen the quote until it occurs once.",
+         None, "quote occurs 2 times in article 'azerbaijan-independence' "
+               "(seeds/000.txt characters 0-8210; at 512-530, 2040-2058)"),
     Code("figure-not-in-quote", "provenance", "Value not shown by the quote",
          "A number or date of an evidence field is not written in the row's quote, and the "
          "field is not named in derived_fields.", None,

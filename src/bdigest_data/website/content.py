@@ -26,6 +26,7 @@ from bdigest_data.metadata.files import PackageFiles
 if TYPE_CHECKING:
     import pandas as pd
 
+    from bdigest_data.loader.anchors import Anchor
     from bdigest_data.loader.package import ExportPackage, ExportTable
     from bdigest_data.metadata.classes import TableSchema
 
@@ -174,6 +175,14 @@ class SiteData:
     @property
     def facts(self) -> list[Table]:
         return [t for t in self.tables.values() if t.is_facts]
+
+    @functools.cached_property
+    def anchors(self) -> dict[tuple[str, str], Anchor]:
+        """Each fact row's evidence anchor (``loader.anchors``: the span of its seed file the
+        annotations export gives) by table and row id."""
+        from bdigest_data.loader.anchors import anchors
+
+        return {(a.table, a.row_id): a for a in anchors(self.package)}
 
     @functools.cached_property
     def sources(self) -> Table | None:

@@ -15,7 +15,7 @@ from typing import Any
 from bdigest_data.edtf import words
 from bdigest_data.website.content import Article, Document, SiteData, Table, slug
 from bdigest_data.website.coverage import COUNTS
-from bdigest_data.website.layout import a, esc, rel, site_page
+from bdigest_data.website.layout import a, code, esc, rel, site_page
 from bdigest_data.website.reader import ArticleRenderer, DocRenderer, Span
 
 # fields a fact card does not repeat (the quote is the highlight itself)
@@ -93,8 +93,19 @@ def fact_card(data: SiteData, table: Table, i: int, depth: int, *, here: bool) -
     quote = "" if here else f'<blockquote>{esc(row.get("quote", ""))}</blockquote>'
     return (f'<li class="fact" id="card:{esc(rid)}"><p class="fact-head"><strong>'
             f'{esc(table.name)} · {esc(rid)}</strong> {" ".join(marks)}</p>{quote}'
-            f'<dl>{"".join(items)}</dl>{_referrers(data, table, rid, depth)}'
+            f'<dl>{"".join(items)}</dl>{_anchor(data, table.name, rid)}'
+            f'{_referrers(data, table, rid, depth)}'
             f'<p class="fact-links">{" · ".join(links)}</p></li>')
+
+
+def _anchor(data: SiteData, table: str, rid: str) -> str:
+    """Where the row's quote stands in its seed file, as the annotations export says."""
+    anchor = data.anchors.get((table, rid))
+    if anchor is None:
+        return ""
+    return (f'<p class="anchor-ref" title="the TextPositionSelector of the row\'s Web '
+            f'Annotation (bdigest-data export --format annotations)">evidence: '
+            f'{code(anchor.seed_file)} characters {anchor.start}–{anchor.end}</p>')
 
 
 def _referrers(data: SiteData, table: Table, rid: str, depth: int) -> str:

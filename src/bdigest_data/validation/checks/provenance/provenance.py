@@ -9,6 +9,10 @@ For every fact table (``"bdigest:role": "facts"``; the fields all fact tables sh
   read as ``label``, ``*`` emphasis is dropped, the seed's ``\\$`` reads ``$``, and every
   run of whitespace (newlines included) is one space. A quote found in another article
   is reported with that article's id.
+- ``ambiguous-quote``: the normalised quote must occur only once in its article (overlapping
+  occurrences count), so that its evidence anchor (``text.evidence.places``: the span of
+  the raw seed file, as the annotations export and the site give it) names one place and
+  is never attached to a lookalike passage.
 - ``figure-not-in-quote``: every non-empty value of a field marked
   ``"bdigest:evidence": "number"`` must be written in the quote, in digits or as lexicon
   words (``evidence.figures``; sign ignored, so a decrease stored negative matches); of a
@@ -44,6 +48,7 @@ from bdigest_data.text.evidence import (
     evidence_fields,
     fact_tables,
     normalise,
+    places,
     show,
 )
 from bdigest_data.validation import registry
@@ -52,7 +57,7 @@ from bdigest_data.validation.context import PackageData, TableData
 STATED = "stated"
 
 
-@registry.register("provenance", "quote-not-found", "figure-not-in-quote",
+@registry.register("provenance", "quote-not-found", "ambiguous-quote", "figure-not-in-quote",
                    "missing-basis-note", "derived-fields-mismatch", "unknown-derived-field")
 def check(pkg: PackageData) -> list[Finding]:
     """Provenance findings for every fact table of ``pkg``."""
@@ -122,24 +127,32 @@ class _TableCheck:
 
     # quote-not-found ----------------------------------------------------------------------
 
-    def _locate(self, source_id: str | None, quote: str | None) -> str | None:
+    def _locate(self, source_id: str | None, quote: str | None) -> tuple[str, str] | None:
         article = self.arts.get(source_id) if source_id else None
         if article is None or not quote:
             return None  # unknown source or missing quote: the structure checks report it
-        needle = normalise(quote)
-        if needle in article.text:
+        where = f"{article.seed_file} characters {article.start}-{article.end}"
+        found = places(article, quote)
+        if len(found) > 1:
+            at = ", ".join(f"{a}-{b}" for a, b in found[:5])
+            return ("ambiguous-quote",
+                    f"quote occurs {len(found)} times in article {source_id!r} ({where}; at "
+                    f"{at}): lengthen it until it names one place; its evidence anchor would "
+                    "otherwise be a guess")
+        if found:
             return None
+        needle = normalise(quote)
         elsewhere = [sid for sid, a in self.arts.items() if sid != source_id and needle in a.text]
-        where = f"; it is in article {elsewhere[0]!r}" if elsewhere else ""
-        return (f"quote not found in article {source_id!r} ({article.seed_file} characters "
-                f"{article.start}-{article.end}, whitespace folded, markup dropped){where}")
+        other = f"; it is in article {elsewhere[0]!r}" if elsewhere else ""
+        return ("quote-not-found", f"quote not found in article {source_id!r} ({where}, "
+                f"whitespace folded, markup dropped){other}")
 
     def quotes(self) -> list[Finding]:
         groups = distinct(self.column("source_id"), self.quote_codes)
         verdicts = [self._locate(s, self.quote_of[q]) for s, q in groups.keys]
         quotes = self.column("quote")
-        return [self.finding("quote-not-found", row, msg, "quote", _short(quotes[row].as_py()))
-                for row, msg in groups.flagged(verdicts)]
+        return [self.finding(code, row, msg, "quote", _short(quotes[row].as_py()))
+                for row, (code, msg) in groups.flagged(verdicts)]
 
     # figure-not-in-quote ------------------------------------------------------------------
 
