@@ -2,7 +2,8 @@
 
 Refreshes bytes and hashes, validates, diffs against the previous release and refuses a
 version bump smaller than the changes require; then writes the version and date into
-datapackage.json, CITATION.cff, .zenodo.json and CHANGELOG.md and builds
+datapackage.json, CITATION.cff, .zenodo.json and CHANGELOG.md, writes croissant.json from
+the descriptor, and builds
 dist/bdigest-data-VERSION.zip, the sdist and the wheel, with dist/SHA256SUMS.
 It does not commit or tag: that is the last, manual step.
 """

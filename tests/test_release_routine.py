@@ -25,8 +25,8 @@ from bdigest_data.metadata.descriptor import fact_tables
 pytestmark = pytest.mark.slow
 
 REPO_PARTS = ("pyproject.toml", "README.md", "LICENSE", "CITATION.cff", ".zenodo.json",
-              "CHANGELOG.md", "datapackage.json", "data", "schemas", "seeds", "src", "scripts",
-              "docs")
+              "croissant.json", "CHANGELOG.md", "datapackage.json", "data", "schemas", "seeds",
+              "src", "scripts", "docs")
 DATE = "2026-11-28"
 
 
@@ -87,13 +87,16 @@ def test_release_routine_end_to_end(repo_copy, tmp_path):
     cff = yaml.safe_load((repo_copy / "CITATION.cff").read_text(encoding="utf-8"))
     assert (cff["version"], cff["date-released"]) == ("0.1.0", DATE)
     assert json.loads((repo_copy / ".zenodo.json").read_text())["publication_date"] == DATE
+    croissant = json.loads((repo_copy / "croissant.json").read_text(encoding="utf-8"))
+    assert (croissant["version"], croissant["datePublished"]) == ("0.1.0", DATE)
     assert f"## [0.1.0] - {DATE}" in (repo_copy / "CHANGELOG.md").read_text(encoding="utf-8")
     with zipfile.ZipFile(repo_copy / "dist" / "bdigest-data-0.1.0.zip") as zf:
         names = set(zf.namelist())
         cff_bytes = zf.read("bdigest-data-0.1.0/CITATION.cff")
     assert cff_bytes == (repo_copy / "CITATION.cff").read_bytes()
     assert {f"bdigest-data-0.1.0/{p}" for p in ("datapackage.json", "README.md", "LICENSE",
-                                                "CHANGELOG.md", "data/visits.csv")} <= names
+                                                "CHANGELOG.md", "croissant.json",
+                                                "data/visits.csv")} <= names
     with zipfile.ZipFile(repo_copy / "dist" / "bdigest_data-0.1.0-py3-none-any.whl") as zf:
         assert "bdigest_data/_package/CITATION.cff" in zf.namelist()
 

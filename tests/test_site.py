@@ -6,13 +6,14 @@ The browser behaviour (highlights, links, filtering, screenshots) is in
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import ROOT, run_cli
 from helpers import rows, set_cell
 
 import bdigest_data as bd
@@ -239,3 +240,31 @@ def test_index_shows_the_coverage_command_counts_per_article(built):
         row = re.search(rf'href="articles/{entry["source_id"]}.html">.*?</tr>', html).group(0)
         for key in ("sentences", "sentences_covered", "figures", "figures_covered"):
             assert f'<td class="num">{entry[key]}</td>' in row, (entry["source_id"], key)
+
+
+def _schema_org(built: Path) -> dict:
+    """The schema.org JSON-LD block of the index page."""
+    page = (built / "index.html").read_text(encoding="utf-8")
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL)
+    assert len(blocks) == 1
+    return json.loads(blocks[0])
+
+
+def test_citation_zenodo_croissant_and_schema_org_agree(built):
+    """CITATION.cff, .zenodo.json, croissant.json and the index's schema.org Dataset name
+    the same version, title and licence, the descriptor's."""
+    import yaml
+
+    desc = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    licence = desc["licenses"][0]
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    zenodo = json.loads((ROOT / ".zenodo.json").read_text(encoding="utf-8"))
+    croissant = json.loads((ROOT / "croissant.json").read_text(encoding="utf-8"))
+    dataset = _schema_org(built)
+    assert dataset["@context"] == "https://schema.org/" and dataset["@type"] == "Dataset"
+    assert {cff["version"], zenodo["version"], croissant["version"], dataset["version"]} == \
+        {desc["version"]}
+    assert {cff["title"], zenodo["title"], croissant["name"], dataset["name"]} == \
+        {desc["title"]}
+    assert (cff["license"], zenodo["license"]) == (licence["name"], licence["name"].lower())
+    assert croissant["license"] == dataset["license"] == licence["path"]

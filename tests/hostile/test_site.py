@@ -255,7 +255,10 @@ def test_no_text_becomes_markup_or_a_live_link(built: Path) -> None:
                     if k in ("href", "src", "action", "formaction") and not safe_url(v)]
             if tag in ("iframe", "object", "embed", "svg", "math", "base", "form"):
                 bad.append(tag)
-            if tag == "script" and not attrs.get("src", "").endswith("assets/site.js"):
+            data_block = (tag == "script" and page.name == "index.html" and page.parent == built
+                          and attrs == {"type": "application/ld+json"})  # schema.org, not code
+            if (tag == "script" and not data_block
+                    and not attrs.get("src", "").endswith("assets/site.js")):
                 bad.append("inline script")
             if tag == "img" and not re.fullmatch(r"charts/\w+\.svg", attrs.get("src", "")):
                 bad.append(f"img {attrs.get('src')}")
@@ -265,6 +268,35 @@ def test_no_text_becomes_markup_or_a_live_link(built: Path) -> None:
     for svg in (built / "charts").glob("*.svg"):
         text = svg.read_text(encoding="utf-8")
         assert "<script" not in text and not re.search(r"\son\w+=", text), svg.name
+
+
+def test_the_schema_org_block_holds_hostile_text_as_json(browser, hostile: Path,
+                                                         tmp_path: Path) -> None:
+    """Promise: the index's schema.org JSON-LD carries the descriptor's hostile title,
+    description, keywords and contributor (``</script>``, ``<!--`` and all) as JSON that no
+    text can break out of: the page has exactly one such element, its text parses to the
+    Dataset the descriptor gives, and its source holds no ``<`` at all; the licence's
+    ``javascript:`` path is replaced by the licence's name."""
+    from bdigest_data.metadata.discovery import schema_org
+
+    root = shutil.copytree(hostile, tmp_path / "pkg")
+    desc = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    desc["description"] += " </script><!-- <script>window.__pwned='ld'</script> \u2028"
+    (root / "datapackage.json").write_text(json.dumps(desc, ensure_ascii=False),
+                                           encoding="utf-8")
+    out = bd.site(tmp_path / "site", path=root)
+    source = (out / "index.html").read_text(encoding="utf-8")
+    block = re.findall(r'<script type="application/ld\+json">(.*?)</script>', source, re.DOTALL)
+    assert len(block) == 1 and "<" not in block[0] and "\u2028" not in block[0]
+    browser.get((out / "index.html").as_uri())
+    texts = browser.execute_script(
+        "return [...document.querySelectorAll('script[type=\"application/ld+json\"]')]"
+        ".map(s => s.textContent);")
+    assert [json.loads(t) for t in texts] == [schema_org(desc)]
+    dataset = json.loads(texts[0])
+    assert dataset["name"] == payload("pkg-title") and dataset["license"] == "CC-BY-4.0"
+    assert dataset["description"].endswith("<script>window.__pwned='ld'</script> \u2028")
+    assert browser.execute_script(RAN) == [None, []]
 
 
 def _tables(hostile: Path) -> list[str]:

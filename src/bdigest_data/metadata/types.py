@@ -15,17 +15,17 @@ date       ``date32``          ``datetime64[us]``   DATE     ``datetime.date``  
 and in the other backends (``load(..., backend="polars")``, the DuckDB and Parquet
 exports), with the kind that names the loaded column's family in every export:
 
-=========  ===========  ========  ===============  =========
-type       polars       DuckDB    Parquet (Arrow)  kind
-=========  ===========  ========  ===============  =========
-string     ``String``   VARCHAR   ``string``       string
-any        ``String``   VARCHAR   ``string``       string
-integer    ``Int64``    BIGINT    ``int64``        integer
-year       ``Int64``    BIGINT    ``int64``        integer
-number     ``Float64``  DOUBLE    ``float64``      number
-boolean    ``Boolean``  BOOLEAN   ``bool``         boolean
-date       ``Date``     DATE      ``date32``       date
-=========  ===========  ========  ===============  =========
+=========  ===========  ========  ===============  =========  ==============
+type       polars       DuckDB    Parquet (Arrow)  kind       Croissant
+=========  ===========  ========  ===============  =========  ==============
+string     ``String``   VARCHAR   ``string``       string     ``sc:Text``
+any        ``String``   VARCHAR   ``string``       string     ``sc:Text``
+integer    ``Int64``    BIGINT    ``int64``        integer    ``sc:Integer``
+year       ``Int64``    BIGINT    ``int64``        integer    ``sc:Integer``
+number     ``Float64``  DOUBLE    ``float64``      number     ``sc:Float``
+boolean    ``Boolean``  BOOLEAN   ``bool``         boolean    ``sc:Boolean``
+date       ``Date``     DATE      ``date32``       date       ``sc:Date``
+=========  ===========  ========  ===============  =========  ==============
 
 "Cells read as" is each type's cell rule (``TypeInfo.cell``) and the regular expression a
 cell must match (``TypeInfo.shape``), which ``engine.cells`` applies for the validator
@@ -82,6 +82,7 @@ class TypeInfo:
     cell: CellRule  # how ``engine.cells`` reads a cell of the type
     shape: str | None  # the regular expression a cell's text must match (None: any text)
     constraints: tuple[str, ...]  # the constraints the type supports
+    schema_org: str = "sc:Text"  # the Croissant / schema.org data type of a field
 
     @property
     def is_text(self) -> bool:
@@ -96,18 +97,19 @@ TYPES: dict[str, TypeInfo] = {t.name: t for t in (
     TypeInfo("any", "large_string", "string", "TEXT", "String", "VARCHAR", "string", "string",
              str, "anything", "text", None, ("required", "unique", "enum")),
     TypeInfo("integer", "int64", "Int64", "INTEGER", "Int64", "BIGINT", "int64", "integer", int,
-             "a whole number such as 12 or -3 (digits only)", "numeric", _INTEGER, _ORDERED),
+             "a whole number such as 12 or -3 (digits only)", "numeric", _INTEGER, _ORDERED,
+             schema_org="sc:Integer"),
     TypeInfo("year", "int64", "Int64", "INTEGER", "Int64", "BIGINT", "int64", "integer", int,
-             "a four-digit year such as 2013", "numeric", _YEAR, _ORDERED),
+             "a four-digit year such as 2013", "numeric", _YEAR, _ORDERED, schema_org="sc:Integer"),
     TypeInfo("number", "float64", "Float64", "REAL", "Float64", "DOUBLE", "float64", "number",
              float, "a decimal number such as 97, 84.7 or -0.6667", "numeric", _NUMBER,
-             _ORDERED),
+             _ORDERED, schema_org="sc:Float"),
     TypeInfo("boolean", "bool_", "boolean", "INTEGER", "Boolean", "BOOLEAN", "bool_", "boolean",
              bool, "one of " + ", ".join(TRUE_VALUES + FALSE_VALUES), "truth", None,
-             ("required", "unique", "enum")),
+             ("required", "unique", "enum"), schema_org="sc:Boolean"),
     TypeInfo("date", "date32", "datetime64[us]", "DATE", "Date", "DATE", "date32", "date",
              datetime.date, "a date written YYYY-MM-DD that exists in the calendar", "calendar",
-             _DATE, _ORDERED),
+             _DATE, _ORDERED, schema_org="sc:Date"),
 )}
 
 

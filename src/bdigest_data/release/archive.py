@@ -17,7 +17,7 @@ from pathlib import Path
 from bdigest_data.metadata.files import DESCRIPTOR, hash_file
 from bdigest_data.release.package import PackageDir, PackageError
 
-DOCUMENTS = ("README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md")
+DOCUMENTS = ("README.md", "LICENSE", "CITATION.cff", "CHANGELOG.md", "croissant.json")
 CHECKSUMS = "SHA256SUMS"
 _ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest time a zip entry can carry
 _FILE_MODE = 0o100644  # regular file, rw-r--r--

@@ -3,7 +3,8 @@
 1. ``prepare``: refresh bytes and hashes, validate, diff against the previous release
    (``--previous`` path or archive, else the newest git tag ``v*``, else none), refuse a
    version bump smaller than the diff requires, then write the version and release date
-   into ``datapackage.json``, ``CITATION.cff``, ``.zenodo.json`` and ``CHANGELOG.md``.
+   into ``datapackage.json``, ``CITATION.cff``, ``.zenodo.json`` and ``CHANGELOG.md``, and
+   write ``croissant.json`` from the descriptor.
 2. ``build``: the reproducible release zip, the sdist and wheel, and ``SHA256SUMS``.
 """
 
@@ -29,7 +30,7 @@ from bdigest_data.release.changelog import update_changelog
 from bdigest_data.release.diff import PackageDiff, diff_packages
 from bdigest_data.release.metadata import write_citation_files
 from bdigest_data.release.package import PackageDir, PackageError, open_package
-from bdigest_data.release.stamp import replace_text, stamp, write_descriptor
+from bdigest_data.release.stamp import replace_text, stamp, write_croissant, write_descriptor
 from bdigest_data.release.versioning import bump_between, parse_version, shortfall
 
 CHANGELOG = "CHANGELOG.md"
@@ -116,6 +117,7 @@ def prepare(root: Path, version: str, date: str, previous: str | Path | None) ->
     changelog = _changelog(root)  # read before anything is written
     set_version(root, version, date)
     write_citation_files(root)
+    write_croissant(root)
     replace_text(root / CHANGELOG, update_changelog(changelog, version, date, diff))
     return diff
 

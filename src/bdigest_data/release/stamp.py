@@ -1,4 +1,5 @@
-"""Write each resource's ``bytes`` and ``hash`` into ``datapackage.json``.
+"""Write each resource's ``bytes`` and ``hash`` into ``datapackage.json`` (and rewrite
+``croissant.json`` from it, where there is one).
 
 Every file is read through the package reader (``metadata.files``: inside the package,
 regular files, size limits) and hashed there; the descriptor is replaced atomically (a
@@ -16,6 +17,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from bdigest_data import metadata
+from bdigest_data.findings import ValidationError
+from bdigest_data.metadata.discovery import CROISSANT_FILE, croissant_text
 from bdigest_data.metadata.files import DESCRIPTOR
 from bdigest_data.release.package import PackageDir, PackageError
 
@@ -60,10 +64,20 @@ def replace_text(path: Path, text: str) -> None:
             os.close(folder)
 
 
+def write_croissant(package_dir: Path) -> Path:
+    """Write ``croissant.json`` beside the descriptor from it (``metadata.discovery``);
+    ``ValidationError`` (nothing written) when the descriptor or a schema has faults."""
+    target = Path(package_dir) / CROISSANT_FILE
+    replace_text(target, croissant_text(metadata.package(package_dir)))
+    return target
+
+
 def stamp(package_dir: Path) -> dict[str, Any]:
     """Refresh bytes and sha256 of every resource; returns the new descriptor.
     ``PackageError`` (nothing written) when the descriptor is no data package or a
-    resource's file is refused by the reader or missing."""
+    resource's file is refused by the reader or missing. A ``croissant.json`` beside the
+    descriptor is rewritten from the new descriptor (left as it is when the metadata has
+    faults: the validator reports those, and the stale file)."""
     pkg = PackageDir(package_dir)
     desc = pkg.descriptor
     for res in desc["resources"]:
@@ -73,4 +87,7 @@ def stamp(package_dir: Path) -> dict[str, Any]:
         except OSError as exc:
             raise PackageError(f"{pkg.files.descriptor_path}: {exc}") from None
     write_descriptor(pkg.files.root / DESCRIPTOR, desc)
+    if os.path.lexists(pkg.files.root / CROISSANT_FILE):
+        with contextlib.suppress(ValidationError):
+            write_croissant(pkg.files.root)
     return desc

@@ -121,6 +121,12 @@ CATALOGUE: tuple[Code, ...] = (
     Code("unstamped-resource", "integrity", "Resource without hash or bytes",
          "A resource declares no hash or no bytes, so its file could change unseen; stamp it.",
          None, "the resource declares no hash, so its file is not checked"),
+    Code("stale-croissant", "integrity", "Croissant metadata out of date",
+         "croissant.json beside the descriptor is not JSON or differs from the Croissant "
+         "document datapackage.json and the Table Schemas give (a version, hash, file or "
+         "field changed since it was written); bdigest-data stamp rewrites it.", None,
+         "croissant.json differs from what datapackage.json and the Table Schemas give (in "
+         "version, distribution); rewrite it from datapackage.json: bdigest-data stamp"),
     Code("version-mismatch", "integrity", "Versions differ",
          "datapackage.json, CITATION.cff and pyproject.toml do not give the same version.",
          None, "CITATION.cff has version '9.9.9', datapackage.json '0.1.0'"),

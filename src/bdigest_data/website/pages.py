@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from bdigest_data.edtf import words
+from bdigest_data.metadata.discovery import schema_org, script_json
 from bdigest_data.website.content import Article, Document, SiteData, Table, slug
 from bdigest_data.website.coverage import COUNTS
 from bdigest_data.website.layout import a, code, esc, rel, site_page
@@ -201,6 +202,10 @@ def index(data: SiteData, coverage: dict[str, dict[str, Any]], charts: list[Any]
         citation(cite("text", data.root)),
         "<h3>BibTeX</h3>",
         f'<pre class="bibtex">{esc(cite("bibtex", data.root))}</pre>',
+        # the schema.org Dataset for search engines, from the descriptor (JSON escaped so
+        # that no text closes the element)
+        f'<script type="application/ld+json">{script_json(schema_org(pkg.descriptor))}'
+        "</script>",
     ]
     if data.entities:
         body.insert(5, '<h2 id="entities">People, places and actors</h2><ul>' + "".join(

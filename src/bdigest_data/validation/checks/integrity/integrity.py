@@ -6,17 +6,23 @@
 - the ``version`` of ``datapackage.json`` must equal CITATION.cff's and the project's in
   ``pyproject.toml``, where those files are present (``version-mismatch``): a static
   ``[project] version``, or the ``[tool.hatch.version]`` source, which must read the
-  version from this ``datapackage.json``.
+  version from this ``datapackage.json``;
+- ``croissant.json``, where present beside the descriptor, must be what the descriptor
+  gives (``metadata.discovery.croissant``; ``stale-croissant``), so the discovery metadata
+  never describes another version, file or field than the package's.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import tomllib
 from pathlib import Path
 
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import Resource
+from bdigest_data.metadata.discovery import CROISSANT_FILE, croissant
 from bdigest_data.metadata.files import HASH, PackageFiles, hash_algorithm_known, hash_file
 from bdigest_data.validation.context import PackageData
 from bdigest_data.validation.registry import register
@@ -118,3 +124,32 @@ def _pyproject(text: str, version: str, files: PackageFiles) -> list[Finding]:
     found = m.group("version") if m else None
     return [] if found == version else [_mismatch("pyproject.toml [tool.hatch.version]", found,
                                                   version)]
+
+
+@register("integrity", "stale-croissant")
+def check_croissant(pkg: PackageData) -> list[Finding]:
+    """``stale-croissant``: a ``croissant.json`` beside the descriptor that is not JSON or
+    differs from what the descriptor gives."""
+    text = _text(pkg.files, CROISSANT_FILE)
+    fix = "rewrite it from datapackage.json: bdigest-data stamp"
+    if text is None:
+        if not os.path.lexists(pkg.files.root / CROISSANT_FILE):
+            return []
+        return [Finding(code="stale-croissant", value=None,
+                        message=f"{CROISSANT_FILE} is not a regular file inside the package "
+                                f"(a folder, or a link out of it); remove it, or {fix}")]
+    try:
+        written = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return [Finding(code="stale-croissant", value=None,
+                        message=f"{CROISSANT_FILE} is not JSON ({exc}); {fix}")]
+    expected = croissant(pkg.model)
+    if written == expected:
+        return []
+    differ = [k for k in dict.fromkeys([*expected, *(written if isinstance(written, dict)
+                                                       else {})])
+              if not isinstance(written, dict) or written.get(k) != expected.get(k)]
+    return [Finding(code="stale-croissant", value=", ".join(differ[:5]),
+                    message=f"{CROISSANT_FILE} differs from what datapackage.json and the "
+                            f"Table Schemas give (in {', '.join(differ[:5]) or 'its type'}); "
+                            f"{fix}")]
