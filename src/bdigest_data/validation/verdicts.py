@@ -13,10 +13,10 @@ JSON file an entry. ``BDIGEST_NO_CACHE=1`` turns it off: nothing is read or writ
 
 The key: the content (SHA-256, from the one reader ``metadata.files``) of every file the
 checks read (``checked_files``: the descriptor, the schemas, every resource's file, seeds
-included, and the version files), the package's location (findings name its files) and
-version, the library's version and the content of its code (an edited checkout misses,
-like a new release), and the check selection (the tables and the groups; not the limit of
-findings shown, which cannot make a clean report of a faulty one). An entry
+included, the version files and ``croissant.json``), the package's location (findings name
+its files) and version, the library's version and the content of its code (an edited
+checkout misses, like a new release), and the check selection (the tables and the groups;
+not the limit of findings shown, which cannot make a clean report of a faulty one). An entry
 is named by a digest of its key and holds the key itself, compared in full when read: an
 entry that cannot be read, is not of this shape or holds another key is ignored, never
 trusted, and the checks run. An entry is written to a temporary file and moved into
@@ -70,14 +70,15 @@ def folder() -> Path | None:
 def checked(files: PackageFiles) -> tuple[ParsedPackage, str]:
     """The parsed package and the content digest of every file its checks read: the
     descriptor and schemas (``metadata.parse_stamped``), each resource's file (the seeds
-    are resources) and the version files (hashed by ``PackageFiles``, once while a file
-    keeps its stat signature)."""
+    are resources), the version files and ``croissant.json`` (hashed by ``PackageFiles``,
+    once while a file keeps its stat signature)."""
+    from bdigest_data.metadata.discovery import CROISSANT_FILE
     from bdigest_data.validation.checks.integrity.integrity import VERSION_FILES
 
     parsed, described = metadata.parse_stamped(files)
     resources = parsed.package.resources if parsed.package is not None else []
     return parsed, described + files.digest([*(str(r.path) for r in resources),
-                                             *VERSION_FILES])
+                                             *VERSION_FILES, CROISSANT_FILE])
 
 
 @functools.cache
