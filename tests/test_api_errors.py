@@ -109,17 +109,22 @@ def fake_validator(monkeypatch):
 
     module = importlib.import_module("bdigest_data.validation")
     monkeypatch.setattr(module, "validate", validate, raising=False)
-    monkeypatch.setattr(frames, "_validated", set())
+    monkeypatch.setattr(frames, "_validated", {})
     return calls, state
 
 
-def test_load_validates_the_whole_package_first_like_load_all(fake_validator, package_copy):
+def test_load_validates_its_tables_and_load_all_the_whole_package(fake_validator,
+                                                                   package_copy):
     calls, _ = fake_validator
+    descriptor = package_copy / "datapackage.json"
     bd.load("visits", path=package_copy)
-    assert calls == [(package_copy / "datapackage.json", None)]
+    assert calls == [(descriptor, ["visits"])]
+    bd.load("visits", path=package_copy)
     bd.load("visits", path=package_copy, with_sources=True)
     bd.load_all(path=package_copy)
-    assert len(calls) == 1  # one verdict for the package's content
+    bd.load_all(path=package_copy)
+    # one verdict per selection and content of the package
+    assert calls[1:] == [(descriptor, ["visits", "sources"]), (descriptor, None)]
 
 
 def test_a_finding_raises_with_the_findings_and_no_frame(fake_validator, package_copy):
@@ -142,10 +147,11 @@ def test_load_all_validates_once_and_a_changed_package_again(fake_validator, pac
     assert set(frames) == set(bd.tables())
     bd.load("trade", path=package_copy)
     bd.records("trade", path=package_copy)
-    assert calls == [(package_copy / "datapackage.json", None)]
+    assert calls == [(package_copy / "datapackage.json", None),
+                     (package_copy / "datapackage.json", ["trade"])]
     set_cell(package_copy, "trade", 1, "note", "edited")
-    bd.load("trade", path=package_copy)
-    assert calls[1:] == [(package_copy / "datapackage.json", None)]
+    bd.load_all(path=package_copy)
+    assert calls[2:] == [(package_copy / "datapackage.json", None)]
 
 
 def test_the_real_validator_stops_a_load_of_a_broken_copy(package_copy):

@@ -6,8 +6,11 @@ against the article text. The public API is small:
 - ``tables()`` — names of the tables (fact tables and lookup tables).
 - ``load(name, *, validate=True, with_sources=False, backend="pandas")`` — one table as a
   typed pandas DataFrame (dtypes derived from its Table Schema; metadata in ``df.attrs``),
-  or with ``backend="polars"`` a polars DataFrame (extra ``bdigest-data[polars]``).
-- ``load_all(*, validate=True, backend="pandas")`` — every table, as a dict of DataFrames.
+  or with ``backend="polars"`` a polars DataFrame (extra ``bdigest-data[polars]``). It
+  checks that table and the tables it refers to (``validate(tables=[name])``) and hashes
+  the other files; a fault elsewhere is a ``PackageFaultWarning`` naming it.
+- ``load_all(*, validate=True, backend="pandas")`` — every table, as a dict of DataFrames,
+  after every check of the package (any finding raises).
 - ``schema(name)`` — the table's Table Schema (fields with types, constraints, descriptions).
 - ``records(name)`` — the rows as pydantic models generated from the same schema;
   ``model(name)`` is the model class.
@@ -21,6 +24,9 @@ against the article text. The public API is small:
   unpacked, a path the safety rules refuse, a missing file); ``findings`` says which file.
   It is a ``ValidationError``, a ``FileNotFoundError`` and a ``ValueError``, so clauses
   written for what ``load``, ``validate`` and ``cite`` raised before still catch it.
+- ``PackageFaultWarning`` — the warning of ``load(name)`` (``records``, ``sources``) when
+  the table asked for passes but another part of the package does not (a changed file,
+  a faulty schema, versions that disagree); ``findings`` holds them.
 - ``cite(format="text")`` — how to cite the dataset; ``cite_row(name, row)`` for the
   article behind one row.
 - ``export(format, out, *, force=False)`` — write SQLite, Parquet, xlsx, JSON or DuckDB.
@@ -39,7 +45,13 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from bdigest_data.findings import Finding, PackageFileError, Report, ValidationError
+from bdigest_data.findings import (
+    Finding,
+    PackageFaultWarning,
+    PackageFileError,
+    Report,
+    ValidationError,
+)
 
 # public name -> module that defines it (imported on first use)
 _LAZY = {
@@ -58,7 +70,8 @@ _LAZY = {
     "read_parquet": "bdigest_data.exports.parquet",
 }
 
-__all__ = ["Finding", "PackageFileError", "Report", "ValidationError", "__version__", *_LAZY]
+__all__ = ["Finding", "PackageFaultWarning", "PackageFileError", "Report", "ValidationError",
+           "__version__", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:

@@ -72,6 +72,27 @@ class ValidationError(Exception):
         super().__init__("\n".join(lines))
 
 
+class PackageFaultWarning(UserWarning):
+    """Warned by ``load(name)`` (and ``records``, ``sources``) when the table asked for and
+    the tables it refers to pass their checks but something elsewhere in the package does
+    not: another table's file changed since it was stamped (its hash or size), another
+    table's schema has faults, the versions disagree. ``findings`` holds them; the message
+    names the tables and codes. ``load_all()`` and ``validate()`` treat the same faults
+    as errors. Turn it into an error with ``warnings.simplefilter("error",
+    bdigest_data.PackageFaultWarning)``.
+    """
+
+    def __init__(self, asked: str, findings: list[Finding]) -> None:
+        self.findings = findings
+        where: dict[str, set[str]] = {}
+        for f in findings:
+            where.setdefault(f.table or "the package", set()).add(f.code)
+        named = "; ".join(f"{t} ({', '.join(sorted(c))})" for t, c in where.items())
+        super().__init__(f"the checks of {asked} passed, but {len(findings)} finding(s) "
+                         f"elsewhere in the package: {named}; run `bdigest-data validate` "
+                         "(or bdigest_data.validate()) for the details")
+
+
 class PackageFileError(ValidationError, FileNotFoundError, ValueError):
     """The one error of every entry point (``load``, ``validate``, ``cite``, ``records`` …)
     for a package that is missing or cannot be read: no descriptor at the path given, an

@@ -11,13 +11,18 @@ blank row, raises :class:`~bdigest_data.ValidationError` naming file, row, line,
 value. Every failure to load is a ``ValidationError``; one because a file cannot be opened
 or read is its subclass ``PackageFileError``.
 
-With ``validate=True`` (the default) every check of the package runs first, for ``load``
-of one table as for ``load_all`` (so both give the same verdict), and any finding raises
-``ValidationError`` before a frame is built. A passed verdict is remembered for the
-process, and on disk for the next one (``validation.verdicts``: the user's cache folder),
-keyed by the content (a SHA-256 digest) of every file the checks read: the
-descriptor, the schemas, every resource's file, CITATION.cff and pyproject.toml; an edit
-that keeps sizes and modification times still changes the key. Each file is hashed at most
+With ``validate=True`` (the default) the checks run first and any finding raises
+``ValidationError`` before a frame is built. ``load_all`` runs every check of the package
+(``validate()``). ``load(name)`` runs the checks of the validator's table selection
+(``validate(tables=[name])``: the table, the tables its foreign keys reach and the seed
+files; every group but ``coverage``, a property of the whole package) and then checks
+the size and hash of every other file (``validation.runner.check_files``): a finding
+there, or in another table's schema, is a :class:`~bdigest_data.PackageFaultWarning` that
+names it, not an error. A passed verdict is remembered for the process, and on disk for
+the next one (``validation.verdicts``: the user's cache folder), keyed by the selection
+and the content (a SHA-256 digest) of every file the checks read: the descriptor, the
+schemas, every resource's file, CITATION.cff and pyproject.toml; an edit that keeps sizes
+and modification times still changes the key. Each file is hashed at most
 once a call, and not at all while its stat signature (inode, size, modification and
 status-change times) is the one it had when hashed (``metadata.files``), so a warm call
 reads no file twice. The same key caches each
@@ -33,6 +38,7 @@ import copy
 import csv
 import functools
 import io
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,7 +50,12 @@ import pyarrow.csv as pacsv
 
 from bdigest_data import metadata
 from bdigest_data.engine.arrays import true_indices
-from bdigest_data.findings import Finding, PackageFileError, ValidationError
+from bdigest_data.findings import (
+    Finding,
+    PackageFaultWarning,
+    PackageFileError,
+    ValidationError,
+)
 from bdigest_data.loader import backends, convert
 from bdigest_data.metadata.citation import of_descriptor
 from bdigest_data.metadata.classes import Package, Resource, TableSchema
@@ -60,7 +71,8 @@ SOURCE_COLUMNS = ("title", "published")
 BLOCK_SIZE = 1 << 20  # pyarrow's block; a record longer than it is read again in one block
 
 
-_validated: set[Stamp] = set()
+# (stamp, tables checked or None for all) -> the findings elsewhere (warned) of a passed run
+_validated: dict[tuple[Stamp, tuple[str, ...] | None], list[Finding]] = {}
 _tables: dict[tuple[str, Path, str, Stamp], _Table] = {}
 
 
@@ -170,8 +182,11 @@ def load(
 ) -> Any:
     """Table ``name`` as a DataFrame with dtypes derived from its Table Schema.
 
-    ``validate`` runs every check of the package first, as ``load_all`` does
-    (``ValidationError`` with the findings if any fail; no frame is returned).
+    ``validate`` checks the table and the tables it refers to first: structure, integrity
+    of their files and the seeds, provenance, semantics and the dataset rules on them
+    (``ValidationError`` with the findings if any fail; no frame is returned); every
+    other file is hashed, and a fault elsewhere in the package is a
+    ``PackageFaultWarning`` naming it (``load_all`` refuses it).
     ``with_sources`` adds the source article's title and publication date
     (``source_title``, ``source_published`` and its derived EDTF columns). ``path`` is a
     package directory or ``datapackage.json`` (default: the installed package).
@@ -186,7 +201,8 @@ def load(
     if with_sources:
         _source_key(table)
     if validate:
-        _validate(files, parsed, stamp)
+        _validate(files, parsed, stamp,
+                  [name, *([_source_table(table)] if with_sources else [])])
     frame = _frame(table, chosen)
     if chosen.attrs:
         frame.attrs["citation"] = of_descriptor(_model(parsed).raw)
@@ -222,7 +238,7 @@ def arrow_table(name: str, *, validate: bool = True, path: PathArg = None) -> pa
     files, parsed, stamp = _package(path)
     table = _table(name, files, parsed, stamp)
     if validate:
-        _validate(files, parsed, stamp)
+        _validate(files, parsed, stamp, [name])
     return pa.table(_read(table))
 
 
@@ -232,18 +248,41 @@ def citation(path: PathArg = None) -> str:
     return of_descriptor(_model(_package(path)[1]).raw)
 
 
-def _validate(files: PackageFiles, parsed: metadata.ParsedPackage, stamp: Stamp) -> None:
-    """Run every check of the package unless it passed for this ``stamp`` of its files, in
-    this process or in another one (the verdict cached on disk: ``validation.verdicts``)."""
-    if stamp in _validated:
-        return
+def _validate(files: PackageFiles, parsed: metadata.ParsedPackage, stamp: Stamp,
+              tables: list[str] | None = None) -> None:
+    """Check the package (``tables``: those and what they refer to, see the module
+    docstring) unless it passed for this ``stamp`` of its files, in this process or in
+    another one (the verdict cached on disk: ``validation.verdicts``); ``ValidationError``
+    with the findings that concern them, a ``PackageFaultWarning`` with those elsewhere."""
+    key = (stamp, None if tables is None else tuple(sorted(set(tables))))
+    if key not in _validated:
+        _validated[key] = _verdict(files, parsed, stamp, tables)
+    if _validated[key]:
+        asked = f"{' and '.join(key[1] or ())} and the tables referred to"
+        warnings.warn(PackageFaultWarning(asked, _validated[key]), stacklevel=3)
+
+
+def _verdict(files: PackageFiles, parsed: metadata.ParsedPackage, stamp: Stamp,
+             tables: list[str] | None) -> list[Finding]:
+    """The findings elsewhere than ``tables`` (none for the whole package); raises
+    ``ValidationError`` with those that concern them."""
     from bdigest_data.validation import validate
+    from bdigest_data.validation.runner import check_files, selection
 
     # the files themselves: no archive to sniff
-    report = verdicts.remembered(validate, files, known=(parsed, stamp))
-    if report.findings:
-        raise ValidationError(report.findings)
-    _validated.add(stamp)
+    report = verdicts.remembered(validate, files, tables=tables, known=(parsed, stamp))
+    if tables is None:
+        if report.findings:
+            raise ValidationError(report.findings)
+        return []
+    model = _model(parsed)
+    checked = set(selection(model, tables))  # the tables, what they refer to, the seeds
+    mine = [f for f in report.findings if f.table is None or f.table in checked]
+    if mine:
+        raise ValidationError(mine)
+    others = [r.name for r in model.resources if r.name not in checked]
+    return [*(f for f in report.findings if f.table not in checked),
+            *check_files(files, model, others)]
 
 
 def _read(table: _Table) -> dict[str, pa.Array]:
@@ -363,6 +402,11 @@ def _source_key(table: _Table) -> tuple[str, str]:
                      f"with_sources works for: {', '.join(linked)}")
 
 
+def _source_table(table: _Table) -> str:
+    """The name of the sources table a join of ``table`` reads."""
+    return table.package.table_with_role(SOURCES) or SOURCES
+
+
 def _source_columns(table: _Table, parsed: metadata.ParsedPackage, stamp: Stamp
                     ) -> tuple[_Table, str, dict[str, str]]:
     """What a join of ``table`` with its source articles takes: the sources table, the
@@ -370,8 +414,7 @@ def _source_columns(table: _Table, parsed: metadata.ParsedPackage, stamp: Stamp
     (the key renamed to ``table``'s; the ``SOURCE_COLUMNS`` roles' fields and their
     derived columns prefixed ``source_``)."""
     local, remote = _source_key(table)
-    src_table = _table(table.package.table_with_role(SOURCES) or SOURCES, table.files, parsed,
-                       stamp)
+    src_table = _table(_source_table(table), table.files, parsed, stamp)
     fields = [src_table.schema.by_name[n] for role in SOURCE_COLUMNS
               if (n := src_table.schema.role_name(role))]
     wanted = [col for f in fields for col in (f.name, *convert.derived_columns(f))]

@@ -124,8 +124,7 @@ def load(path: str | Path | PackageFiles | None = None, *, tables: Iterable[str]
     model = parsed.package
     if model is None:
         return None, report
-    selected = model.table_names if tables is None else _closure(model, tables)
-    selected = [r.name for r in model.resources if r.name in selected or not r.tabular]
+    selected = selection(model, tables)
     pkg = PackageData(files=files, model=model)
     report.stats["tables"] = {}
     paths: dict[str, Path] = {}
@@ -174,6 +173,24 @@ def load(path: str | Path | PackageFiles | None = None, *, tables: Iterable[str]
     return pkg, report
 
 
+def check_files(files: PackageFiles, model: Package, names: Iterable[str]) -> list[Finding]:
+    """The integrity group's file checks (size and hash against the descriptor) of the
+    resources ``names`` only, without reading them as tables: ``load(name)`` runs them on
+    the files of the tables it does not check."""
+    out: list[Finding] = []
+    for name in names:
+        res = model.by_name[name]
+        try:
+            path = files.path(res.path, what=f'resource "{name}": path')
+        except UnsafePathError as exc:
+            out.append(Finding(code=exc.code, message=str(exc), table=name,
+                               value=str(res.path)))
+            continue
+        for check in registry.checks("integrity", "file"):
+            out += _guarded(name, check.run, name, path, res)
+    return out
+
+
 def _low_priority() -> None:
     """Lower the calling thread's CPU priority (Linux: a thread has its own nice value), so
     that hashing takes the time left over by reading and checking rather than slowing them;
@@ -196,6 +213,14 @@ def _guarded(name: str, work: Any, *args: Any, **kwargs: Any) -> Any:
         return [_file_error(name, exc)]
     except Exception as exc:
         return [internal_error(f"{work.__module__}.{work.__name__}", exc, table=name)]
+
+
+def selection(model: Package, tables: Iterable[str] | None) -> list[str]:
+    """The resources a run of ``tables`` (``None``: all) reads: the named tables, the
+    tables their foreign keys reach and the package's plain files (the seeds), in
+    package order; ``ValueError`` naming the tables for an unknown one."""
+    chosen = model.table_names if tables is None else _closure(model, tables)
+    return [r.name for r in model.resources if r.name in chosen or not r.tabular]
 
 
 def _closure(model: Package, tables: Iterable[str]) -> list[str]:
