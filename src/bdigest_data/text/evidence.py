@@ -381,6 +381,17 @@ def places(article: Article, quote: str) -> list[tuple[int, int]]:
     return found
 
 
+def listed_sources(pkg: PackageText) -> set[str]:
+    """The ids of the sources table's rows, whether or not ``articles`` could read them (a
+    row whose offsets or seed file are broken is reported on its own): an id listed here but
+    missing from ``articles`` is unreadable, not absent."""
+    sources = pkg.role_table("sources")
+    if sources is None or not sources.schema.primary_key:
+        return set()
+    return {sid for sid in sources.column(sources.schema.primary_key[0]).to_pylist()
+            if sid is not None}
+
+
 def fact_tables(pkg: PackageText) -> list[str]:
     """The fact tables read (``"bdigest:role": "facts"``), in package order."""
     return pkg.fact_tables()

@@ -15,6 +15,11 @@ from bdigest_data.metadata.files import PackageFiles, UnsafePathError
 if TYPE_CHECKING:
     import pyarrow as pa
 
+# the codes of a cell that did not parse (structure: a type, or a constraint such as a
+# pattern or an enum) or, for a quote, is not in its article (provenance, which runs before
+# the other package-wide groups): the checks skip what depends on such a cell
+PARSE_CODES = frozenset({"type-error", "constraint-error", "quote-not-found"})
+
 
 @dataclass
 class TableData:
@@ -53,6 +58,10 @@ class PackageData:
     files: PackageFiles
     model: Package
     tables: dict[str, TableData] = field(default_factory=dict)
+    # per table, the 0-based rows with a cell that did not parse (``PARSE_CODES``, reported
+    # on their own) and the fields of those cells: a check that depends on such a
+    # cell skips it, so that one mistake gives one finding
+    failed: dict[str, dict[int, set[str]]] = field(default_factory=dict)
     _texts: dict[str, str] = field(default_factory=dict, repr=False)
     _declared: set[str] | None = field(default=None, repr=False)  # the resources' paths
 
@@ -70,6 +79,18 @@ class PackageData:
         or a table a ``tables`` run leaves out. A check must not take their rows for absent:
         it skips what rests on them instead of reporting follow-on findings."""
         return [n for n in self.model.table_names if n not in self.tables]
+
+    def note_failed(self, findings: Sequence[Finding]) -> None:
+        """Remember the cells of ``findings`` that did not parse (``PARSE_CODES``)."""
+        for f in findings:
+            if f.code in PARSE_CODES and f.table and f.row and f.field:
+                self.failed.setdefault(f.table, {}).setdefault(f.row - 1, set()).add(f.field)
+
+    def failed_in(self, table: str, index: int, fields: set[str] | None = None) -> bool:
+        """Whether the 0-based row ``index`` of ``table`` has a cell that did not parse
+        (among ``fields``; any when ``None``)."""
+        bad = self.failed.get(table, {}).get(index)
+        return bool(bad) and (fields is None or not bad.isdisjoint(fields))
 
     def role_table(self, role: str) -> TableData | None:
         """The table read whose schema has ``bdigest:role`` ``role``."""

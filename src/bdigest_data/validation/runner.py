@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import threading
 import time
 from collections import Counter
@@ -34,7 +35,7 @@ from bdigest_data.metadata.classes import Package, TableSchema
 from bdigest_data.metadata.files import PackageFiles, UnsafePathError, is_archive, open_files
 from bdigest_data.validation import GROUPS, registry
 from bdigest_data.validation.checks.structure.structure import read_table
-from bdigest_data.validation.context import PackageData, internal_error
+from bdigest_data.validation.context import PARSE_CODES, PackageData, internal_error
 from bdigest_data.validation.schedule import KeySchedule
 
 PACKAGE_CHECKS = registry.PACKAGE_GROUPS  # the groups run on the whole package
@@ -156,6 +157,7 @@ def load(path: str | Path | PackageFiles | None = None, *, tables: Iterable[str]
             if isinstance(result, list):  # the file could not be read
                 report.extend(result)
             else:
+                pkg.note_failed(result.findings)
                 if "structure" in groups:
                     report.extend(result.findings)
                     if result.omitted:
@@ -293,7 +295,33 @@ def _package_check(group: str, pkg: PackageData, selected: set[str] | None) -> l
         return [internal_error(group, exc)]
     for check in checks:
         try:
-            found += check.run(pkg)
+            got = check.run(pkg)
+            pkg.note_failed(got)  # a quote not in its article: later checks skip it too
+            found += _skip_unparsed(check, pkg, got)
         except Exception as exc:
             found.append(internal_error(check.name, exc))
     return [f for f in found if selected is None or f.table in selected]
+
+
+def _skip_unparsed(check: registry.Check, pkg: PackageData, found: list[Finding]
+                   ) -> list[Finding]:
+    """``found`` without the findings on a row whose cell did not parse (reported once:
+    ``context.PARSE_CODES``) in a field the check's module reads (its ``needs``; every
+    field of a table that is not a fact table): one mistake, one finding."""
+    if not pkg.failed:
+        return found
+    module = sys.modules[check.run.__module__]
+    facts = set(pkg.model.fact_tables)
+    read: dict[str, set[str] | None] = {}
+    kept = []
+    for f in found:
+        td = pkg.tables.get(f.table or "")
+        if td is None or f.row is None or f.code in PARSE_CODES:
+            kept.append(f)
+            continue
+        if f.table not in read:
+            needs = getattr(module, "needs", None)
+            read[f.table] = set(needs(td.schema)) if needs and f.table in facts else None
+        if not pkg.failed_in(td.name, f.row - 1, read[f.table]):
+            kept.append(f)
+    return kept

@@ -18,7 +18,7 @@ from typing import Any
 
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import ROLE_FIELDS
-from bdigest_data.text.evidence import Article, articles, normalise
+from bdigest_data.text.evidence import Article, articles, listed_sources, normalise
 from bdigest_data.validation.context import PackageData
 
 SENTENCES = "sentences"  # the bdigest:role of the sentences table
@@ -69,8 +69,9 @@ def units(pkg: PackageData) -> tuple[dict[str, list[Unit]], list[Finding]]:
                 u.lo = bisect.bisect_left(origin, u.start - article.start)
                 u.hi = bisect.bisect_left(origin, u.end - article.start)
             sound[sid] = mine
+    listed = listed_sources(pkg)  # in sources but unreadable: reported there, once
     for sid, rest in by_source.items():
-        if sid not in arts and pkg.role_table("sources") is not None:
+        if sid not in arts and sid not in listed and pkg.role_table("sources") is not None:
             for u in rest:
                 check.error(u, "source_id", u.source_id, f"the article {sid!r} is not in sources")
     return sound, check.findings

@@ -117,6 +117,16 @@ class Model:
         rows = self.rows(table) if table else None
         return rows is not None and not rows.keyed
 
+    def unparsed(self, table: str | None, row: dict[str, Any] | None, field: str | None
+                 ) -> bool:
+        """Whether cell ``field`` of ``row`` (a row of ``table``) did not parse (its own
+        finding, from the structure group)."""
+        rows = self.rows(table) if table else None
+        if rows is None or row is None or not rows.keyed or field is None:
+            return False
+        index = rows.index.get(row.get(rows.td.schema.primary_key[0]))
+        return index is not None and self.pkg.failed_in(rows.td.name, index, {field})
+
     def knows(self, kind: str) -> bool:
         """Whether the names of ``kind`` (``actor``, ``person``, ``place``) can be looked up:
         their tables were read (an actor is also named by its capital, from ``places``)."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 from bdigest_data.engine.grouping import distinct
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import TableSchema
-from bdigest_data.text.evidence import articles, normalise
+from bdigest_data.text.evidence import articles, listed_sources, normalise
 from bdigest_data.validation.checks.dataset.dataset import (
     DERIVED,
     Model,
@@ -84,7 +84,10 @@ def _variants(model: Model) -> list[Finding]:
     persons = model.rows("persons")
     if persons is None:
         return []
-    texts = [a.text for a in articles(model.pkg).values()]
+    arts = articles(model.pkg)
+    if listed_sources(model.pkg) - set(arts):  # an unreadable article (its own finding)
+        return []
+    texts = [a.text for a in arts.values()]
     out = []
     for i, r in enumerate(persons.rows):
         for v in split(r.get("variants")):
