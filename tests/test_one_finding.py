@@ -7,6 +7,7 @@ these mistakes gave 3, 4, 71 and 3 findings."""
 from __future__ import annotations
 
 import json
+import shlex
 
 import pytest
 from conftest import run_cli
@@ -61,3 +62,24 @@ def test_an_independent_mistake_on_another_row_is_still_reported(package_copy):
     codes = [(f["code"], f["row"]) for f in json.loads(result.stdout)["findings"]]
     assert ("type-error", 3) in codes and ("unit-missing", 4) in codes
     assert [c for c in codes if c[1] == 3] == [("type-error", 3)]
+
+
+def test_a_quote_not_found_shows_its_closest_passage_and_the_locate_command(package_copy):
+    """The finding shows what ``bdigest-data locate`` shows (one implementation, one
+    normalisation), and the command it names, run as written, finds the same passage."""
+    _misspelt(package_copy, "visits", 1, "October", "Octobar")
+    stamp(package_copy)
+    result = run_cli("validate", "--package", str(package_copy), "--format", "json")
+    (finding,) = json.loads(result.stdout)["findings"]
+    message = finding["message"]
+    assert "closest passage (seeds/000_bf67ec7b18639301.txt line 5" in message
+    assert "“On 8 October 2017, Defence Minister" in message
+    assert "quote “a” (U+0061 LATIN SMALL LETTER A) where the article has “e”" in message
+    command = message.split("compare them with: ", 1)[1]
+    args = shlex.split(command)
+    assert args[:4] == ["bdigest-data", "locate", "--source", "azerbaijan-independence"]
+    located = run_cli(*args[1:], "--package", str(package_copy), "--format", "json")
+    assert located.returncode == 1  # not found: the closest passage
+    closest = json.loads(located.stdout)["closest"]
+    assert (closest["line"], closest["start"], closest["end"]) == (5, 62, 209)
+    assert f"characters {closest['start']}-{closest['end']}" in message

@@ -18,7 +18,7 @@ from conftest import ROOT, run_cli, run_cli_subprocess
 from helpers import edit_rows, rows
 
 import bdigest_data
-from bdigest_data.authoring.locate import CLOSEST_MAX
+from bdigest_data.text.locate import CLOSEST_MAX
 
 SEED = ROOT / "seeds" / "000_bf67ec7b18639301.txt"
 TIMEOUT = 120  # seconds a command may take here before the test fails (never near it)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from bdigest_data.cliargs import UsageError, add_package, reading
 
 if TYPE_CHECKING:
-    from bdigest_data.authoring.locate import Location
+    from bdigest_data.text.locate import Location
 
 LOCATE_FORMATS = ("text", "json")
 SHOWN = 10  # matches listed in text output
@@ -100,8 +100,8 @@ def run_add_article(args: argparse.Namespace) -> int:
 
 def run_locate(args: argparse.Namespace) -> int:
     """Print where the quote is (exit 0) or the closest passage (exit 1)."""
-    from bdigest_data.authoring.locate import locate
     from bdigest_data.text.evidence import articles
+    from bdigest_data.text.locate import locate
     from bdigest_data.validation.runner import load
 
     if not args.text.strip():
@@ -133,7 +133,7 @@ def run_locate(args: argparse.Namespace) -> int:
 
 def render(where: Location) -> str:
     """A ``Location`` as text."""
-    from bdigest_data.authoring.locate import CLOSEST_MAX
+    from bdigest_data.text.locate import CLOSEST_MAX
 
     out: list[str] = []
     for m in where.matches[:SHOWN]:

@@ -4,7 +4,9 @@ For every fact table (``"bdigest:role": "facts"``; the fields all fact tables sh
 ``metadata.classes.FACT_FIELDS``):
 
 - ``quote-not-found``: the normalised quote must occur in the normalised text of the
-  row's own article (``sources``: ``seed_file`` from ``char_start`` to ``char_end``).
+  row's own article (``sources``: ``seed_file`` from ``char_start`` to ``char_end``); the
+  finding shows the closest passage and how it differs (``text.locate``, as
+  ``bdigest-data locate`` does) and the ``locate`` command to compare them.
   Normalisation, applied to both (see ``text.evidence``): Markdown links ``[label](target)``
   read as ``label``, ``*`` emphasis is dropped, the seed's ``\\$`` reads ``$``, and every
   run of whitespace (newlines included) is one space. A quote found in another article
@@ -34,6 +36,9 @@ the cost grows with the number of distinct quotes and values, not with the rows.
 
 from __future__ import annotations
 
+import shlex
+from collections.abc import Callable
+
 import pyarrow as pa
 
 from bdigest_data import edtf
@@ -51,10 +56,14 @@ from bdigest_data.text.evidence import (
     places,
     show,
 )
+from bdigest_data.text.locate import locate
 from bdigest_data.validation import registry
 from bdigest_data.validation.context import PackageData, TableData
 
 STATED = "stated"
+DIFFERENCES = 3  # differences from the closest passage shown in a finding (locate: all)
+SHELL_QUOTE = 200  # a quote up to this long is written out in the locate command shown
+QUOTE_HOLDER = "'THE QUOTE'"
 
 
 @registry.register("provenance", "quote-not-found", "ambiguous-quote", "figure-not-in-quote",
@@ -64,7 +73,7 @@ def check(pkg: PackageData) -> list[Finding]:
     arts = articles(pkg)
     findings: list[Finding] = []
     for name in fact_tables(pkg):
-        findings.extend(_TableCheck(pkg.tables[name], arts).run())
+        findings.extend(_TableCheck(pkg.tables[name], arts, pkg.text).run())
     return findings
 
 
@@ -98,9 +107,11 @@ def _parts(entries: frozenset[str], name: str) -> frozenset[str] | None:
 class _TableCheck:
     """The provenance rules applied to one fact table."""
 
-    def __init__(self, td: TableData, arts: dict[str, Article]) -> None:
+    def __init__(self, td: TableData, arts: dict[str, Article],
+                 text: Callable[[str], str]) -> None:
         self.td = td
         self.arts = arts
+        self.text = text  # a seed file's text, for the closest passage's line
         self.table: pa.Table = td.table
         self.evidence = evidence_fields(td.schema)  # every kind (for derived_fields)
         self.figure_fields = {n: k for n, k in self.evidence.items() if k in ("number", "date")}
@@ -143,9 +154,29 @@ class _TableCheck:
             return None
         needle = normalise(quote)
         elsewhere = [sid for sid, a in self.arts.items() if sid != source_id and needle in a.text]
-        other = f"; it is in article {elsewhere[0]!r}" if elsewhere else ""
+        other = f"; it is in article {elsewhere[0]!r}" if elsewhere else self._closest(
+            article, quote)
         return ("quote-not-found", f"quote not found in article {source_id!r} ({where}, "
-                f"whitespace folded, markup dropped){other}")
+                f"whitespace folded, markup dropped){other}; compare them with: "
+                f"bdigest-data locate --source {source_id} "
+                f"{shlex.quote(quote) if len(quote) <= SHELL_QUOTE else QUOTE_HOLDER}")
+
+    def _closest(self, article: Article, quote: str) -> str:
+        """The closest passage of ``article`` to ``quote`` and how they differ, as
+        ``bdigest-data locate`` shows it (``text.locate``); empty when none is close."""
+        try:
+            seed = {article.seed_file: self.text(article.seed_file)}
+        except (OSError, UnicodeDecodeError):
+            return ""  # the seed's own finding
+        found = locate(quote, {article.source_id: article}, seed)
+        if found.closest is None:
+            return ""
+        near = found.closest
+        differs = "; ".join(d.describe() for d in found.differences[:DIFFERENCES])
+        more = len(found.differences) - DIFFERENCES
+        return (f"; closest passage ({near.seed_file} line {near.line}, characters "
+                f"{near.start}-{near.end}): “{_short(near.text)}”; "
+                f"{differs}{f'; and {more} more difference(s)' if more > 0 else ''}")
 
     def quotes(self) -> list[Finding]:
         groups = distinct(self.column("source_id"), self.quote_codes)
