@@ -151,5 +151,5 @@ def test_cite_row_cli():
     ok = run_cli("cite", "--row", "sources", source["source_id"])
     assert ok.returncode == 0 and source["title"] in ok.stdout
     bad = run_cli("cite", "--row", "visits", "visit-999")
-    assert bad.returncode == 1
+    assert bad.returncode == 2  # an unknown row: a usage error, as an unknown table
     assert "no row 'visit-999' in table 'visits'" in bad.stderr and "Traceback" not in bad.stderr

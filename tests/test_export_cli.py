@@ -29,7 +29,7 @@ def test_refuses_to_overwrite_without_force(tmp_path, format):
     existing.write_text("keep me", encoding="utf-8")
 
     result = run_cli("export", "--format", format, str(out))
-    assert result.returncode == 1
+    assert result.returncode == 2  # an I/O error (#22: the same codes for every command)
     assert "already exist" in result.stderr and "--force" in result.stderr
     assert existing.read_text(encoding="utf-8") == "keep me"
 

@@ -196,7 +196,7 @@ def test_cli_refuses_to_overwrite_and_forces(built, tmp_path, package_copy):
     out = Path(shutil.copytree(built, tmp_path / "site"))
     (out / "stale.html").write_text("old", encoding="utf-8")
     again = run_cli("site", str(out), "--package", str(package_copy))
-    assert again.returncode == 1 and "nothing written" in again.stderr
+    assert again.returncode == 2 and "nothing written" in again.stderr
     assert (out / "stale.html").exists()
     done = run_cli("site", str(out), "--force", "--package", str(package_copy))
     assert done.returncode == 0, done.stderr

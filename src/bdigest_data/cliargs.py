@@ -133,6 +133,62 @@ def non_negative(text: str) -> int:
     return value
 
 
+def failure(command: str, exc: BaseException, *, nothing_written: bool = False) -> int:
+    """Print why ``command`` failed, in the words a user types (``said``), and return its
+    exit status, the same for every command: 1 when the package breaks a rule (a
+    ``ValidationError`` that is not about reading a file); 2 for a usage or I/O error: no
+    package or an unreadable file (``PackageFileError``, ``OSError``), output that exists or
+    whose folder does not, a missing extra (``ImportError``), an unknown table, row or
+    format (``KeyError``, ``ValueError``)."""
+    from bdigest_data.findings import PackageFileError, ValidationError
+
+    invalid = isinstance(exc, ValidationError) and not isinstance(exc, PackageFileError)
+    written = "nothing written: " if nothing_written else ""
+    print(f"bdigest-data {command}: {written}{said(exc)}", file=sys.stderr)
+    return 1 if invalid else 2
+
+
+def said(exc: BaseException) -> str:
+    """``exc`` as a command says it: flags instead of keyword arguments, the extra to
+    install instead of a module name, a file's path and the reason instead of ``[Errno
+    17]``."""
+    from bdigest_data.staging import OutputExists
+
+    if isinstance(exc, OutputExists):
+        return f"{', '.join(map(str, exc.paths))} already exist(s); add --force to overwrite"
+    if isinstance(exc, ModuleNotFoundError) and exc.name and "pip install" not in str(exc):
+        return _missing_module(exc.name)
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename}: {exc.strerror.lower()}" if exc.filename else \
+            exc.strerror.lower()
+    if isinstance(exc, KeyError) and exc.args:
+        return str(exc.args[0])
+    return str(exc)
+
+
+def _missing_module(name: str) -> str:
+    """What to install for the missing module ``name``: the extra of bdigest-data that
+    requires its distribution (read from the installed metadata, the one source)."""
+    from importlib import metadata
+
+    top = name.split(".")[0]
+    try:
+        dists = {d.lower() for d in metadata.packages_distributions().get(top, [top])}
+        requires = metadata.requires("bdigest-data") or []
+    except metadata.PackageNotFoundError:
+        requires, dists = [], set()
+    for req in requires:
+        dist = req.split(";")[0].split("[")[0]
+        for sep in "<>=!~ ":
+            dist = dist.split(sep)[0]
+        if "extra ==" in req and dist.strip().lower().replace("_", "-") in \
+                {d.replace("_", "-") for d in dists | {top}}:
+            extra = req.split("extra ==")[1].strip().strip("\"'")
+            if extra != "test":
+                return f"{top} is not installed: pip install 'bdigest-data[{extra}]'"
+    return f"{top} is not installed: pip install {top}"
+
+
 def report_usage_error(args: Any, exc: UsageError) -> int:
     """Print a usage error the way argparse does and return exit status 2."""
     print(f"bdigest-data {getattr(args, 'command', '')}: error: {exc}", file=sys.stderr)

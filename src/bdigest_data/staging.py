@@ -33,12 +33,30 @@ LOCK = ".lock"
 UNLOCKED_GRACE = 3600.0
 
 
+class OutputExists(FileExistsError):
+    """Output that is there already (``paths``) and is not overwritten without ``force``
+    (the commands' ``--force``)."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        self.paths = paths
+        super().__init__(f"{', '.join(map(str, paths))} already exist(s); pass force=True "
+                         "to overwrite")
+
+
+def output_folder(out: Path) -> None:
+    """Refuse output ``out`` whose folder does not exist (``FileNotFoundError`` naming it):
+    a mistyped path is not made into new folders, however deep; only ``out`` itself is
+    written (a file, or the folder of a Parquet export or a site)."""
+    if not out.parent.is_dir():
+        raise FileNotFoundError(f"the output folder {out.parent} does not exist (or is not "
+                                "a folder); create it first")
+
+
 @contextmanager
 def staging(parent: Path, prefix: str) -> Iterator[Path]:
-    """A new empty folder ``parent/<prefix>XXXX`` (``parent`` is created), locked for this
+    """A new empty folder ``parent/<prefix>XXXX`` (``parent`` must exist), locked for this
     process while the block runs and removed after it; earlier ones left by writers that
     are gone are removed first (:func:`sweep`)."""
-    parent.mkdir(parents=True, exist_ok=True)
     sweep(parent, prefix)
     folder = Path(tempfile.mkdtemp(dir=parent, prefix=prefix))
     try:

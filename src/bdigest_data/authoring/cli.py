@@ -62,12 +62,17 @@ def register(subparsers: Any) -> None:
 
 
 def run_add_article(args: argparse.Namespace) -> int:
-    """Add the article; print what was written, or why nothing was (exit 1)."""
+    """Add the article; print what was written, or why nothing was (exit 1 for an article
+    refused, 2 for a usage or I/O error)."""
     from bdigest_data.authoring.article import ArticleRefused, add_article
-    from bdigest_data.metadata.files import PackageError
+    from bdigest_data.metadata.files import DESCRIPTOR, PackageError
     from bdigest_data.metadata.paths import descriptor_path
 
     root = descriptor_path(args.package or ".").parent
+    if not (root / DESCRIPTOR).is_file():
+        print(f"bdigest-data add-article: nothing written: no package at "
+              f"{args.package or '.'} (no {DESCRIPTOR})", file=sys.stderr)
+        return 2
     try:
         added = add_article(root, Path(args.file), source_id=args.source_id,
                             published=args.published, note=args.note, title=args.title)

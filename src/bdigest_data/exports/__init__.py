@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 
 from bdigest_data.metadata.descriptor import table_names
-from bdigest_data.staging import staging
+from bdigest_data.staging import OutputExists, output_folder, staging
 
 # format -> module with ``outputs(out, tables) -> list[Path]`` and ``write(package, out)``
 FORMATS = {
@@ -51,7 +51,8 @@ def export(
     ``<table>.parquet`` files), ``xlsx``, ``json``, ``duckdb`` or ``annotations`` (a Web
     Annotation collection as JSON-LD; ``out`` is the file). Returns the
     files written. Raises ``FileExistsError`` when one of them exists and ``force`` is
-    false, ``bdigest_data.ValidationError`` when the package is invalid. The files are
+    false, ``FileNotFoundError`` when the folder ``out`` goes in does not exist (it is not
+    created), ``bdigest_data.ValidationError`` when the package is invalid. The files are
     written to a temporary directory beside ``out`` first (``.bdigest-export-*``) and moved
     into place only when all succeeded; one left by an export that was killed is removed by
     the next export (:mod:`bdigest_data.staging`).
@@ -60,14 +61,14 @@ def export(
 
     writer = _writer(format)
     out = Path(out)
+    output_folder(out)
     targets = outputs(format, out, path=path)
     folders = [str(p) for p in targets if p.is_dir()]
     if folders:
         raise IsADirectoryError(f"{', '.join(folders)} is a directory, not an output file")
-    existing = [str(p) for p in targets if p.exists()]
+    existing = [p for p in targets if p.exists()]
     if existing and not force:
-        raise FileExistsError(f"{', '.join(existing)} already exist(s); use force=True (--force)"
-                              " to overwrite")
+        raise OutputExists(existing)
     pkg = load_package(path)
     with staging(out.parent, ".bdigest-export-") as tmp:
         staged = tmp / out.name

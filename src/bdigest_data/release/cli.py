@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from bdigest_data.cliargs import UsageError, add_package, package, reading
+from bdigest_data.cliargs import UsageError, add_package, failure, package, reading
 from bdigest_data.release.citation import FORMATS as CITE_FORMATS
 from bdigest_data.release.citation import ROW_FORMATS
 from bdigest_data.release.report import FORMATS as DIFF_FORMATS
@@ -73,7 +73,8 @@ def run_diff(args: argparse.Namespace) -> int:
 
 
 def run_cite(args: argparse.Namespace) -> int:
-    """Print the citation; exit 1 with the reason for an unknown table or row."""
+    """Print the citation; exit 2 with the reason for an unknown table or row or a package
+    that cannot be read, 1 for one that is invalid."""
     from bdigest_data.release.citation import cite, cite_row
 
     if args.row and args.format not in ROW_FORMATS:
@@ -86,9 +87,7 @@ def run_cite(args: argparse.Namespace) -> int:
             else:
                 sys.stdout.write(cite(args.format, path=root))
     except (KeyError, ValueError, OSError) as exc:
-        message = exc.args[0] if isinstance(exc, KeyError) else exc
-        print(f"bdigest-data cite: {message}", file=sys.stderr)
-        return 1
+        return failure("cite", exc)
     return 0
 
 

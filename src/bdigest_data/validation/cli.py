@@ -38,7 +38,7 @@ def register(subparsers: Any) -> None:
                                "annotation per finding and a step summary")
     validate.add_argument("--checks", type=_groups, default=None, metavar="LIST",
                           help=f"comma-separated check groups to run (default: all of "
-                               f"{','.join(GROUPS)})")
+                               f"{', '.join(GROUPS)})")
     validate.add_argument("--skip", type=_groups, default=[], metavar="LIST",
                           help="comma-separated check groups to leave out")
     validate.add_argument("--table", action="append", dest="tables", metavar="NAME",
@@ -76,7 +76,7 @@ def _groups(text: str) -> list[str]:
     unknown = [g for g in chosen if g not in GROUPS]
     if unknown:
         raise argparse.ArgumentTypeError(f"unknown check group(s) {', '.join(unknown)}; "
-                                         f"choose from {','.join(GROUPS)}")
+                                         f"choose from {', '.join(GROUPS)}")
     return chosen
 
 

@@ -31,7 +31,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bdigest_data.staging import staging
+from bdigest_data.staging import OutputExists, output_folder, staging
 
 if TYPE_CHECKING:
     from bdigest_data.website.charts import Painter
@@ -46,8 +46,7 @@ def _check_target(out: Path, force: bool) -> None:
         raise NotADirectoryError(f"{out} exists and is not a directory")
     if out.is_dir() and any(out.iterdir()):
         if not force:
-            raise FileExistsError(f"{out} already exists; use force=True (--force) to replace "
-                                  "it")
+            raise OutputExists([out])
         if not (out / MARKER).is_file():
             raise FileExistsError(f"{out} is not empty and is not a bdigest-data site (no "
                                   f"{MARKER}); refusing to replace it")
@@ -57,10 +56,12 @@ def site(out: str | Path, *, force: bool = False, path: str | Path | None = None
     """Build the site of the package at ``path`` (default: the installed one) into ``out``.
 
     Returns ``out``. Raises ``FileExistsError`` when ``out`` exists (without ``force``, or
-    when it is not an earlier site), ``bdigest_data.ValidationError`` when the package is
+    when it is not an earlier site), ``FileNotFoundError`` when its folder does not exist
+    (it is not created), ``bdigest_data.ValidationError`` when the package is
     invalid, ``ImportError`` when the ``site`` extra (markdown-it-py) is missing.
     """
     out = Path(out)
+    output_folder(out)
     _check_target(out, force)
     from bdigest_data.website import charts, content
 

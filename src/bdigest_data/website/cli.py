@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
-from bdigest_data.cliargs import add_package, reading
+from bdigest_data.cliargs import add_package, failure, reading
 
 
 def register(subparsers: Any) -> None:
@@ -28,7 +27,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build; print the index page's path, or the reason nothing was written (exit 1)."""
+    """Build; print the index page's path, or the reason nothing was written (exit 1 for an
+    invalid package, 2 for a usage or I/O error)."""
     from bdigest_data.findings import ValidationError
     from bdigest_data.website import site
 
@@ -36,7 +36,6 @@ def run(args: argparse.Namespace) -> int:
         with reading(args.package) as descriptor:
             out = site(args.out, force=args.force, path=descriptor)
     except (OSError, ImportError, ValueError, ValidationError) as exc:
-        print(f"bdigest-data site: nothing written: {exc}", file=sys.stderr)
-        return 1
+        return failure("site", exc, nothing_written=True)
     print(out / "index.html")
     return 0
