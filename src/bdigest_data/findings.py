@@ -76,10 +76,10 @@ class PackageFaultWarning(UserWarning):
     """Warned by ``load(name)`` (and ``records``, ``sources``) when the table asked for and
     the tables it refers to pass their checks but something elsewhere in the package does
     not: another table's file changed since it was stamped (its hash or size), another
-    table's schema has faults, the versions disagree. ``findings`` holds them; the message
-    names the tables and codes. ``load_all()`` and ``validate()`` treat the same faults
-    as errors. Turn it into an error with ``warnings.simplefilter("error",
-    bdigest_data.PackageFaultWarning)``.
+    table's schema has faults, the versions disagree (CITATION.cff, pyproject.toml).
+    ``findings`` holds them; the message names the tables and codes. ``load_all()`` and
+    ``validate()`` treat the same faults as errors. Turn it into an error with
+    ``warnings.simplefilter("error", bdigest_data.PackageFaultWarning)``.
     """
 
     def __init__(self, asked: str, findings: list[Finding]) -> None:

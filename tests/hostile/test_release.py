@@ -286,7 +286,7 @@ def test_the_release_routine_never_reads_or_writes_through_a_symlink_out(package
     for name in ("CITATION.cff", ".zenodo.json"):
         (package_copy / name).symlink_to(secret)
     cited = run_cli("cite", "--format", "cff", "--package", str(package_copy))
-    assert cited.returncode == 1 and "outside the package" in cited.stderr
+    assert cited.returncode == 2 and "outside the package" in cited.stderr
     assert SECRET.decode() not in cited.stdout
     prepare(package_copy, "9.0.0", "2026-12-01", package_copy)
     assert secret.read_bytes() == SECRET

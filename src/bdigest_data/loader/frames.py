@@ -16,12 +16,13 @@ With ``validate=True`` (the default) the checks run first and any finding raises
 (``validate()``). ``load(name)`` runs the checks of the validator's table selection
 (``validate(tables=[name])``: the table, the tables its foreign keys reach and the seed
 files; every group but ``coverage``, a property of the whole package) and then checks
-the size and hash of every other file (``validation.runner.check_files``): a finding
-there, or in another table's schema, is a :class:`~bdigest_data.PackageFaultWarning` that
-names it, not an error. A passed verdict is remembered for the process, and on disk for
-the next one (``validation.verdicts``: the user's cache folder), keyed by the selection
-and the content (a SHA-256 digest) of every file the checks read: the descriptor, the
-schemas, every resource's file, CITATION.cff and pyproject.toml; an edit that keeps sizes
+the size and hash of every other file and the versions
+(``validation.runner.check_integrity``): a finding there, or in another table's schema,
+is a :class:`~bdigest_data.PackageFaultWarning` that names it, not an error. A passed
+verdict is remembered for the process, and on disk for the next one
+(``validation.verdicts``: the user's cache folder), keyed by the selection and the content
+(a SHA-256 digest) of every file the checks read: the descriptor, the schemas, every
+resource's file, CITATION.cff and pyproject.toml; an edit that keeps sizes
 and modification times still changes the key. Each file is hashed at most
 once a call, and not at all while its stat signature (inode, size, modification and
 status-change times) is the one it had when hashed (``metadata.files``), so a warm call
@@ -185,7 +186,7 @@ def load(
     ``validate`` checks the table and the tables it refers to first: structure, integrity
     of their files and the seeds, provenance, semantics and the dataset rules on them
     (``ValidationError`` with the findings if any fail; no frame is returned); every
-    other file is hashed, and a fault elsewhere in the package is a
+    other file is hashed and the versions compared, and a fault elsewhere in the package is a
     ``PackageFaultWarning`` naming it (``load_all`` refuses it).
     ``with_sources`` adds the source article's title and publication date
     (``source_title``, ``source_published`` and its derived EDTF columns). ``path`` is a
@@ -267,7 +268,7 @@ def _verdict(files: PackageFiles, parsed: metadata.ParsedPackage, stamp: Stamp,
     """The findings elsewhere than ``tables`` (none for the whole package); raises
     ``ValidationError`` with those that concern them."""
     from bdigest_data.validation import validate
-    from bdigest_data.validation.runner import check_files, selection
+    from bdigest_data.validation.runner import check_integrity, selection
 
     # the files themselves: no archive to sniff
     report = verdicts.remembered(validate, files, tables=tables, known=(parsed, stamp))
@@ -282,7 +283,7 @@ def _verdict(files: PackageFiles, parsed: metadata.ParsedPackage, stamp: Stamp,
         raise ValidationError(mine)
     others = [r.name for r in model.resources if r.name not in checked]
     return [*(f for f in report.findings if f.table not in checked),
-            *check_files(files, model, others)]
+            *check_integrity(files, model, others)]
 
 
 def _read(table: _Table) -> dict[str, pa.Array]:

@@ -175,10 +175,11 @@ def load(path: str | Path | PackageFiles | None = None, *, tables: Iterable[str]
     return pkg, report
 
 
-def check_files(files: PackageFiles, model: Package, names: Iterable[str]) -> list[Finding]:
-    """The integrity group's file checks (size and hash against the descriptor) of the
-    resources ``names`` only, without reading them as tables: ``load(name)`` runs them on
-    the files of the tables it does not check."""
+def check_integrity(files: PackageFiles, model: Package, names: Iterable[str]
+                    ) -> list[Finding]:
+    """The integrity group's checks without reading any table: the file checks (size and
+    hash against the descriptor) of the resources ``names``, and the versions.
+    ``load(name)`` runs them on the files of the tables it does not check."""
     out: list[Finding] = []
     for name in names:
         res = model.by_name[name]
@@ -190,7 +191,8 @@ def check_files(files: PackageFiles, model: Package, names: Iterable[str]) -> li
             continue
         for check in registry.checks("integrity", "file"):
             out += _guarded(name, check.run, name, path, res)
-    return out
+    pkg = PackageData(files=files, model=model)
+    return out + [f for check in registry.checks("integrity", "package") for f in check.run(pkg)]
 
 
 def _low_priority() -> None:
@@ -306,8 +308,8 @@ def _package_check(group: str, pkg: PackageData, selected: set[str] | None) -> l
 def _skip_unparsed(check: registry.Check, pkg: PackageData, found: list[Finding]
                    ) -> list[Finding]:
     """``found`` without the findings on a row whose cell did not parse (reported once:
-    ``context.PARSE_CODES``) in a field the check's module reads (its ``needs``; every
-    field of a table that is not a fact table): one mistake, one finding."""
+    ``context.PARSE_CODES``) in a field the check's module reads (its ``needs``; of a
+    table that is not a fact table, the finding's own field): one mistake, one finding."""
     if not pkg.failed:
         return found
     module = sys.modules[check.run.__module__]
@@ -322,6 +324,7 @@ def _skip_unparsed(check: registry.Check, pkg: PackageData, found: list[Finding]
         if f.table not in read:
             needs = getattr(module, "needs", None)
             read[f.table] = set(needs(td.schema)) if needs and f.table in facts else None
-        if not pkg.failed_in(td.name, f.row - 1, read[f.table]):
+        fields = read[f.table] if read[f.table] is not None else {f.field}
+        if not pkg.failed_in(td.name, f.row - 1, fields):
             kept.append(f)
     return kept

@@ -190,8 +190,8 @@ def _misquoted(pkg: PackageData) -> set[str]:
     for name in fact_tables(pkg):
         td = pkg.tables[name]
         rows = [i for i, fields in pkg.failed.get(name, {}).items() if "quote" in fields]
-        ids = td.column("source_id").take(rows).to_pylist() if rows else []
-        out.update(sid for sid in ids if sid is not None)
+        ids = td.column("source_id").to_pylist() if rows else []  # not take(): no pandas
+        out.update(ids[i] for i in rows if ids[i] is not None)
     return out
 
 
