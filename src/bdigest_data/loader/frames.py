@@ -55,6 +55,7 @@ from bdigest_data.findings import (
     Finding,
     PackageFaultWarning,
     PackageFileError,
+    Report,
     ValidationError,
 )
 from bdigest_data.loader import backends, convert
@@ -266,24 +267,39 @@ def _validate(files: PackageFiles, parsed: metadata.ParsedPackage, stamp: Stamp,
 def _verdict(files: PackageFiles, parsed: metadata.ParsedPackage, stamp: Stamp,
              tables: list[str] | None) -> list[Finding]:
     """The findings elsewhere than ``tables`` (none for the whole package); raises
-    ``ValidationError`` with those that concern them."""
+    ``ValidationError`` with those that concern them. A clean verdict of the selection
+    and the integrity of the other files is the one entry of the disk cache."""
     from bdigest_data.validation import validate
-    from bdigest_data.validation.runner import check_integrity, selection
 
-    # the files themselves: no archive to sniff
-    report = verdicts.remembered(validate, files, tables=tables, known=(parsed, stamp))
-    if tables is None:
+    if tables is None:  # the files themselves: no archive to sniff
+        report = verdicts.remembered(validate, files, known=(parsed, stamp))
         if report.findings:
             raise ValidationError(report.findings)
         return []
     model = _model(parsed)
+    scoped: list[Finding] = []
+
+    def run(files: PackageFiles, *, tables: list[str], checks: None) -> Report:
+        from bdigest_data.validation.runner import check_integrity, selection
+
+        report = validate(files, tables=tables, checks=checks)
+        scoped[:] = report.findings
+        checked = set(selection(model, tables))
+        report.extend(check_integrity(files, model, [r.name for r in model.resources
+                                                      if r.name not in checked]))
+        return report
+
+    report = verdicts.remembered(run, files, tables=tables, known=(parsed, stamp))
+    if not report.findings:
+        return []
+    from bdigest_data.validation.runner import selection
+
+    # only a clean report is remembered: this one was made by ``run`` just now
     checked = set(selection(model, tables))  # the tables, what they refer to, the seeds
-    mine = [f for f in report.findings if f.table is None or f.table in checked]
+    mine = [f for f in scoped if f.table is None or f.table in checked]
     if mine:
         raise ValidationError(mine)
-    others = [r.name for r in model.resources if r.name not in checked]
-    return [*(f for f in report.findings if f.table not in checked),
-            *check_integrity(files, model, others)]
+    return list(report.findings)  # other tables' schemas, other files, the versions
 
 
 def _read(table: _Table) -> dict[str, pa.Array]:
