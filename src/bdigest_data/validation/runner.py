@@ -298,18 +298,20 @@ def _package_check(group: str, pkg: PackageData, selected: set[str] | None) -> l
     for check in checks:
         try:
             got = check.run(pkg)
-            pkg.note_failed(got)  # a quote not in its article: later checks skip it too
-            found += _skip_unparsed(check, pkg, got)
+            got = _skip_unparsed(check, pkg, got, own=False)  # on cells already reported
+            pkg.note_failed(got)  # a quote not in its article: the checks after skip it too
+            found += _skip_unparsed(check, pkg, got, own=True)
         except Exception as exc:
             found.append(internal_error(check.name, exc))
     return [f for f in found if selected is None or f.table in selected]
 
 
-def _skip_unparsed(check: registry.Check, pkg: PackageData, found: list[Finding]
-                   ) -> list[Finding]:
+def _skip_unparsed(check: registry.Check, pkg: PackageData, found: list[Finding], *,
+                   own: bool) -> list[Finding]:
     """``found`` without the findings on a row whose cell did not parse (reported once:
     ``context.PARSE_CODES``) in a field the check's module reads (its ``needs``; of a
-    table that is not a fact table, the finding's own field): one mistake, one finding."""
+    table that is not a fact table, the finding's own field): one mistake, one finding.
+    ``own``: the cells noted include the check's own ``PARSE_CODES`` findings, which stay."""
     if not pkg.failed:
         return found
     module = sys.modules[check.run.__module__]
@@ -318,7 +320,7 @@ def _skip_unparsed(check: registry.Check, pkg: PackageData, found: list[Finding]
     kept = []
     for f in found:
         td = pkg.tables.get(f.table or "")
-        if td is None or f.row is None or f.code in PARSE_CODES:
+        if td is None or f.row is None or (own and f.code in PARSE_CODES):
             kept.append(f)
             continue
         if f.table not in read:
