@@ -20,9 +20,9 @@ sentences' offsets and texts those of the new seed, the coverage ledger's texts 
 References (foreign keys, event links, derivations' rows and ``rests_on`` rows, the
 ledger's ``recorded_in``) point at the copies in the same block, so the rules that join
 articles (``same_event`` links, rows resting on another article's row) stay true. Actors
-(states by ISO code) and places (a gazetteer) are bounded sets every copy shares. The
-schemas only let row ids have more digits. The clean package validates with zero findings
-with every group (tests/test_bench_archive.py).
+(states by ISO code), places (a gazetteer) and event types are bounded sets every copy
+shares. The schemas only let row ids have more digits. The clean package validates with
+zero findings with every group (tests/test_bench_archive.py).
 
 Measurement: each run is a new process (``python bench_archive.py --measure``) under GNU
 time, which gives its peak memory (max RSS, the whole process: interpreter and imports
@@ -70,7 +70,7 @@ ROOT = bench_validate.ROOT
 MARK_LETTERS = 5  # 26**5 distinct markers
 PLACEHOLDER = "Arc" + "?" * MARK_LETTERS  # a marker's place in a template, as long as one
 GAP = len(PLACEHOLDER) + 1  # a marker and the space after it
-SHARED = ("actors", "places")  # bounded lookup sets, shared by every copy
+SHARED = ("actors", "places", "event_types")  # bounded lookup sets, shared by every copy
 PER_BLOCK = ("persons",)  # lookup rows copied once per block
 ALL = "all"
 

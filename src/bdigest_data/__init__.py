@@ -14,6 +14,11 @@ against the article text. The public API is small:
 - ``schema(name)`` — the table's Table Schema (fields with types, constraints, descriptions).
 - ``records(name)`` — the rows as pydantic models generated from the same schema;
   ``model(name)`` is the model class.
+- ``events(*, validate=True, backend="pandas")`` — every dyadic fact (a visit or meeting,
+  an arms transfer, an economic flow between two actors) as one row: ``actor1`` and
+  ``actor2`` in the direction the ``event_types`` table gives (the visitor, the supplier,
+  the lender first) with their ISO, COW and G-W codes, the CAMEO code and PLOVER event
+  type (or ``fit`` ``none``), date, place, certainty, source and quote.
 - ``sources()`` — the source articles (title, inferred publication date, offsets).
 - ``validate(path=None)`` — validate a package directory (default: the installed one) and
   return a ``Report`` of ``Finding`` s. Every failure of ``load`` (and ``load_all``,
@@ -60,6 +65,7 @@ _LAZY = {
     "load_all": "bdigest_data.loader.frames",
     "schema": "bdigest_data.loader.frames",
     "sources": "bdigest_data.loader.frames",
+    "events": "bdigest_data.loader.events",
     "records": "bdigest_data.loader.records",
     "model": "bdigest_data.loader.records",
     "validate": "bdigest_data.validation",
