@@ -91,3 +91,12 @@ def test_totals_are_not_added_by_a_groupby_over_summable_levels():
     pd.testing.assert_series_equal(
         safe.groupby("period").value.sum(),
         arms[arms.aggregation.eq("total")].groupby("period").value.sum())
+
+
+def test_joining_a_dyad_year_panel_to_cow_keyed_data():
+    scope = run("Joining a dyad-year panel to COW-keyed data")
+    joined = scope["joined"].set_index(["ccode1", "ccode2"])
+    assert joined.loc[(370, 373), "consult_ids"] == "visits:visit-003"  # Zaś in Baku
+    assert joined.loc[(373, 370), "consult"] == 3  # Hasanov's visit and its two dated meetings
+    assert joined["my_variable"].tolist() == [1.5, 2.5]
+    assert "visits:visit-015" in set(scope["apart"]["event_id"])  # Aliyev's undated visit

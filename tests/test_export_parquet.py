@@ -23,8 +23,9 @@ def folder(tmp_path_factory):
     return exported("parquet", tmp_path_factory.mktemp("parquet"), "bdigest").parent
 
 
-def test_one_file_per_table(folder):
-    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{t}.parquet" for t in TABLES)
+def test_one_file_per_table_and_the_events_view(folder):
+    assert sorted(p.name for p in folder.iterdir()) \
+        == sorted(f"{t}.parquet" for t in [*TABLES, "events"])
 
 
 @pytest.mark.parametrize("table", TABLES)

@@ -19,6 +19,13 @@ against the article text. The public API is small:
   ``actor2`` in the direction the ``event_types`` table gives (the visitor, the supplier,
   the lender first) with their ISO, COW and G-W codes, the CAMEO code and PLOVER event
   type (or ``fit`` ``none``), date, place, certainty, source and quote.
+- ``dyad_years(system="cow", *, directed=True, apart=False, backend="pandas")`` and
+  ``state_years(system="cow", *, apart=False, backend="pandas")`` — panels keyed as
+  peacesciencer keys them (``ccode1, ccode2, year`` / ``ccode, year``; ``gwcode…`` for
+  ``system="gw"``): counts of dyadic facts per PLOVER event type with their event ids;
+  rankings, political-prisoner counts and arms-export totals (never a part of a total).
+  A fact with no date in one year, or an actor without a code, is not put in a year:
+  ``apart=True`` lists those facts with the reason.
 - ``sources()`` — the source articles (title, inferred publication date, offsets).
 - ``validate(path=None)`` — validate a package directory (default: the installed one) and
   return a ``Report`` of ``Finding`` s. Every failure of ``load`` (and ``load_all``,
@@ -66,6 +73,8 @@ _LAZY = {
     "schema": "bdigest_data.loader.frames",
     "sources": "bdigest_data.loader.frames",
     "events": "bdigest_data.loader.events",
+    "dyad_years": "bdigest_data.loader.panels",
+    "state_years": "bdigest_data.loader.panels",
     "records": "bdigest_data.loader.records",
     "model": "bdigest_data.loader.records",
     "validate": "bdigest_data.validation",

@@ -23,7 +23,8 @@ description, licence and citation. Views, all derived from the schemas' keys and
 - ``<table>_with_<lookup>`` for each lookup table a table refers to once (e.g.
   ``visits_with_places``: ``place_name``, ``place_latitude`` …);
 - ``<parent>_<child>`` for each fact table that refers to another (e.g.
-  ``visits_participants``: every visit with each of its participants).
+  ``visits_participants``: every visit with each of its participants);
+- ``events``: every dyadic fact, as ``bdigest_data.events()`` gives it.
 
 The file is written with 16 KiB storage blocks (about 0.2 MB instead of DuckDB's default
 10 MB for this package). Needs the ``duckdb`` package (``pip install 'bdigest-data[duckdb]'``).
@@ -182,9 +183,17 @@ def child_views(pkg: ExportPackage) -> list[View]:
     return views
 
 
+def event_views(pkg: ExportPackage) -> list[View]:
+    """``events``: ``bdigest_data.events()`` in SQL (:func:`sql.events_view`)."""
+    from bdigest_data.loader import events
+
+    query = sql.events_view(pkg)
+    return [] if query is None else [View(events.VIEW, events.DESCRIPTION, query, events.FIELDS)]
+
+
 def views(pkg: ExportPackage) -> list[View]:
-    """The views of the export: sources, lookups and child fact tables joined."""
-    return [*source_views(pkg), *lookup_views(pkg), *child_views(pkg)]
+    """The views of the export: sources, lookups and child fact tables joined; events."""
+    return [*source_views(pkg), *lookup_views(pkg), *child_views(pkg), *event_views(pkg)]
 
 
 def insert_batches(table: ExportTable) -> list[list[int]]:

@@ -1,4 +1,5 @@
-"""Parquet export: one ``<table>.parquet`` file per table in the directory OUT.
+"""Parquet export: one ``<table>.parquet`` file per table in the directory OUT, and
+``events.parquet``, the dyadic events view (``bdigest_data.events()``).
 
 Arrow types (``metadata.types``): string -> ``string``, enum and precision ->
 ``dictionary<int32, string>`` (ordered when the categories are), integer -> ``int64``
@@ -61,15 +62,43 @@ def arrow_table(pkg: ExportPackage, table: ExportTable) -> pa.Table:
 
 
 def outputs(out: Path, tables: list[str]) -> list[Path]:
-    """The files an export to the directory ``out`` writes: one per table."""
-    return [out / f"{name}.parquet" for name in tables]
+    """The files an export to the directory ``out`` writes: one per table, and
+    ``events.parquet`` when the package has the ``event_types`` table."""
+    from bdigest_data.loader import events
+
+    extra = [events.VIEW] if events.LOOKUP in tables else []
+    return [out / f"{name}.parquet" for name in [*tables, *extra]]
+
+
+def events_table(pkg: ExportPackage) -> pa.Table:
+    """``bdigest_data.events()`` as Arrow, with the package's metadata and each column's
+    description."""
+    from bdigest_data.loader import events
+
+    by_name = {t.name: t for t in pkg.tables}
+    frame = events.view(lambda name: by_name[name].frame,
+                        lambda name: next(f.name for f in by_name[name].model.fields if f.edtf))
+    data = pa.Table.from_pandas(frame, preserve_index=False)
+    data = pa.table(data.columns, schema=pa.schema(
+        [f.with_metadata({"description": events.FIELDS[f.name]}) for f in data.schema],
+        metadata=data.schema.metadata))
+    about = {f"bdigest:{k}": v for k, v in pkg.about().items()}
+    about |= {"bdigest:table": events.VIEW, "bdigest:table_description": events.DESCRIPTION}
+    meta = {**(data.schema.metadata or {}), **{k.encode(): v.encode() for k, v in about.items()}}
+    return data.replace_schema_metadata(meta)
 
 
 def write(pkg: ExportPackage, out: Path) -> None:
-    """Write ``<table>.parquet`` for every table into the directory ``out``."""
+    """Write ``<table>.parquet`` for every table into the directory ``out``, and
+    ``events.parquet`` (the dyadic events view; read it with ``pd.read_parquet`` or
+    ``pl.read_parquet``)."""
+    from bdigest_data.loader import events
+
     out.mkdir(parents=True, exist_ok=True)
     for table in pkg.tables:
         pq.write_table(arrow_table(pkg, table), out / f"{table.name}.parquet")
+    if any(t.name == events.LOOKUP for t in pkg.tables):
+        pq.write_table(events_table(pkg), out / f"{events.VIEW}.parquet")
 
 
 def read_parquet(path: str | Path, *, backend: str = "pandas") -> Any:

@@ -1,5 +1,6 @@
 """SQL that the SQLite and DuckDB exports share: identifiers, literals, the CHECK expressions
-of a column's limits, and ``CREATE TABLE`` from a table's columns and keys."""
+of a column's limits, ``CREATE TABLE`` from a table's columns and keys, and the ``events``
+view (``bdigest_data.events()`` in SQL, from the ``event_types`` table)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bdigest_data.loader.columns import Column
-from bdigest_data.loader.package import ExportTable
+from bdigest_data.loader.package import ExportPackage, ExportTable
 
 
 def quote(name: str) -> str:
@@ -81,3 +82,57 @@ def creation_order(tables: list[ExportTable]) -> list[ExportTable]:
         order.extend(ready)
         sorter.done(*ready)
     return [by_name[name] for name in order]
+
+
+def events_view(pkg: ExportPackage) -> str | None:
+    """The query of the ``events`` view, ``bdigest_data.events()`` in SQL: one ``SELECT``
+    per row of the ``event_types`` table (its fact table's rows of that kind and status
+    that name both actors), joined by ``UNION ALL``; ``None`` for a package without that
+    table."""
+    import pandas as pd
+
+    from bdigest_data.loader import events
+
+    by_name = {t.name: t for t in pkg.tables}
+    if events.LOOKUP not in by_name:
+        return None
+    parts = []
+    for et in by_name[events.LOOKUP].frame.itertuples(index=False):
+        table = by_name[et.fact_table]
+        key, date = table.primary_key[0], next(f.name for f in table.model.fields if f.edtf)
+        place = table.model.field("place_id") is not None
+
+        def f(name: str) -> str:
+            return f"f.{quote(name)}"
+
+        select = {"event_id": f"{literal(et.fact_table + ':')} || {f(key)}",
+                  "fact_table": literal(et.fact_table), "row_id": f(key),
+                  "event_type_id": "t.event_type_id"}
+        for side, field in (("actor1", et.actor1_field), ("actor2", et.actor2_field)):
+            select[side] = f(field)
+            select |= {f"{side}_{c}": f"{side}.{quote(c)}" for c in events.CODES}
+        select |= {c: f"t.{quote(c)}" for c in ("cameo_code", "cameo_name", "plover_event",
+                                                 "plover_mode", "fit")}
+        select |= {"date": f(date), "date_earliest": f(f"{date}_earliest"),
+                   "date_latest": f(f"{date}_latest"), "date_precision": f(f"{date}_precision")}
+        select |= {"place_id": f("place_id"), "place_name": "p.name", "latitude": "p.latitude",
+                   "longitude": "p.longitude", "place_precision": f("place_precision")} \
+            if place else dict.fromkeys(("place_id", "place_name", "latitude", "longitude",
+                                         "place_precision"), "NULL")
+        select |= {c: f(c) for c in ("certainty", "source_id", "quote")}
+        assert tuple(select) == events.COLUMNS, "the view's columns are events.COLUMNS"
+        status = (f"{f(et.status_field)} IS NULL" if pd.isna(et.status)
+                  else f"{f(et.status_field)} = {literal(et.status)}")
+        joins = [f"JOIN {quote(events.LOOKUP)} AS t ON t.event_type_id = "
+                 f"{literal(et.event_type_id)}"]
+        joins += [f"LEFT JOIN {quote(events.ACTORS)} AS {side} ON {side}.actor_id = {f(field)}"
+                  for side, field in (("actor1", et.actor1_field), ("actor2", et.actor2_field))]
+        if place:
+            joins.append(f"LEFT JOIN {quote(events.PLACES)} AS p ON p.place_id = "
+                         f"{f('place_id')}")
+        parts.append(
+            "SELECT " + ", ".join(f"{expr} AS {quote(name)}" for name, expr in select.items())
+            + f" FROM {quote(et.fact_table)} AS f " + " ".join(joins)
+            + f" WHERE {f(et.kind_field)} = {literal(et.kind)} AND {status}"
+            + f" AND {f(et.actor1_field)} IS NOT NULL AND {f(et.actor2_field)} IS NOT NULL")
+    return "\nUNION ALL\n".join(parts)

@@ -10,7 +10,8 @@ equivalent (validation enforces it before the export).
 
 Descriptions travel in three tables in the database, ``_meta_package`` (key, value),
 ``_meta_tables`` and ``_meta_columns``, and in ``<name>.metadata.json`` next to it, the
-file ``datasette <name>.db --metadata <name>.metadata.json`` reads.
+file ``datasette <name>.db --metadata <name>.metadata.json`` reads. The view ``events`` is
+``bdigest_data.events()`` in SQL (:func:`bdigest_data.exports.sql.events_view`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 from bdigest_data.exports import sql
 from bdigest_data.exports.sql import limit_checks, quote
 from bdigest_data.loader.columns import Column
+from bdigest_data.loader.events import VIEW
 from bdigest_data.loader.package import ExportPackage, ExportTable
 from bdigest_data.loader.values import iso, rows
 
@@ -118,6 +120,9 @@ def write(pkg: ExportPackage, out: Path) -> None:
             for t in pkg.tables:
                 _insert(con, t)
             _write_metadata(con, pkg)
+            query = sql.events_view(pkg)
+            if query is not None:
+                con.execute(f"CREATE VIEW {quote(VIEW)} AS {query}")
         broken = con.execute("PRAGMA foreign_key_check").fetchall()
         if broken:
             raise ValueError(f"foreign keys that do not resolve in the export: {broken[:5]}")

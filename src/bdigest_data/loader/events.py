@@ -18,6 +18,7 @@ and geographic precision; certainty, source and quote.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -26,9 +27,44 @@ from bdigest_data.loader import backends, frames
 from bdigest_data.metadata.classes import EDTF
 
 LOOKUP = "event_types"
+VIEW = "events"  # the name of the view in the exports
 ACTORS = "actors"
 PLACES = "places"
 CODES = ("iso_numeric", "cow_code", "gw_code")  # each actor's codes, as actor1_<code>
+DESCRIPTION = ("One row per dyadic fact (a visit or meeting, an arms transfer or joint "
+               "production, an economic flow between two actors), typed by CAMEO and PLOVER "
+               "through the event_types table, actor1 acting on actor2.")
+FIELDS = {
+    "event_id": "The fact table and the row's id (`visits:visit-001`).",
+    "fact_table": "The table the fact is a row of.",
+    "row_id": "The row's id (primary key) in its table.",
+    "event_type_id": "The row of event_types that types the fact.",
+    "actor1": "The actor that acts (event_types.actor1_field): an ISO 3166-1 alpha-3 id or "
+              "an `org:` id.",
+    "actor2": "The actor acted on (event_types.actor2_field).",
+    "cameo_code": "CAMEO event code; empty when no code fits.",
+    "cameo_name": "The CAMEO code's name.",
+    "plover_event": "PLOVER event type; empty when no code fits.",
+    "plover_mode": "PLOVER mode (`visit`), where the crosswalk gives one.",
+    "fit": "exact, nearest or none (event_types.fit).",
+    "date": "The fact's date as written (EDTF): a visit's start, a transfer's or flow's "
+            "period.",
+    "date_earliest": "First day the date can denote.",
+    "date_latest": "Last day the date can denote.",
+    "date_precision": "year, season, month or day.",
+    "place_id": "GeoNames id of the city (visits only).",
+    "place_name": "The city's name.",
+    "latitude": "The city's latitude.",
+    "longitude": "The city's longitude.",
+    "place_precision": "site, city or country: how precisely the place is known (visits).",
+    "certainty": "The fact's certainty.",
+    "source_id": "The article the fact is taken from.",
+    "quote": "The verbatim quote that shows the fact.",
+}
+for _side in ("actor1", "actor2"):
+    FIELDS |= {f"{_side}_iso_numeric": f"ISO 3166-1 numeric code of {_side} (a state).",
+               f"{_side}_cow_code": f"Correlates of War code of {_side} (a state).",
+               f"{_side}_gw_code": f"Gleditsch-Ward code of {_side} (a state)."}
 COLUMNS = (
     "event_id", "fact_table", "row_id", "event_type_id", "actor1", *(f"actor1_{c}" for c in CODES),
     "actor2", *(f"actor2_{c}" for c in CODES), "cameo_code", "cameo_name", "plover_event",
@@ -98,14 +134,26 @@ def unmatched(*, validate: bool = True, path: frames.PathArg = None) -> list[str
 
 def build(*, validate: bool = True, path: frames.PathArg = None) -> pd.DataFrame:
     """The events view as a pandas DataFrame."""
-    types = frames.load(LOOKUP, validate=validate, path=path)
-    actors = frames.load(ACTORS, validate=False, path=path).set_index("actor_id")
-    places = frames.load(PLACES, validate=False, path=path).set_index("place_id")
+    frames.load(LOOKUP, validate=validate, path=path)  # the package is checked once here
+
+    def date_field(name: str) -> str:
+        return next(f["name"] for f in frames.schema(name, path)["fields"]
+                    if f.get(EDTF) is True)
+
+    return view(lambda name: frames.load(name, validate=False, path=path), date_field)
+
+
+def view(table_of: Callable[[str], pd.DataFrame], date_field: Callable[[str], str]
+         ) -> pd.DataFrame:
+    """The events view from the loaded tables (``table_of(name)``; ``date_field(name)``: the
+    fact table's first EDTF field), as ``build`` gives it and the Parquet export writes."""
+    types = table_of(LOOKUP)
+    actors = table_of(ACTORS).set_index("actor_id")
+    places = table_of(PLACES).set_index("place_id")
     rows: list[dict[str, Any]] = []
     for name, group in types.groupby("fact_table", observed=True, sort=False):
-        table = frames.load(str(name), validate=False, path=path)
-        date = next(f["name"] for f in frames.schema(str(name), path)["fields"]
-                    if f.get(EDTF) is True)
+        table = table_of(str(name))
+        date = date_field(str(name))
         key = _key(table)
         for pos, et in _matches(table, group):
             fact = table.iloc[pos]
@@ -132,10 +180,10 @@ def build(*, validate: bool = True, path: frames.PathArg = None) -> pd.DataFrame
                 "quote": fact["quote"],
             }
             rows.append(row)
-    return _typed(pd.DataFrame(rows, columns=list(COLUMNS)), types, actors)
+    return _typed(pd.DataFrame(rows, columns=list(COLUMNS)), types)
 
 
-def _typed(frame: pd.DataFrame, types: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
+def _typed(frame: pd.DataFrame, types: pd.DataFrame) -> pd.DataFrame:
     """Columns with the dtypes of the table columns they come from."""
     out = frame.copy()
     for c in ("event_id", "fact_table", "row_id", "event_type_id", "actor1", "actor2",
@@ -154,5 +202,6 @@ def _typed(frame: pd.DataFrame, types: pd.DataFrame, actors: pd.DataFrame) -> pd
         out[c] = out[c].astype(types[c].dtype)
     for c in ("date_precision", "place_precision", "certainty"):
         out[c] = out[c].astype("category")
-    out.attrs = {"table": "events", "actors": len(actors)}
+    out.attrs = {"table": "events", "description": DESCRIPTION,
+                 "fields": {c: FIELDS[c] for c in COLUMNS}}
     return out
