@@ -143,8 +143,9 @@ def test_load_of_one_table_warns_of_the_versions(package_copy: Path):
     shutil.copy2(ROOT / "CITATION.cff", package_copy / "CITATION.cff")
     cff = package_copy / "CITATION.cff"
     text = cff.read_text(encoding="utf-8")
-    assert f"version: {VERSION}" in text
-    cff.write_text(text.replace(f"version: {VERSION}", "version: 9.9.9"), encoding="utf-8")
+    assert f"\nversion: {VERSION}\n" in text  # not cff-version, which can be the same number
+    cff.write_text(text.replace(f"\nversion: {VERSION}\n", "\nversion: 9.9.9\n"),
+                   encoding="utf-8")
     with pytest.warns(bd.PackageFaultWarning, match="version-mismatch"):
         bd.load("actors", path=package_copy)
     with pytest.raises(bd.ValidationError, match="version-mismatch"):
@@ -289,8 +290,10 @@ def test_citation_cff_is_in_the_verdict_cache_key(package_copy: Path):
     shutil.copy2(ROOT / "CITATION.cff", package_copy / "CITATION.cff")
     bd.load("trade", path=package_copy)
     other = VERSION[:-1] + ("8" if VERSION.endswith("9") else "9")  # same size, other version
-    _edit_keeping_size_and_mtime(package_copy / "CITATION.cff", f"version: {VERSION}".encode(),
-                                 f"version: {other}".encode())
+    # the line "version:", not "cff-version:" (CFF 1.2.0 and our 1.2.0 read the same)
+    _edit_keeping_size_and_mtime(package_copy / "CITATION.cff",
+                                 f"\nversion: {VERSION}\n".encode(),
+                                 f"\nversion: {other}\n".encode())
     with pytest.warns(bd.PackageFaultWarning, match="version-mismatch"):
         bd.load("trade", path=package_copy)
 

@@ -64,7 +64,7 @@ def test_versions_must_agree(package_copy: Path, where: str) -> None:
     path = package_copy / where
     version = descriptor(package_copy)["version"]
     if where == "CITATION.cff":
-        path.write_text(path.read_text().replace(f"version: {version}", "version: 9.9.9"))
+        path.write_text(path.read_text().replace(f"\nversion: {version}\n", "\nversion: 9.9.9\n"))
     else:
         path.write_text(path.read_text().replace('path = "datapackage.json"',
                                                  'path = "src/other.json"'))
