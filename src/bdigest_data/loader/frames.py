@@ -38,7 +38,6 @@ from __future__ import annotations
 import copy
 import csv
 import functools
-import io
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -343,8 +342,12 @@ def _read_strings(table: _Table) -> pa.Table:
     record longer than pyarrow's block is read again with the file as one block."""
     names = table.schema.names
     parse, options = table.options
+    # pyarrow reads the file itself, by path: an input wrapping a Python object (bytes,
+    # BytesIO) is released by whichever of pyarrow's threads drops the reader last, maybe
+    # after read_csv returned, and taking the GIL at interpreter exit there aborts the
+    # process ("terminate called without an active exception", Python < 3.14)
     try:
-        data = table.csv.read_bytes()
+        size = table.csv.stat().st_size
     except OSError as exc:
         raise PackageFileError([Finding("file-error", f"{table.csv}: cannot read the file: "
                                         f"{exc}", table=table.name)]) from None
@@ -352,15 +355,18 @@ def _read_strings(table: _Table) -> pa.Table:
     while True:
         try:
             strings = pacsv.read_csv(
-                io.BytesIO(data), parse_options=parse, convert_options=options,
+                str(table.csv), parse_options=parse, convert_options=options,
                 read_options=pacsv.ReadOptions(block_size=block))
             break
         except pa.ArrowInvalid as exc:
-            if "straddl" in str(exc) and block <= len(data):
-                block = len(data) + 1
+            if "straddl" in str(exc) and block <= size:
+                block = size + 1
                 continue
             raise ValidationError([Finding("source-error", f"{table.csv}: cannot read the CSV "
                                            f"file: {exc}", table=table.name)]) from None
+        except OSError as exc:
+            raise PackageFileError([Finding("file-error", f"{table.csv}: cannot read the "
+                                            f"file: {exc}", table=table.name)]) from None
     if strings.column_names != names:
         raise ValidationError([
             Finding("incorrect-label", f"{table.csv}, line 1: the header is "
