@@ -60,7 +60,8 @@ def test_adds_seed_file_resource_and_sources_row(package_copy: Path) -> None:
     desc = json.loads(after["datapackage.json"])
     res = {r["name"]: r for r in desc["resources"]}
     new = res["seed-fixture-target"]
-    assert new["path"] == seed and new["type"] == "file"
+    assert new["path"] == seed and "type" not in new  # a plain file in Data Package v2
+    assert new["$schema"] == res["seeds"]["$schema"]
     assert new["hash"] == "sha256:" + hashlib.sha256(FIXTURE.read_bytes()).hexdigest()
     assert new["bytes"] == len(FIXTURE.read_bytes())
     assert new["licenses"] == res["seeds"]["licenses"]

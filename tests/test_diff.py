@@ -151,6 +151,25 @@ def test_keys_written_as_strings_in_an_old_release_are_the_same_keys(pair):
     assert result.bump == Bump.NONE, [str(c) for t in result.tables for c in t.changes]
 
 
+def _v1_spelling(pkg: Path) -> None:
+    """The package as releases up to 1.2.0 wrote it: self-references with ``"resource":
+    ""`` and the seed text with ``"type": "file"``."""
+    edit_schema(pkg, "arms_exports", lambda s: [
+        fk["reference"].setdefault("resource", "") for fk in s["foreignKeys"]])
+    path = pkg / "datapackage.json"
+    desc = json.loads(path.read_text(encoding="utf-8"))
+    next(r for r in desc["resources"] if "schema" not in r)["type"] = "file"
+    path.write_text(json.dumps(desc, indent=2), encoding="utf-8")
+
+
+def test_the_v1_spelling_of_an_old_release_is_no_change(pair):
+    old, new = pair
+    _v1_spelling(old)
+    result = diff_packages(old, new)
+    assert result.bump == Bump.NONE, [str(c) for t in result.tables for c in t.changes]
+    assert diff_packages(new, old).bump == Bump.NONE
+
+
 def test_an_old_schema_the_model_refuses_still_diffs(pair):
     old, new = pair
     edit_schema(old, "sources", lambda s: (field(s, "char_start").update(type="datetime"),

@@ -41,7 +41,7 @@ def frictionless_errors(pkg: Path, tables: set[str] | None = None
 def referenced(table: str) -> set[str]:
     """The tables whose rows ``table``'s foreign keys read (itself included)."""
     schema = json.loads((ROOT / "schemas" / f"{table}.json").read_text(encoding="utf-8"))
-    return {table} | {fk["reference"]["resource"] or table
+    return {table} | {fk["reference"].get("resource") or table
                       for fk in schema.get("foreignKeys", [])}
 
 

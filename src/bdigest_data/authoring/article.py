@@ -313,9 +313,11 @@ def _descriptor(model: Package, resource: str, seed_file: str, title: str, data:
     seeds = [i for i, r in enumerate(resources) if r.get("bdigest:role") == "seeds"] or \
         [i for i, r in enumerate(resources) if not r.get("schema")]
     template = resources[seeds[-1]] if seeds else {}
-    new: dict[str, Any] = {"name": resource, "title": f"Source text: {title}",
-                           "path": seed_file, "type": "file", "scheme": "file",
-                           "format": "txt", "mediatype": "text/plain", "encoding": "utf-8"}
+    # a plain file has no ``type`` in Data Package v2 (only ``table`` is one); its
+    # ``$schema`` (the v2 profile) is the other seed texts'
+    new: dict[str, Any] = {key: template[key] for key in ("$schema",) if key in template}
+    new |= {"name": resource, "title": f"Source text: {title}", "path": seed_file,
+            "scheme": "file", "format": "txt", "mediatype": "text/plain", "encoding": "utf-8"}
     new["bytes"], new["hash"] = stamp_of(data)
     for key in ("bdigest:role", "licenses"):  # what every seed text carries
         if key in template:

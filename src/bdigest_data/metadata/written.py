@@ -63,8 +63,10 @@ def foreign_keys(schema: Any) -> list[WrittenForeignKey]:
 
 def with_list_keys(schema: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``schema`` with every key written as a list (``primaryKey``, and each
-    foreign key's ``fields`` and ``reference.fields``), so that comparing two releases
-    does not report ``"id"`` -> ``["id"]`` as a change; malformed keys are left as written."""
+    foreign key's ``fields`` and ``reference.fields``) and a reference to this table without
+    ``resource`` (v1 wrote ``"resource": ""``, Data Package v2 omits it), so that comparing
+    two releases reports neither ``"id"`` -> ``["id"]`` nor the v2 spelling as a change;
+    malformed keys are left as written."""
     out = copy.deepcopy(schema)
     if isinstance(out.get(PRIMARY_KEY), str):
         out[PRIMARY_KEY] = [out[PRIMARY_KEY]]
@@ -75,4 +77,6 @@ def with_list_keys(schema: dict[str, Any]) -> dict[str, Any]:
         ref = fk.get("reference") if isinstance(fk, dict) else None
         if isinstance(ref, dict) and isinstance(ref.get("fields"), str):
             ref["fields"] = [ref["fields"]]
+        if isinstance(ref, dict) and ref.get("resource") == "":
+            del ref["resource"]
     return out

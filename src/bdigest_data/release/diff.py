@@ -21,6 +21,14 @@ _PACKAGE_SKIP = frozenset({"resources", "version", "created"})
 _RESOURCE_SKIP = frozenset({"name", "schema", "bytes", "hash"})
 
 
+def _as_v2(resource: dict[str, Any]) -> dict[str, Any]:
+    """``resource`` as Data Package v2 reads its ``type``: ``table``, or absent for a plain
+    file, so the ``"type": "file"`` of releases up to 1.2.0 reads as absent (no change)."""
+    if resource.get("type") == "file":
+        return {k: v for k, v in resource.items() if k != "type"}
+    return resource
+
+
 @dataclass(frozen=True)
 class RowChange:
     """One row present in both releases whose values differ: field -> (before, after)."""
@@ -158,7 +166,7 @@ def _diff_file(name: str, old: PackageDir | None, new: PackageDir) -> list[Chang
     if name not in new.resources:
         return [Change(Bump.MAJOR, where, "removed")]
     before, after = old.resources[name], new.resources[name]
-    changes = compare_mapping(where, before, after, skip=_RESOURCE_SKIP)
+    changes = compare_mapping(where, _as_v2(before), _as_v2(after), skip=_RESOURCE_SKIP)
     old_hash, new_hash = old.stamp(name)[1], new.stamp(name)[1]
     if old_hash != new_hash:
         changes.append(Change(Bump.PATCH, where, f"content changed ({old_hash} -> {new_hash})"))
@@ -172,7 +180,8 @@ def _diff_table(name: str, old: PackageDir | None, new: PackageDir) -> TableDiff
         return _whole_table(name, old, "removed")
     old_schema, new_schema = old.schema(name) or {}, new.schema(name) or {}
     changes = compare_mapping(
-        f"resource `{name}`", old.resources[name], new.resources[name], skip=_RESOURCE_SKIP
+        f"resource `{name}`", _as_v2(old.resources[name]), _as_v2(new.resources[name]),
+        skip=_RESOURCE_SKIP
     )
     table = TableDiff(name, "changed", primary_key(new_schema),
                       changes + compare_schemas(old_schema, new_schema))
