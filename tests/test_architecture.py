@@ -7,6 +7,7 @@ The rules are read from the document's tables, so the page and the test cannot d
 from __future__ import annotations
 
 import ast
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -245,3 +246,118 @@ def test_the_floors_import_nothing_above_them(floor):
             reached = {i.target for i in imports(src, files, public)}
             assert not {t for t in reached if t == PUBLIC or any(
                 t.startswith(a) or t == a for a in above)}, (rel, reached)
+
+
+# --- the vocabulary: roles, annotation keys and table names only in metadata/roles.py ----
+
+ROLES_MODULE = "metadata/roles.py"
+# Uses of a role's or table's word that bind to no table or role (a count in the coverage
+# report is called "sentences"); each is (module, word).
+NOT_BINDINGS = {
+    ("validation/report/coverage_render.py", "sentences"),  # a count of the coverage report
+    ("website/coverage.py", "sentences"),  # the same count, shown on the site
+    ("website/content.py", "sentences"),  # the site's own count of an article's sentences
+    ("website/pages.py", "sentences"),  # whether the report has that count
+    ("validation/checks/dataset/derivations.py", "persons"),  # the field of the names counted
+    ("validation/checks/dataset/__init__.py", "derivations"),  # the module of that name
+    ("__init__.py", "sources"),  # the public function bd.sources
+    ("metadata/discovery.py", "sources"),  # the descriptor's own "sources" property
+}
+
+
+def vocabulary() -> tuple[set[str], set[str]]:
+    """(strict, plain): the words of ``metadata/roles.py``. A strict word (a table name, a
+    table's role, a hyphenated field role, an annotation key) is flagged wherever it is
+    written; a plain one (``title``, ``number``, ``place`` …, also a field name, a type
+    or a label) only where code compares a role with it or asks for a role by it."""
+    from bdigest_data.metadata import classes, roles
+
+    words = {v for k, v in vars(roles).items() if k.isupper() and isinstance(v, str)}
+    fields = {f["name"] for p in (ROOT / "schemas").glob("*.json")
+              for f in json.loads(p.read_text(encoding="utf-8"))["fields"]}
+    plain = {w for w in words if w in fields | set(classes.PROFILE_TYPES)
+             or w in {roles.TITLE, roles.UNIT, roles.ARTICLE, *roles.NAMED}}
+    plain -= tables_of_the_package()
+    return words - plain, plain
+
+
+def tables_of_the_package() -> set[str]:
+    desc = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    return {r["name"] for r in desc["resources"] if "schema" in r}
+
+
+_ROLE_CONTEXT = re.compile(r"\brole\b|\brole_|_role\b|\bevidence\b|^kind$|\bROLE\b")
+
+
+def spelled(source: str, strict: set[str], plain: set[str]) -> set[tuple[str, int]]:
+    """(word, line) of every vocabulary word ``source`` writes as a string (docstrings
+    aside): a strict word anywhere, a plain word compared with a role or evidence, or
+    given to a call that looks a role up (``with_role``, ``role_name`` …)."""
+    tree = ast.parse(source)
+    docs = {id(n.body[0].value) for n in ast.walk(tree)
+            if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and n.body and isinstance(n.body[0], ast.Expr)
+            and isinstance(n.body[0].value, ast.Constant)}
+
+    def words(node: ast.AST) -> list[ast.Constant]:
+        return [c for c in ast.walk(node) if isinstance(c, ast.Constant)
+                and isinstance(c.value, str) and c.value in plain]
+
+    found = {(n.value, n.lineno) for n in ast.walk(tree)
+             if isinstance(n, ast.Constant) and isinstance(n.value, str)
+             and id(n) not in docs and n.value in strict}
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Compare):
+            sides = [n.left, *n.comparators]
+            if any(_ROLE_CONTEXT.search(ast.unparse(s)) for s in sides):
+                found |= {(c.value, c.lineno) for s in sides for c in words(s)}
+        elif isinstance(n, ast.Call) and _ROLE_CONTEXT.search(ast.unparse(n.func)):
+            found |= {(c.value, c.lineno) for a in n.args for c in words(a)}
+    return found
+
+
+def test_roles_annotation_keys_and_table_names_are_spelled_only_in_metadata_roles():
+    strict, plain = vocabulary()
+    assert {"sources", "facts", "visits", "char-start", "bdigest:role"} <= strict
+    found = sorted((rel, word, line) for rel, src in sources().items() if rel != ROLES_MODULE
+                   for word, line in spelled(src, strict, plain)
+                   if (rel, word) not in NOT_BINDINGS)
+    assert not found, ("a role, annotation key or table name spelled outside "
+                       f"metadata/roles.py; use its constant there: {found}")
+
+
+def test_the_vocabulary_holds_every_role_and_key_the_schemas_use():
+    from bdigest_data.metadata import roles
+
+    words = {v for k, v in vars(roles).items() if k.isupper() and isinstance(v, str)}
+    used: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k.startswith("bdigest:"):
+                    used.add(k)
+                    if k in (roles.ROLE, roles.EVIDENCE):
+                        used.add(v)
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    for p in [ROOT / "datapackage.json", *(ROOT / "schemas").glob("*.json")]:
+        walk(json.loads(p.read_text(encoding="utf-8")))
+    assert used <= words, sorted(used - words)
+
+
+def test_the_vocabulary_check_catches_what_it_names():
+    strict, plain = vocabulary()
+    source = ('"""A docstring may say "sources"."""\n'
+              'T = "visits"\n'
+              'x = model.with_role("facts")\n'
+              'y = schema.role_name("title")\n'
+              'z = f.evidence == "number"\n'
+              'w = row.get("title")\n'
+              'k = f.annotation("bdigest:grain")\n')
+    assert {w for w, _ in spelled(source, strict, plain)} == {
+        "visits", "facts", "title", "number", "bdigest:grain"}
+    assert ("title", 6) not in spelled(source, strict, plain)

@@ -5,7 +5,7 @@ Accepted: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, the level-1 seasons ``YYYY-21``
 March-May, June-August, September-November, December to February of the next year —, each
 optionally followed by ``?`` (uncertain) or ``~`` (approximate), and intervals ``A/B`` of two
 such dates. A schema marks
-an EDTF field with the annotation ``"bdigest:edtf": true`` (``ANNOTATION``, read by
+an EDTF field with the annotation ``"bdigest:edtf": true`` (``metadata.roles.EDTF``, read by
 ``metadata.Field.edtf``); its ``pattern``
 constraint (``PATTERN``) admits exactly these shapes; this module turns them into dates.
 """
@@ -23,8 +23,6 @@ PRECISIONS = ("year", "season", "month", "day")
 SEASONS = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
 _SEASON_START = {21: 3, 22: 6, 23: 9, 24: 12}
 
-# The field annotation that marks a string field as an EDTF date.
-ANNOTATION = "bdigest:edtf"
 # The ``pattern`` constraint of an EDTF field (its shape, which frictionless checks too).
 PATTERN = (
     r"^\d{4}(-(0[1-9]|1[0-2]|2[1-4])(-(0[1-9]|[12]\d|3[01]))?)?[?~]?"

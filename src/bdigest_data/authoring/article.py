@@ -44,13 +44,13 @@ from typing import Any
 
 from bdigest_data import edtf, metadata
 from bdigest_data.findings import ValidationError
+from bdigest_data.metadata import roles
 from bdigest_data.metadata.classes import Field, Package
 from bdigest_data.metadata.files import stamp_of
 from bdigest_data.release.rows import KeyedRows, read_keyed
 from bdigest_data.release.stamp import descriptor_text
 from bdigest_data.text.evidence import LINE_BREAK, Article, heading_free, normalise
 
-SEED_DIR = "seeds"
 _HEADING = re.compile(r"^#{1,6}[ \t]+(?P<text>\S.*)$", re.MULTILINE)
 _BLANK = " \t\r\n\ufeff"  # leading and trailing characters that are not the article
 BOM = "\ufeff"
@@ -122,11 +122,11 @@ def add_article(root: Path, file: Path, *, source_id: str, published: str, note:
     except ValidationError as exc:
         raise ArticleRefused(f"the package's metadata has faults; run bdigest-data validate "
                              f"first:\n{exc}") from None
-    sources = _Table(model, files, "sources")
+    sources = _Table(model, files, model.table_with_role(roles.SOURCES) or roles.SOURCES)
     id_field = sources.schema.primary_key[0] if sources.schema.primary_key else "source_id"
     _check_id(source_id, sources.schema.field(id_field), sources.rows)
     data, text, normalised = _read_text(file)
-    published_field = sources.field("published", "published")
+    published_field = sources.field(roles.PUBLISHED, "published")
     _check_date(published, sources.schema.field(published_field))
     if not note.strip():
         raise ArticleRefused("--note is empty: say how the publication date was inferred "
@@ -134,16 +134,16 @@ def add_article(root: Path, file: Path, *, source_id: str, published: str, note:
     title = _title(text, title, file)
     start = len(text) - len(text.lstrip(_BLANK))
     end = len(text.rstrip(_BLANK))
-    seed_file = f"{SEED_DIR}/{source_id}.txt"
+    seed_file = f"{roles.SEED_FOLDER}/{source_id}.txt"
     seed_path = _seed_path(files.root, seed_file)
     resource = f"seed-{source_id}"
     if resource in model.by_name:
         raise ArticleRefused(f"{files.descriptor_path} already has a resource {resource!r}")
-    named = {id_field: source_id, sources.field("title", "title"): title,
+    named = {id_field: source_id, sources.field(roles.TITLE, "title"): title,
              "publisher": _publisher(sources), published_field: published,
-             "published_note": note.strip(), sources.field("seed-file", "seed_file"): seed_file,
-             sources.field("char-start", "char_start"): str(start),
-             sources.field("char-end", "char_end"): str(end)}
+             "published_note": note.strip(), sources.field(roles.SEED_FILE, "seed_file"): seed_file,
+             sources.field(roles.CHAR_START, "char_start"): str(start),
+             sources.field(roles.CHAR_END, "char_end"): str(end)}
     missing = [n for n in sources.rows.header if n not in named
                and (f := sources.schema.field(n)) is not None and f.constraints.required]
     if missing:
@@ -153,8 +153,8 @@ def add_article(root: Path, file: Path, *, source_id: str, published: str, note:
     written = {sources.relpath: sources.appended([row])}
     units = _units(Article(source_id, seed_file, start, end, text[start:end]))
     _check_headings(units or [], text, file)
-    if units is not None and model.table_with_role("sentences"):
-        sentences = _Table(model, files, "sentences")
+    if units is not None and (named_sentences := model.table_with_role(roles.SENTENCES)):
+        sentences = _Table(model, files, named_sentences)
         written[sentences.relpath] = sentences.appended(
             [{n: str(getattr(u, n, "")) for n in sentences.rows.header} for u in units])
     desc = _descriptor(model, resource, seed_file, title, data, written)
@@ -231,7 +231,7 @@ _END_NAMES = {"\r\n": "CRLF", "\r": "CR"}
 def _seed_path(root: Path, seed_file: str) -> Path:
     """Where the new seed file goes: inside the package's own seed folder (no symlink on the
     way, so nothing is written outside the package), where no file is yet."""
-    folder = root / SEED_DIR
+    folder = root / roles.SEED_FOLDER
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise ArticleRefused(f"{folder} is a symlink or not a folder; seed files are written "
                              "only into a real seeds/ folder inside the package")
@@ -310,7 +310,7 @@ def _descriptor(model: Package, resource: str, seed_file: str, title: str, data:
     in ``written`` (path -> new bytes) re-stamped."""
     desc = json.loads(json.dumps(model.raw))  # a deep copy
     resources: list[dict[str, Any]] = desc["resources"]
-    seeds = [i for i, r in enumerate(resources) if r.get("bdigest:role") == "seeds"] or \
+    seeds = [i for i, r in enumerate(resources) if r.get(roles.ROLE) == roles.SEEDS] or \
         [i for i, r in enumerate(resources) if not r.get("schema")]
     template = resources[seeds[-1]] if seeds else {}
     # a plain file has no ``type`` in Data Package v2 (only ``table`` is one); its
@@ -319,7 +319,7 @@ def _descriptor(model: Package, resource: str, seed_file: str, title: str, data:
     new |= {"name": resource, "title": f"Source text: {title}", "path": seed_file,
             "scheme": "file", "format": "txt", "mediatype": "text/plain", "encoding": "utf-8"}
     new["bytes"], new["hash"] = stamp_of(data)
-    for key in ("bdigest:role", "licenses"):  # what every seed text carries
+    for key in (roles.ROLE, "licenses"):  # what every seed text carries
         if key in template:
             new[key] = template[key]
     resources.insert(seeds[-1] + 1 if seeds else len(resources), new)

@@ -105,6 +105,7 @@ def run_add_article(args: argparse.Namespace) -> int:
 
 def run_locate(args: argparse.Namespace) -> int:
     """Print where the quote is (exit 0) or the closest passage (exit 1)."""
+    from bdigest_data.metadata import roles
     from bdigest_data.text.evidence import articles
     from bdigest_data.text.locate import locate
     from bdigest_data.validation.runner import load
@@ -113,7 +114,7 @@ def run_locate(args: argparse.Namespace) -> int:
         raise UsageError("TEXT is empty; give the quote to look for")
     try:
         with reading(args.package) as root:
-            pkg, report = load(root, tables=["sources"], groups=("provenance",))
+            pkg, report = load(root, tables=[roles.SOURCES], groups=("provenance",))
             arts = articles(pkg) if pkg is not None else {}
             if args.source is not None:
                 if args.source not in arts:

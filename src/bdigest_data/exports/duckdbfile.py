@@ -41,9 +41,10 @@ from bdigest_data.exports import sql
 from bdigest_data.exports.parquet import arrow_table
 from bdigest_data.exports.sql import literal, quote
 from bdigest_data.loader.columns import Column
-from bdigest_data.loader.frames import SOURCE_COLUMNS, SOURCES
+from bdigest_data.loader.frames import SOURCE_COLUMNS
 from bdigest_data.loader.package import ExportPackage, ExportTable
 from bdigest_data.loader.values import column_values
+from bdigest_data.metadata import roles
 
 # bytes per storage block: DuckDB's default (256 KiB) makes a 10 MB file of this package
 BLOCK_SIZE = 16384
@@ -113,7 +114,7 @@ def source_views(pkg: ExportPackage) -> list[View]:
     """``<table>_with_source`` for every table with a foreign key to the sources table
     (``"bdigest:role": "sources"``): its rows with their article's title and publication
     date (the fields with the roles ``SOURCE_COLUMNS``) and its derived columns."""
-    src = next((t for t in pkg.tables if t.model.role == SOURCES), None)
+    src = next((t for t in pkg.tables if t.model.role == roles.SOURCES), None)
     if src is None:
         return []
     names = [n for role in SOURCE_COLUMNS if (n := src.model.role_name(role))]
@@ -141,8 +142,8 @@ def lookup_views(pkg: ExportPackage) -> list[View]:
         refs: dict[str, list[tuple[list[str], list[str]]]] = {}
         for fields, ref, ref_fields in t.foreign_keys():
             target = by_name.get(ref)
-            if target is not None and ref != t.name and target.model.role not in ("facts",
-                                                                                  SOURCES):
+            if target is not None and ref != t.name and target.model.role not in (roles.FACTS,
+                                                                                  roles.SOURCES):
                 refs.setdefault(ref, []).append((fields, ref_fields))
         for ref, keys in refs.items():
             if len(keys) != 1 or len(keys[0][0]) != 1:
@@ -164,7 +165,7 @@ def child_views(pkg: ExportPackage) -> list[View]:
     row without children once, with empty child columns): the parent's columns, then the
     child's own (the fields every fact table shares and the referring field left out;
     a name the parent also has prefixed ``<child>_``)."""
-    facts = {t.name: t for t in pkg.tables if t.model.role == "facts"}
+    facts = {t.name: t for t in pkg.tables if t.model.role == roles.FACTS}
     shared = set.intersection(*({c.name for c in t.columns} for t in facts.values())) \
         if facts else set()
     views = []

@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 from bdigest_data.findings import Finding, ValidationError
 from bdigest_data.loader.columns import Column
 from bdigest_data.loader.package import ExportPackage, ExportTable
+from bdigest_data.metadata import roles
 from bdigest_data.metadata.classes import TableSchema
 
 SCHEMA_KEY = b"bdigest:table_schema"
@@ -54,7 +55,7 @@ def arrow_table(pkg: ExportPackage, table: ExportTable) -> pa.Table:
         "bdigest:table": table.name,
         "bdigest:table_title": table.title,
         "bdigest:table_description": table.description,
-        "bdigest:grain": table.grain,
+        roles.GRAIN: table.grain,
         SCHEMA_KEY.decode(): json.dumps(table.schema, ensure_ascii=False),
     })
     meta = {**(data.schema.metadata or {}), **{k.encode(): v.encode() for k, v in about.items()}}

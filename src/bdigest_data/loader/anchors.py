@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from bdigest_data.loader.package import ExportPackage, ExportTable
 from bdigest_data.loader.values import column_values
+from bdigest_data.metadata import roles
 from bdigest_data.text.evidence import Article, places, read_articles, source_columns
 
 CONTEXT = 32  # characters of prefix and suffix
@@ -44,7 +45,7 @@ def row_ids(table: ExportTable) -> list[str]:
 def _articles(pkg: ExportPackage) -> tuple[dict[str, Article], dict[str, str]]:
     """The articles by source id and the seed files read (only a seed file the descriptor
     declares is read)."""
-    sources = next((t for t in pkg.tables if t.model.role == "sources"), None)
+    sources = next((t for t in pkg.tables if t.model.role == roles.SOURCES), None)
     cols = source_columns(sources.model) if sources is not None else None
     seeds: dict[str, str] = {}
     if sources is None or cols is None:
@@ -73,7 +74,7 @@ def anchors(pkg: ExportPackage) -> list[Anchor]:
     arts, seeds = _articles(pkg)
     out: list[Anchor] = []
     for table in pkg.tables:
-        if table.model.role != "facts":
+        if table.model.role != roles.FACTS:
             continue
         ids = row_ids(table)
         quotes = column_values(table.frame["quote"], "string")

@@ -24,12 +24,13 @@ from typing import Any
 import pandas as pd
 
 from bdigest_data.loader import backends, frames
+from bdigest_data.metadata import roles
 from bdigest_data.metadata.classes import EDTF
 
-LOOKUP = "event_types"
+LOOKUP = roles.EVENT_TYPES
 VIEW = "events"  # the name of the view in the exports
-ACTORS = "actors"
-PLACES = "places"
+ACTORS = roles.ACTORS
+PLACES = roles.PLACES
 CODES = ("iso_numeric", "cow_code", "gw_code")  # each actor's codes, as actor1_<code>
 DESCRIPTION = ("One row per dyadic fact (a visit or meeting, an arms transfer or joint "
                "production, an economic flow between two actors), typed by CAMEO and PLOVER "

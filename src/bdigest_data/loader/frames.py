@@ -58,6 +58,7 @@ from bdigest_data.findings import (
     ValidationError,
 )
 from bdigest_data.loader import backends, convert
+from bdigest_data.metadata import roles
 from bdigest_data.metadata.citation import of_descriptor
 from bdigest_data.metadata.classes import Package, Resource, TableSchema
 from bdigest_data.metadata.files import PackageFiles, UnsafePathError, long_cells
@@ -66,9 +67,8 @@ from bdigest_data.validation import verdicts
 PathArg = str | Path | None
 # the content digest of every file the checks read (``PackageFiles.digest``)
 Stamp = str
-SOURCES = "sources"  # the bdigest:role of the source articles table
 # roles of the sources fields that ``load(..., with_sources=True)`` joins (prefixed source_)
-SOURCE_COLUMNS = ("title", "published")
+SOURCE_COLUMNS = (roles.TITLE, roles.PUBLISHED)
 BLOCK_SIZE = 1 << 20  # pyarrow's block; a record longer than it is read again in one block
 
 
@@ -230,7 +230,7 @@ def load_all(
 
 def sources(*, validate: bool = True, path: PathArg = None) -> pd.DataFrame:
     """The source articles: title, publisher, inferred publication date, seed offsets."""
-    name = _model(_package(path)[1]).table_with_role(SOURCES) or SOURCES
+    name = _model(_package(path)[1]).table_with_role(roles.SOURCES) or roles.SOURCES
     return load(name, validate=validate, path=path)
 
 
@@ -417,17 +417,17 @@ def descriptions(schema: TableSchema) -> dict[str, str]:
 def _source_key(table: _Table) -> tuple[str, str]:
     """The (local field, sources field) pair of the table's foreign key to the sources
     table (``"bdigest:role": "sources"``)."""
-    sources = table.package.table_with_role(SOURCES)
+    sources = table.package.table_with_role(roles.SOURCES)
     for fk in table.schema.references(sources) if sources else []:
         return fk.fields[0], fk.reference.fields[0]
     linked = [n for n, s in table.package.tables.items() if sources and s.references(sources)]
-    raise ValueError(f"table {table.name!r} has no foreign key to {sources or SOURCES}; "
+    raise ValueError(f"table {table.name!r} has no foreign key to {sources or roles.SOURCES}; "
                      f"with_sources works for: {', '.join(linked)}")
 
 
 def _source_table(table: _Table) -> str:
     """The name of the sources table a join of ``table`` reads."""
-    return table.package.table_with_role(SOURCES) or SOURCES
+    return table.package.table_with_role(roles.SOURCES) or roles.SOURCES
 
 
 def _source_columns(table: _Table, parsed: metadata.ParsedPackage, stamp: Stamp

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from bdigest_data.loader import backends, events, frames
+from bdigest_data.metadata import roles
 
 SYSTEMS = {"cow": ("ccode", "cow_code"), "gw": ("gwcode", "gw_code")}
 UNCODED = "uncoded"  # the count of dyadic facts that fit no event type
@@ -90,27 +91,28 @@ def dyad_years(system: str = "cow", *, directed: bool = True, apart: bool = Fals
 def _state_facts(path: frames.PathArg, validate: bool) -> list[dict[str, Any]]:
     """The monadic facts of the state-year panel: (state, date, column, value, id)."""
     facts = []
-    rankings = frames.load("rankings", validate=validate, path=path)
+    rankings = frames.load(roles.RANKINGS, validate=validate, path=path)
     for r in rankings.itertuples(index=False):
         slug = re.sub(r"[^a-z0-9]+", "_", r.index_name.lower().replace("'", "")).strip("_")
         facts.append({"state": r.country, "earliest": r.edition_earliest,
                       "latest": r.edition_latest, "column": f"rank_{slug}",
-                      "value": r.rank, "id": f"rankings:{r.ranking_id}",
+                      "value": r.rank, "id": f"{roles.RANKINGS}:{r.ranking_id}",
                       "aggregation": r.aggregation})
-    prisoners = frames.load("political_prisoners", validate=False, path=path)
+    prisoners = frames.load(roles.POLITICAL_PRISONERS, validate=False, path=path)
     for p in prisoners.itertuples(index=False):
         facts.append({"state": p.country, "earliest": p.as_of_earliest, "latest": p.as_of_latest,
                       "column": f"prisoners_{p.counted}", "value": p.count,
-                      "id": f"political_prisoners:{p.prisoner_id}",
+                      "id": f"{roles.POLITICAL_PRISONERS}:{p.prisoner_id}",
                       "aggregation": p.aggregation})
-    arms = frames.load("arms_exports", validate=False, path=path)
+    arms = frames.load(roles.ARMS_EXPORTS, validate=False, path=path)
     totals = arms[(arms["record_type"] == "export_value") & (arms["measure"] == "level")
                   & (arms["unit"] == "tiv") & arms["recipient"].isna()]
     scale = {"one": 1e-6, "thousand": 1e-3, "million": 1.0, "billion": 1e3}
     for a in totals.itertuples(index=False):
         facts.append({"state": a.supplier, "earliest": a.period_earliest,
                       "latest": a.period_latest, "column": "arms_export_tiv_millions",
-                      "value": a.value * scale[str(a.scale)], "id": f"arms_exports:{a.arms_id}",
+                      "value": a.value * scale[str(a.scale)],
+                      "id": f"{roles.ARMS_EXPORTS}:{a.arms_id}",
                       "aggregation": a.aggregation})
     return facts
 
@@ -123,7 +125,7 @@ def state_years(system: str = "cow", *, apart: bool = False, validate: bool = Tr
     ``arms_export_tiv_millions``, each with an ``_ids`` column naming its row. ``apart=True``
     gives instead the facts left out, with ``reason``."""
     key, column = _system(system)
-    actors = frames.load("actors", validate=validate, path=path).set_index("actor_id")
+    actors = frames.load(roles.ACTORS, validate=validate, path=path).set_index("actor_id")
     cells: dict[tuple[int, int], dict[str, Any]] = {}
     left, columns = [], []
     for f in _state_facts(path, validate):

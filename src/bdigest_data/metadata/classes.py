@@ -32,15 +32,9 @@ from pydantic import (
 )
 
 from bdigest_data import edtf
-from bdigest_data.metadata import types
+from bdigest_data.metadata import roles, types
+from bdigest_data.metadata.roles import EDTF, EVIDENCE, GRAIN, ROLE
 
-# annotation keys (see the schemas and docs/data-dictionary.md)
-ROLE = "bdigest:role"
-EDTF = edtf.ANNOTATION
-EVIDENCE = "bdigest:evidence"
-GRAIN = "bdigest:grain"
-MAY_POSTDATE = "bdigest:may-postdate-source"
-COUNTRY_CODE_WHEN = "bdigest:country-code-when"
 # The fields every fact table (``"bdigest:role": "facts"``) has, defined alike in each fact
 # schema (a test compares the copies); the provenance checks read them by these names.
 FACT_FIELDS = ("source_id", "quote", "certainty", "value_basis", "derived_fields",
@@ -49,15 +43,15 @@ FACT_FIELDS = ("source_id", "quote", "certainty", "value_basis", "derived_fields
 # fields of a role they compute with: a schema that breaks this is not used (``profile``),
 # so no check reads a column that is missing or typed otherwise.
 ROLE_FIELDS = {
-    "facts": dict.fromkeys(FACT_FIELDS, "string"),
-    "sentences": {"sentence_id": "string", "source_id": "string", "ordinal": "integer",
+    roles.FACTS: dict.fromkeys(FACT_FIELDS, "string"),
+    roles.SENTENCES: {"sentence_id": "string", "source_id": "string", "ordinal": "integer",
                   "kind": "string", "char_start": "integer", "char_end": "integer",
                   "text": "string"},
 }
-FIELD_ROLE_TYPES = {"char-start": "integer", "char-end": "integer"}
+FIELD_ROLE_TYPES = {roles.CHAR_START: "integer", roles.CHAR_END: "integer"}
 # The types of a field whose quote must show it (``bdigest:evidence``): the checks compare
 # it as a number, or as an EDTF date (``bdigest:edtf``)
-EVIDENCE_TYPES = {"number": ("number", "integer"), "date": ("string",)}
+EVIDENCE_TYPES = {roles.NUMBER: ("number", "integer"), roles.DATE: ("string",)}
 
 # every type the Table Schema profile names (those bdigest-data supports: ``types.TYPES``)
 PROFILE_TYPES = ("string", "number", "integer", "boolean", "object", "array", "date", "time",
@@ -423,7 +417,7 @@ class Package(_Annotated):
     @property
     def fact_tables(self) -> list[str]:
         """Tables with ``"bdigest:role": "facts"``: each row a fact with its quote."""
-        return self.with_role("facts")
+        return self.with_role(roles.FACTS)
 
     def resources_with_role(self, role: str) -> list[Resource]:
         """Resources (plain files too) whose descriptor entry has ``bdigest:role``."""

@@ -35,17 +35,15 @@ from pydantic import ValidationError as ProfileError
 from bdigest_data.findings import Finding
 from bdigest_data.metadata import types
 from bdigest_data.metadata.classes import (
-    EDTF,
-    EVIDENCE,
     EVIDENCE_TYPES,
     FIELD_ROLE_TYPES,
-    ROLE,
     ROLE_FIELDS,
     Package,
     Resource,
     TableSchema,
 )
 from bdigest_data.metadata.files import PackageFiles, UnsafePathError
+from bdigest_data.metadata.roles import DATE, EDTF, EVIDENCE, ROLE
 
 # field properties bdigest-data reads (others must be namespaced, e.g. ``bdigest:role``)
 FIELD_PROPERTIES = {"name", "type", "format", "title", "description", "constraints", "example",
@@ -222,7 +220,7 @@ def _schema_problems(table: str, where: str, schema: TableSchema) -> list[Findin
         if shown_as and f.type not in shown_as:
             bad(f'"{EVIDENCE}": "{f.evidence}" needs type {" or ".join(shown_as)}, not '
                 f"{f.type}", "type")
-        elif f.evidence == "date" and not f.edtf:
+        elif f.evidence == DATE and not f.edtf:
             bad(f'"{EVIDENCE}": "date" needs "{EDTF}": true', EDTF)
     absent = [n for n in contract if n not in names]
     if absent:

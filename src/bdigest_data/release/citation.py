@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bdigest_data.metadata import files_of, written
+from bdigest_data.metadata import files_of, roles, written
 from bdigest_data.metadata.citation import apa
 from bdigest_data.metadata.files import PackageFiles
-from bdigest_data.release.metadata import CFF_FILE, SOURCES, Article, articles, cff_dict
+from bdigest_data.release.metadata import CFF_FILE, Article, articles, cff_dict
 from bdigest_data.release.package import PackageDir
 
 FORMATS = ("text", "bibtex", "apa", "cff", "csl-json")
@@ -179,7 +179,7 @@ def _source_field(schema: dict[str, Any]) -> str | None:
     """The field of ``schema`` (as written, ``metadata.written``) that is a foreign key to
     the sources table."""
     return next((fk.fields[0] for fk in written.foreign_keys(schema)
-                 if fk.resource == SOURCES), None)
+                 if fk.resource == roles.SOURCES), None)
 
 
 def cite_row(table: str, row_id: str, path: str | Path | None = None) -> RowCitation:
@@ -198,7 +198,7 @@ def cite_row(table: str, row_id: str, path: str | Path | None = None) -> RowCita
         raise KeyError(f"no row {row_id!r} in table {table!r} (primary key "
                        f"{', '.join(keyed.key_fields)})")
     sources = {a.source_id: a for a in articles(pkg)}
-    if table == SOURCES:
+    if table == roles.SOURCES:
         return RowCitation(table, row_id, sources[row_id], None)
     source_field = _source_field(pkg.schema(table) or {})
     if source_field is None:

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bdigest_data.metadata import roles
 from bdigest_data.release.package import PackageDir
 from bdigest_data.release.stamp import replace_text
 
 CFF_FILE = "CITATION.cff"
 ZENODO_FILE = ".zenodo.json"
-SOURCES = "sources"
 # The repository has no public address yet (no remote, no DOI); none is guessed. When it has
 # one, add ``repository-code`` (and ``url``) to ``cff_dict`` and ``[project.urls]`` to
 # pyproject.toml, and drop this comment.
@@ -71,7 +71,7 @@ class Article:
 def articles(pkg: PackageDir) -> list[Article]:
     """The rows of the ``sources`` table, in file order."""
     fields = Article.__dataclass_fields__
-    return [Article(**{k: row[k] for k in fields}) for row in pkg.rows(SOURCES).rows.values()]
+    return [Article(**{k: row[k] for k in fields}) for row in pkg.rows(roles.SOURCES).rows.values()]
 
 
 def cff_dict(root: Path) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bdigest_data.metadata import roles
 from bdigest_data.metadata.files import DESCRIPTOR
 from bdigest_data.release.archive import (
     CHECKSUMS,
@@ -34,7 +35,7 @@ from bdigest_data.release.stamp import replace_text, stamp, write_croissant, wri
 from bdigest_data.release.versioning import bump_between, parse_version, shortfall
 
 CHANGELOG = "CHANGELOG.md"
-_PACKAGE_PARTS = (DESCRIPTOR, "data", "schemas", "seeds")
+_PACKAGE_PARTS = (DESCRIPTOR, "data", "schemas", roles.SEED_FOLDER)
 
 
 class ReleaseRefused(Exception):

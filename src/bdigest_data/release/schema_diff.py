@@ -13,12 +13,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bdigest_data.metadata import written
+from bdigest_data.metadata import roles, written
 from bdigest_data.release.versioning import Bump
 
 # Properties that only describe: changing them never changes what the data means.
 DESCRIPTIVE = frozenset(
-    {"title", "description", "example", "rdfType", "$schema", "bdigest:grain"}
+    {"title", "description", "example", "rdfType", "$schema", roles.GRAIN}
 )
 # Properties whose every change is breaking, whichever way it goes.
 ALWAYS_BREAKING = frozenset({"type", "format", "missingValues", written.PRIMARY_KEY, "path"})

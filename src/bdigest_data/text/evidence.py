@@ -51,6 +51,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bdigest_data.edtf import Edtf
+from bdigest_data.metadata import roles
 
 if TYPE_CHECKING:
     from bdigest_data.metadata.classes import TableSchema
@@ -328,7 +329,7 @@ def articles(pkg: PackageText) -> dict[str, Article]:
     table, its fields found by role: ``seed-file``, ``char-start``, ``char-end``); rows whose
     seed file is not a declared resource or cannot be read are left out (other checks
     report those)."""
-    sources = pkg.role_table("sources")
+    sources = pkg.role_table(roles.SOURCES)
     cols = source_columns(sources.schema) if sources is not None else None
     if cols is None:
         return {}
@@ -340,8 +341,8 @@ def source_columns(schema: TableSchema) -> tuple[str, str, str, str] | None:
     """The fields of a sources table that place an article: its key, ``seed-file``,
     ``char-start``, ``char-end`` (``None`` when one is missing)."""
     cols = (schema.primary_key[0] if schema.primary_key else None,
-            schema.role_name("seed-file"), schema.role_name("char-start"),
-            schema.role_name("char-end"))
+            schema.role_name(roles.SEED_FILE), schema.role_name(roles.CHAR_START),
+            schema.role_name(roles.CHAR_END))
     return None if None in cols else cols  # type: ignore[return-value]
 
 
@@ -385,7 +386,7 @@ def listed_sources(pkg: PackageText) -> set[str]:
     """The ids of the sources table's rows, whether or not ``articles`` could read them (a
     row whose offsets or seed file are broken is reported on its own): an id listed here but
     missing from ``articles`` is unreadable, not absent."""
-    sources = pkg.role_table("sources")
+    sources = pkg.role_table(roles.SOURCES)
     if sources is None or not sources.schema.primary_key:
         return set()
     return {sid for sid in sources.column(sources.schema.primary_key[0]).to_pylist()

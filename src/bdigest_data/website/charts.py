@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bdigest_data.edtf import words
+from bdigest_data.metadata import roles
 from bdigest_data.staging import staging
 from bdigest_data.website import mapchart
 from bdigest_data.website.content import SiteData, text
@@ -147,12 +148,12 @@ def _frame_of(data: SiteData, name: str, needed: set[str]) -> pd.DataFrame | Non
 def _visits(data: SiteData) -> tuple[Chart, Plot] | None:
     need = {"visit_id", "visitor_actor", "host_actor", "start_date_earliest",
             "start_date_latest", "end_date_latest", "status"}
-    frame = _frame_of(data, "visits", need)
+    frame = _frame_of(data, roles.VISITS, need)
     if frame is None:
         return None
     import pandas as pd
 
-    table = data.tables["visits"]
+    table = data.tables[roles.VISITS]
     spans = []
     left_out = []
     for text_row, row in zip(table.rows, frame.itertuples(index=False), strict=True):
@@ -179,19 +180,19 @@ def _visits(data: SiteData) -> tuple[Chart, Plot] | None:
             panels.append([])
         panels[-1].append(s)
     chart = Chart(
-        "visits", "Visits and meetings over time",
+        roles.VISITS, "Visits and meetings over time",
         "Each bar runs from the earliest to the latest day the row's dates allow: a date "
         "given to the day is a day long, one given only to the month a month long. Periods "
         "far apart are drawn in separate panels, each with its own time axis.",
         f"Timeline of {len(spans)} dated visits and meetings in {len(panels)} periods, "
         f"from {spans[0][0]:%B %Y} to {spans[-1][1]:%B %Y}; the table below lists each.",
-        "visits", ["visit", "from", "to", "status"],
+        roles.VISITS, ["visit", "from", "to", "status"],
         [(s[3].visit_id, [s[2], f"{s[0]:%Y-%m-%d}",
                           f"{s[1] - dt.timedelta(days=1):%Y-%m-%d}", text(s[3].status)])
          for s in spans], left_out)
     payload = [[[start.isoformat(), end.isoformat(), label, text(row.status)]
                 for start, end, label, row in panel] for panel in panels]
-    return chart, Plot("visits", "timeline", {"panels": payload})
+    return chart, Plot(roles.VISITS, "timeline", {"panels": payload})
 
 
 # --- amounts (arms exports, trade) ----------------------------------------------------------
@@ -224,7 +225,7 @@ def _amount(row: Any) -> float:
 
 
 def _arms(data: SiteData) -> tuple[Chart, Plot] | None:
-    frame = _frame_of(data, "arms_exports", {"arms_id", "recipient", "period", "value", "unit"})
+    frame = _frame_of(data, roles.ARMS_EXPORTS, {"arms_id", "recipient", "period", "value", "unit"})
     if frame is None:
         return None
     rows = [r for r in frame.itertuples(index=False)
@@ -253,13 +254,13 @@ def _arms(data: SiteData) -> tuple[Chart, Plot] | None:
         "rows whose unit is a share or a growth rate are not drawn.",
         f"Bar chart of {len(rows)} arms-export figures by year and recipient, in "
         f"{len(groups)} unit(s): {'; '.join(groups)}.",
-        "arms_exports", ["year · recipient", "value", "unit", "cited body"], table)
+        roles.ARMS_EXPORTS, ["year · recipient", "value", "unit", "cited body"], table)
     return chart, Plot("arms", "bars", {"title": "Arms exports by recipient and year",
                                         "groups": groups})
 
 
 def _trade(data: SiteData) -> tuple[Chart, Plot] | None:
-    frame = _frame_of(data, "trade", {"trade_id", "partner", "flow", "value", "unit"})
+    frame = _frame_of(data, roles.TRADE, {"trade_id", "partner", "flow", "value", "unit"})
     if frame is None:
         return None
     rows = [r for r in frame.itertuples(index=False)
@@ -282,14 +283,14 @@ def _trade(data: SiteData) -> tuple[Chart, Plot] | None:
                                             "#e6a100" if target else "#1f6f8b"))
         table.append((r.trade_id, [label, f"{_amount(r):g}", unit]))
     chart = Chart(
-        "trade", "Trade and economic flows by partner",
+        roles.TRADE, "Trade and economic flows by partner",
         "Each bar is one row stating a level (not a change) of a flow between Belarus and a "
         "partner; one panel per unit; targets in orange. Changes and shares are in the "
         "trade table.",
         f"Bar chart of {len(rows)} trade figures by partner, in {len(groups)} unit(s): "
         f"{'; '.join(groups)}.",
-        "trade", ["partner · flow · period", "value", "unit"], table)
-    return chart, Plot("trade", "bars", {"title": "Trade by partner", "groups": groups})
+        roles.TRADE, ["partner · flow · period", "value", "unit"], table)
+    return chart, Plot(roles.TRADE, "bars", {"title": "Trade by partner", "groups": groups})
 
 
 _MAKERS: list[Callable[[SiteData], tuple[Chart, Plot] | None]] = [

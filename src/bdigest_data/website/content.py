@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bdigest_data import metadata
+from bdigest_data.metadata import roles
 from bdigest_data.metadata.files import PackageFiles
 
 if TYPE_CHECKING:
@@ -30,11 +31,8 @@ if TYPE_CHECKING:
     from bdigest_data.loader.package import ExportPackage, ExportTable
     from bdigest_data.metadata.classes import TableSchema
 
-FACTS = "facts"
-SOURCES = "sources"
 QUOTE = "quote"
 CONTEXT = "context"
-SENTENCES = "sentences"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -97,7 +95,7 @@ class Table:
 
     @property
     def is_facts(self) -> bool:
-        return self.role == FACTS or (not self.role and QUOTE in self.fields)
+        return self.role == roles.FACTS or (not self.role and QUOTE in self.fields)
 
     @functools.cached_property
     def row_refs(self) -> dict[str, str]:
@@ -186,13 +184,13 @@ class SiteData:
 
     @functools.cached_property
     def sources(self) -> Table | None:
-        by_role = [t for t in self.tables.values() if t.role == SOURCES]
-        return by_role[0] if by_role else self.tables.get(SOURCES)
+        by_role = [t for t in self.tables.values() if t.role == roles.SOURCES]
+        return by_role[0] if by_role else self.tables.get(roles.SOURCES)
 
     @functools.cached_property
     def sentences(self) -> Table | None:
         """The table of the articles' sentences (role ``sentences``), if there is one."""
-        return next((t for t in self.tables.values() if t.role == SENTENCES), None)
+        return next((t for t in self.tables.values() if t.role == roles.SENTENCES), None)
 
     @functools.cached_property
     def asides(self) -> list[Table]:
@@ -415,8 +413,9 @@ def _articles(data: SiteData) -> dict[str, Article]:
     if src is None:
         return {}
     key = src.source.primary_key[0]
-    title = src.field_with_role("title") or "title"
-    seed, start, end = (src.field_with_role(r) for r in ("seed-file", "char-start", "char-end"))
+    title = src.field_with_role(roles.TITLE) or "title"
+    seed, start, end = (src.field_with_role(r)
+                        for r in (roles.SEED_FILE, roles.CHAR_START, roles.CHAR_END))
     if not (seed and start and end):
         return {}
     texts: dict[str, str] = {}

@@ -42,6 +42,7 @@ from typing import Any
 
 from bdigest_data.engine.grouping import distinct
 from bdigest_data.findings import Finding
+from bdigest_data.metadata import roles
 from bdigest_data.metadata.classes import TableSchema
 from bdigest_data.text.evidence import (
     Article,
@@ -55,8 +56,6 @@ from bdigest_data.validation import registry
 from bdigest_data.validation.checks.coverage.units import Unit, short, units
 from bdigest_data.validation.context import PackageData, TableData
 
-LEDGER = "coverage-ledger"  # the bdigest:role of the ledger table
-SEEDS = "seeds"  # the bdigest:role of the descriptor's resource for the seed texts
 BY_RULE = {"heading": "heading", "caption": "caption", "credit": "caption"}
 COVERED = "covered"
 UNACCOUNTED = "unaccounted"
@@ -124,7 +123,7 @@ def needs(schema: TableSchema) -> set[str]:
 
 def dispositions(pkg: PackageData) -> list[str]:
     """The ledger's dispositions, from its schema (in schema order), and those by rule."""
-    td = pkg.role_table(LEDGER)
+    td = pkg.role_table(roles.COVERAGE_LEDGER)
     found = td.schema.field("disposition") if td else None
     enum = (found.category_values or []) if found else []
     return list(dict.fromkeys([*map(str, enum), *BY_RULE.values()]))
@@ -154,9 +153,9 @@ def check(pkg: PackageData) -> list[Finding]:
     cov = _Coverage(pkg)
     findings = list(cov.findings)
     # a finding about a seed text names the resource of its file (one file per new article)
-    seeds = {r.path: r.name for r in pkg.model.resources_with_role(SEEDS)
+    seeds = {r.path: r.name for r in pkg.model.resources_with_role(roles.SEEDS)
              if isinstance(r.path, str)}
-    table = pkg.model.table_with_role(LEDGER) or "the coverage ledger"
+    table = pkg.model.table_with_role(roles.COVERAGE_LEDGER) or "the coverage ledger"
     unplaced = _misquoted(pkg)
     for entry in cov.ledger:
         if entry.source_id in unplaced:
@@ -204,7 +203,7 @@ class _Coverage:
 
     def __init__(self, pkg: PackageData) -> None:
         self.pkg = pkg
-        self.td: TableData | None = pkg.role_table(LEDGER)
+        self.td: TableData | None = pkg.role_table(roles.COVERAGE_LEDGER)
         self.vocabulary = dispositions(pkg)
         self.ledger: list[ArticleCoverage] = []
         found, self.findings = units(pkg)
@@ -229,11 +228,11 @@ class _Coverage:
     # --- reading ------------------------------------------------------------------------
 
     def _titles(self) -> dict[str, str]:
-        sources = self.pkg.role_table("sources")
+        sources = self.pkg.role_table(roles.SOURCES)
         if sources is None or not sources.schema.primary_key:
             return {}
         return dict(zip(sources.column(sources.schema.primary_key[0]).to_pylist(),
-                        sources.column(sources.schema.role_name("title")).to_pylist(),
+                        sources.column(sources.schema.role_name(roles.TITLE)).to_pylist(),
                         strict=True))
 
     def _quotes(self) -> dict[str, list[str]]:

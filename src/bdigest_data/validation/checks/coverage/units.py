@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from bdigest_data.findings import Finding
+from bdigest_data.metadata import roles
 from bdigest_data.metadata.classes import ROLE_FIELDS
 from bdigest_data.text.evidence import Article, articles, listed_sources, normalise
 from bdigest_data.validation.context import PackageData
 
-SENTENCES = "sentences"  # the bdigest:role of the sentences table
-COLUMNS = tuple(ROLE_FIELDS[SENTENCES])  # sentence_id, source_id, ordinal, kind, … text
+COLUMNS = tuple(ROLE_FIELDS[roles.SENTENCES])  # sentence_id, source_id, ordinal, kind, … text
 SHOWN = 90  # characters of a text quoted in a message
 FIX = "regenerate the table with python scripts/build_sentences.py, then bdigest-data stamp"
 
@@ -51,7 +51,7 @@ def short(text: str) -> str:
 def units(pkg: PackageData) -> tuple[dict[str, list[Unit]], list[Finding]]:
     """The units of every article whose units are sound, in order, by source_id; and the
     ``sentence-error`` findings."""
-    td = pkg.role_table(SENTENCES)
+    td = pkg.role_table(roles.SENTENCES)
     by_source: dict[str, list[Unit]] = {}
     if td is not None:
         cols: list[list[Any]] = [td.column(c).to_pylist() for c in COLUMNS]
@@ -71,7 +71,7 @@ def units(pkg: PackageData) -> tuple[dict[str, list[Unit]], list[Finding]]:
             sound[sid] = mine
     listed = listed_sources(pkg)  # in sources but unreadable: reported there, once
     for sid, rest in by_source.items():
-        if sid not in arts and sid not in listed and pkg.role_table("sources") is not None:
+        if sid not in arts and sid not in listed and pkg.role_table(roles.SOURCES) is not None:
             for u in rest:
                 check.error(u, "source_id", u.source_id, f"the article {sid!r} is not in sources")
     return sound, check.findings
@@ -81,10 +81,10 @@ class _Check:
     def __init__(self, pkg: PackageData) -> None:
         self.pkg = pkg
         self.findings: list[Finding] = []
-        self.name = pkg.model.table_with_role(SENTENCES) or "sentences"
+        self.name = pkg.model.table_with_role(roles.SENTENCES) or roles.SENTENCES
 
     def error(self, u: Unit, column: str, value: object, message: str) -> None:
-        td = self.pkg.role_table(SENTENCES)
+        td = self.pkg.role_table(roles.SENTENCES)
         assert td is not None
         self.findings.append(Finding(
             "sentence-error", f"sentence {u.sentence_id}: {message}; {FIX}", table=td.name,

@@ -18,12 +18,14 @@ from functools import cached_property
 from typing import Any
 
 from bdigest_data.findings import Finding
+from bdigest_data.metadata import roles
 from bdigest_data.text.evidence import show
 from bdigest_data.validation.context import PackageData, TableData
 
 DERIVED = "derived_fields"
-_LOOKUPS = {"actor": ("actors", "places"), "person": ("persons",), "place": ("places",),
-            "article": ("sources",)}  # the tables a kind of name is looked up in
+# the tables a kind of name is looked up in
+_LOOKUPS = {roles.ACTOR: (roles.ACTORS, roles.PLACES), roles.PERSON: (roles.PERSONS,),
+            roles.PLACE: (roles.PLACES,), roles.ARTICLE: (roles.SOURCES,)}
 
 
 def model_of(pkg: PackageData) -> Model:
@@ -141,28 +143,28 @@ class Model:
     def actor_names(self) -> dict[str, list[str]]:
         """actor_id -> the names a quote may use: name, aliases, its capital's names."""
         out: dict[str, list[str]] = {}
-        actors = self.rows("actors")
+        actors = self.rows(roles.ACTORS)
         for r in actors.rows if actors else []:
             out[r["actor_id"]] = [n for n in (r.get("name"), *split(r.get("aliases"))) if n]
         for pid, names in self.place_names.items():
-            place = self.rows("places").get(pid)  # type: ignore[union-attr]
+            place = self.rows(roles.PLACES).get(pid)  # type: ignore[union-attr]
             if place and place.get("capital_of") in out:
                 out[place["capital_of"]] += names
         return out
 
     @cached_property
     def place_names(self) -> dict[Any, list[str]]:
-        places = self.rows("places")
+        places = self.rows(roles.PLACES)
         return {r["place_id"]: [n for n in (r.get("name"), *split(r.get("aliases"))) if n]
                 for r in (places.rows if places else [])}
 
     @cached_property
     def person_names(self) -> dict[str, list[str]]:
-        persons = self.rows("persons")
+        persons = self.rows(roles.PERSONS)
         return {r["person_id"]: [n for n in (r.get("name"), *split(r.get("variants"))) if n]
                 for r in (persons.rows if persons else [])}
 
     def names_of(self, kind: str, value: Any) -> list[str]:
-        table = {"actor": self.actor_names, "person": self.person_names,
-                 "place": self.place_names}[kind]
+        table = {roles.ACTOR: self.actor_names, roles.PERSON: self.person_names,
+                 roles.PLACE: self.place_names}[kind]
         return table.get(value, [])

@@ -38,6 +38,7 @@ from typing import Any
 
 from bdigest_data import edtf
 from bdigest_data.findings import Finding
+from bdigest_data.metadata import roles
 from bdigest_data.metadata.classes import TableSchema
 from bdigest_data.text.evidence import MONTHS, QuoteEvidence, articles, normalise
 from bdigest_data.validation.checks.dataset.dataset import (
@@ -52,7 +53,6 @@ from bdigest_data.validation.checks.dataset.dataset import (
 from bdigest_data.validation.context import PackageData, contained
 from bdigest_data.validation.registry import register
 
-ROLE = "derivations"
 PARTS = ("year", "month", "day")
 _DURATION = re.compile(r"(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?")  # fullmatch
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
@@ -87,7 +87,7 @@ def check_derivations(pkg: PackageData) -> list[Finding]:
 
 
 def _check(model: Model) -> list[Finding]:
-    td = model.pkg.role_table(ROLE)
+    td = model.pkg.role_table(roles.DERIVATIONS)
     if td is None or not model.complete():
         return []
     return _Check(model, td).run()
@@ -200,7 +200,7 @@ class _Check:
         seen: set[tuple[Any, ...]] = set()
         for i, d in enumerate(self.rows.rows):
             seen.add((d.get("table_name"), d.get("row_id"), d.get("field"), d.get("part")))
-            with contained(self.out, "derivations", self.td, i):
+            with contained(self.out, roles.DERIVATIONS, self.td, i):
                 self.check_row(i, d)
         self.missing(seen)
         return self.out
@@ -214,7 +214,7 @@ class _Check:
             self.fail(i, "derivation-orphan", f"no row {d.get('row_id')!r} in "
                       f"{d.get('table_name')}", "row_id", d.get("row_id"))
             return
-        if d.get("table_name") != "sources":
+        if d.get("table_name") != roles.SOURCES:
             entries = derived_entries(row.get(DERIVED))
             entry = d["field"] if d.get("part") == "all" else f"{d['field']}.{d['part']}"
             if entry not in entries:
@@ -257,15 +257,15 @@ class _Check:
         kind = self.kind(d["table_name"], fld)
         if value is None:
             return  # an empty derived value rests on nothing to compare
-        lookup = {"publication": "article", "capital": "place"}.get(basis) or \
+        lookup = {"publication": roles.ARTICLE, "capital": roles.PLACE}.get(basis) or \
             (kind if basis == "text" else None)
         if lookup and not self.model.knows(lookup):
             return  # the table it is looked up in is unusable (reported on its own)
-        date_value = edtf.parse(str(value)) if kind == "date" else None
+        date_value = edtf.parse(str(value)) if kind == roles.DATE else None
         if d.get("confidence") == "uncertain" and date_value is not None and "?" not in value:
             self.fail(i, "derivation-uncertainty", f"the derivation is uncertain but "
                       f"{fld} {value!r} has no '?'", "confidence", "uncertain")
-        source = self.target("sources", row.get("source_id", d.get("row_id")))
+        source = self.target(roles.SOURCES, row.get("source_id", d.get("row_id")))
         article = self.arts.get(row.get("source_id") or d.get("row_id"))
         if basis == "publication":
             published = source and source.get("published")
@@ -299,7 +299,7 @@ class _Check:
             if float(value) != n:
                 self.disagree(i, d, value, f"persons lists {n} name(s)")
         elif basis == "capital":
-            place = self.target("places", value)
+            place = self.target(roles.PLACES, value)
             host = row.get("host_actor")
             if place is None or place.get("capital_of") != host:
                 self.disagree(i, d, value, f"it is not the capital of the host {host!r}")
@@ -313,7 +313,7 @@ class _Check:
         f = next((f for f in td.schema.fields if f.name == fld), None)
         if f is None:
             return None
-        return "date" if f.edtf else f.evidence
+        return roles.DATE if f.edtf else f.evidence
 
     def disagree(self, i: int, d: dict[str, Any], value: Any, why: str) -> None:
         self.fail(i, "derivation-disagrees", f"{d['table_name']} {d['row_id']} {d['field']} "
@@ -354,7 +354,7 @@ class _Check:
                             "day": f"{back.day} {MONTHS[back.month - 1]}"}[part]
                     self.disagree(i, d, value, f"the evidence does not show {part} {what}")
                     return
-        elif kind in ("actor", "person", "place"):
+        elif kind in roles.NAMED:
             names = self.model.names_of(kind, value)
             if not any(word_in(n, evidence) for n in names):
                 self.disagree(i, d, value, f"the evidence names none of {', '.join(names)}")

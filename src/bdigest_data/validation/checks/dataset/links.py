@@ -16,12 +16,11 @@ from __future__ import annotations
 from typing import Any
 
 from bdigest_data.findings import Finding
+from bdigest_data.metadata import roles
 from bdigest_data.metadata.classes import TableSchema
 from bdigest_data.validation.checks.dataset.dataset import Model, finding, model_of
 from bdigest_data.validation.context import PackageData
 from bdigest_data.validation.registry import register
-
-ROLE = "event-links"
 
 
 def needs(schema: TableSchema) -> set[str]:
@@ -37,7 +36,7 @@ def check_links(pkg: PackageData) -> list[Finding]:
 
 
 def _check(model: Model) -> list[Finding]:
-    td = model.pkg.role_table(ROLE)
+    td = model.pkg.role_table(roles.EVENT_LINKS)
     if td is None or not model.complete():
         return []
     links = model.rows(td.name)
@@ -85,10 +84,10 @@ def _kind(rel: str | None, a: tuple[Any, Any], b: tuple[Any, Any], x: dict[str, 
     if rel == "same_event":
         return None if a[0] == b[0] else f"joins rows of {a[0]} and {b[0]}; use one table"
     if rel == "during_visit":
-        if b[0] != "visits" or a[0] == "visits":
+        if b[0] != roles.VISITS or a[0] == roles.VISITS:
             return "must link a row of another table to a visits row"
         return None if y.get("kind") == "visit" else f"{b[1]} is not of kind 'visit'"
-    if a[0] != "visits" or b[0] != "visits":
+    if a[0] != roles.VISITS or b[0] != roles.VISITS:
         return "links visits rows only"
     if rel == "within_visit":
         if (x.get("kind"), y.get("kind")) != ("meeting", "visit"):

@@ -28,6 +28,7 @@ from typing import Any
 
 from bdigest_data.engine.grouping import distinct
 from bdigest_data.findings import Finding
+from bdigest_data.metadata import roles
 from bdigest_data.metadata.classes import TableSchema
 from bdigest_data.text.evidence import QuoteEvidence, normalise
 from bdigest_data.validation.checks.dataset.dataset import (
@@ -51,7 +52,7 @@ DOLLAR = re.compile(r"\$|\bdollars?\b", re.IGNORECASE)
 
 def needs(schema: TableSchema) -> set[str]:
     pk = schema.primary_key
-    return {*COLUMNS, *pk, *(f.name for f in schema.fields if f.evidence == "number")}
+    return {*COLUMNS, *pk, *(f.name for f in schema.fields if f.evidence == roles.NUMBER)}
 
 
 @register("dataset",
@@ -69,7 +70,7 @@ def _check(model: Model) -> list[Finding]:
         td = model.pkg.tables[name]
         if WRITTEN not in td.table.column_names:
             continue
-        numbers = [f.name for f in td.schema.fields if f.evidence == "number"]
+        numbers = [f.name for f in td.schema.fields if f.evidence == roles.NUMBER]
         value = numbers[0] if numbers else None
         out += _cells(td, value)
         out += _roles(model, td)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from bdigest_data.engine.grouping import distinct
 from bdigest_data.findings import Finding
+from bdigest_data.metadata import roles
 from bdigest_data.metadata.classes import TableSchema
 from bdigest_data.text.evidence import articles, listed_sources, normalise
 from bdigest_data.validation.checks.dataset.dataset import (
@@ -33,11 +34,9 @@ from bdigest_data.validation.checks.dataset.dataset import (
 from bdigest_data.validation.context import PackageData, TableData
 from bdigest_data.validation.registry import register
 
-KINDS = ("actor", "person", "place")
-
 
 def needs(schema: TableSchema) -> set[str]:
-    return {"quote", DERIVED, *(f.name for f in schema.fields if f.evidence in KINDS)}
+    return {"quote", DERIVED, *(f.name for f in schema.fields if f.evidence in roles.NAMED)}
 
 
 @register("dataset",
@@ -51,13 +50,13 @@ def _check(model: Model) -> list[Finding]:
     out: list[Finding] = []
     # a --table run may leave out the tables the names are in (places: the capitals)
     # and an unusable lookup table (its own finding) names nothing
-    kinds = [k for k in KINDS if model.knows(k)] if model.complete() else []
+    kinds = [k for k in roles.NAMED if model.knows(k)] if model.complete() else []
     for name in model.facts():
         td = model.pkg.tables[name]
         for f in td.schema.fields:
             if f.evidence in kinds and f.name in td.table.column_names:
                 out += _field(model, td, f.name, f.evidence)
-    return out + (_variants(model) if model.complete() and model.knows("article") else [])
+    return out + (_variants(model) if model.complete() and model.knows(roles.ARTICLE) else [])
 
 
 def _field(model: Model, td: TableData, name: str, kind: str) -> list[Finding]:
@@ -81,7 +80,7 @@ def _field(model: Model, td: TableData, name: str, kind: str) -> list[Finding]:
 
 
 def _variants(model: Model) -> list[Finding]:
-    persons = model.rows("persons")
+    persons = model.rows(roles.PERSONS)
     if persons is None:
         return []
     arts = articles(model.pkg)

@@ -45,6 +45,7 @@ from bdigest_data import edtf
 from bdigest_data.engine.arrays import from_numpy
 from bdigest_data.engine.grouping import distinct
 from bdigest_data.findings import Finding
+from bdigest_data.metadata import roles
 from bdigest_data.metadata.classes import TableSchema
 from bdigest_data.text.evidence import (
     Article,
@@ -114,7 +115,8 @@ class _TableCheck:
         self.text = text  # a seed file's text, for the closest passage's line
         self.table: pa.Table = td.table
         self.evidence = evidence_fields(td.schema)  # every kind (for derived_fields)
-        self.figure_fields = {n: k for n, k in self.evidence.items() if k in ("number", "date")}
+        self.figure_fields = {n: k for n, k in self.evidence.items()
+                              if k in (roles.NUMBER, roles.DATE)}
         self.names = set(td.schema.names)
         self.quote_evidence: dict[str, QuoteEvidence] = {}
 
@@ -194,7 +196,7 @@ class _TableCheck:
         ev = self.quote_evidence.get(quote)
         if ev is None:
             ev = self.quote_evidence[quote] = QuoteEvidence(normalise(quote))
-        if kind == "number":
+        if kind == roles.NUMBER:
             if ev.has_number(float(value)):  # type: ignore[arg-type]
                 return None
             seen = ", ".join(f.text for f in ev.numbers[:8]) or "none"

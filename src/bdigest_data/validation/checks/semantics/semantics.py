@@ -38,7 +38,9 @@ from bdigest_data import edtf
 from bdigest_data.engine.arrays import from_numpy, scalar, texts, to_numpy
 from bdigest_data.engine.grouping import decoded, decoded_type, distinct
 from bdigest_data.findings import Finding
-from bdigest_data.metadata.classes import COUNTRY_CODE_WHEN, MAY_POSTDATE, TableSchema
+from bdigest_data.metadata import roles
+from bdigest_data.metadata.classes import TableSchema
+from bdigest_data.metadata.roles import COUNTRY_CODE_WHEN, MAY_POSTDATE
 from bdigest_data.text.evidence import (
     evidence_fields,
     fact_tables,
@@ -86,10 +88,10 @@ def parts(pkg: PackageData) -> list[Finding]:
 
 def needs(schema: TableSchema) -> set[str]:
     """The fields of a fact table with ``schema`` that these checks read."""
-    parts = schema.primary_key if schema.role_name("part-of") else []  # a total's id
+    parts = schema.primary_key if schema.role_name(roles.PART_OF) else []  # a total's id
     return {"source_id", *parts, *evidence_fields(schema),
             *(f.name for f in schema.fields
-              if f.edtf or f.role in ("part-of", "unit") or f.annotation(MAY_POSTDATE))}
+              if f.edtf or f.role in (roles.PART_OF, roles.UNIT) or f.annotation(MAY_POSTDATE))}
 
 
 @lru_cache(maxsize=4096)
@@ -150,11 +152,11 @@ def _order(start: str | None, end: str | None) -> tuple[str, str] | None:
 
 
 def _published(pkg: PackageData) -> dict[str, edtf.Edtf]:
-    sources = pkg.role_table("sources")
+    sources = pkg.role_table(roles.SOURCES)
     if sources is None or not sources.schema.primary_key:
         return {}
     ids = sources.column(sources.schema.primary_key[0]).to_pylist()
-    dates = sources.column(sources.schema.role_name("published")).to_pylist()
+    dates = sources.column(sources.schema.role_name(roles.PUBLISHED)).to_pylist()
     return {s: d for s, p in zip(ids, dates, strict=True)
             if s and p and not isinstance(d := _parse(p), str)}
 
@@ -173,7 +175,7 @@ def _late(published: dict[str, edtf.Edtf], source: str | None, value: str | None
 
 
 def _after_publication(td: TableData, published: dict[str, edtf.Edtf]) -> list[Finding]:
-    fields = [n for n, kind in evidence_fields(td.schema).items() if kind == "date"]
+    fields = [n for n, kind in evidence_fields(td.schema).items() if kind == roles.DATE]
     if td.table.num_rows == 0 or not fields:
         return []
     exempt = np.zeros(td.table.num_rows, dtype=bool)
@@ -235,13 +237,13 @@ def _rows(mask: pa.ChunkedArray | pa.Array) -> np.ndarray:
 def _parts(td: TableData) -> list[Finding]:
     """Parts against their totals, vectorised over the part rows; Python only builds the
     findings."""
-    numbers = [f.name for f in td.schema.fields if f.evidence == "number"]
-    part_of = td.schema.role_name("part-of")
+    numbers = [f.name for f in td.schema.fields if f.evidence == roles.NUMBER]
+    part_of = td.schema.role_name(roles.PART_OF)
     if len(numbers) != 1 or part_of is None or not _self_reference(td, part_of) \
             or td.table.num_rows == 0 or len(td.schema.primary_key) != 1:
         return []
     value, key = numbers[0], td.schema.primary_key[0]
-    units = [f.name for f in td.schema.with_role("unit") if f.name in td.table.column_names]
+    units = [f.name for f in td.schema.with_role(roles.UNIT) if f.name in td.table.column_names]
     part_rows = _rows(pc.is_valid(td.table.column(part_of)))
     if not len(part_rows):
         return []
@@ -328,12 +330,12 @@ def _cells(td: TableData, names: list[str], parts: np.ndarray, totals: np.ndarra
 @registry.register("semantics", "source-offsets", "undeclared-seed")
 def source_offsets(pkg: PackageData) -> list[Finding]:
     """Each source's span of its seed text, and the seed a declared, hashed resource."""
-    sources = pkg.role_table("sources")
+    sources = pkg.role_table(roles.SOURCES)
     if sources is None or not sources.schema.primary_key:
         return []
     schema = sources.schema
-    names = [schema.primary_key[0], *(schema.role_name(r) for r in
-                                      ("title", "seed-file", "char-start", "char-end"))]
+    names = [schema.primary_key[0], *(schema.role_name(r) for r in (
+        roles.TITLE, roles.SEED_FILE, roles.CHAR_START, roles.CHAR_END))]
     _, _, seed_field, start_field, end_field = names
     hashed = {r.path for r in pkg.model.resources if r.hash is not None}
     findings: list[Finding] = []
