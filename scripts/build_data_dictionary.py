@@ -13,8 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from bdigest_data import catalogue
 from bdigest_data.dictionary import OUTPUT, render
-from bdigest_data.validation import catalogue
 
 FINDINGS = "docs/findings.md"
 

@@ -31,8 +31,8 @@ def _write_bytecode_once() -> None:
 
 _write_bytecode_once()
 
+from bdigest_data.catalogue import CODES  # noqa: E402
 from bdigest_data.findings import Finding  # noqa: E402
-from bdigest_data.validation.catalogue import CODES  # noqa: E402
 
 # finding codes made during the run that the error catalogue lacks (the run fails on any)
 UNCATALOGUED: set[str] = set()
@@ -73,7 +73,7 @@ def pytest_testnodedown(node: object, error: object) -> None:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if UNCATALOGUED:
         terminalreporter.write_line(
-            "FAILED: finding code(s) not in bdigest_data.validation.catalogue: "
+            "FAILED: finding code(s) not in bdigest_data.catalogue: "
             + ", ".join(sorted(UNCATALOGUED)), red=True)
 
 ROOT = Path(__file__).resolve().parents[1]

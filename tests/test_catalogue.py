@@ -7,40 +7,43 @@ from pathlib import Path
 
 import conftest
 
+from bdigest_data import catalogue
 from bdigest_data.findings import Finding
-from bdigest_data.validation import GROUPS, catalogue, registry
+from bdigest_data.validation import GROUPS, registry
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "bdigest_data"
 
 
-def _literal_codes() -> dict[str, str]:
-    """code -> file of every string literal given as a finding's code in the sources:
-    ``Finding("code", …)`` / ``Finding(code="code", …)`` and the validators' helpers that
-    take the code first or second (``_finding(td, "code", …)``, ``Issue("code", …)``)."""
-    found: dict[str, str] = {}
-    makers = {"Finding": 0, "Issue": 0, "UnsafePathError": 0, "finding": 0, "_finding": 1}
-    for path in SRC.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not isinstance(node, ast.Call):
-                continue
-            name = getattr(node.func, "id", getattr(node.func, "attr", None))
-            if name not in makers:
-                continue
-            args = [kw.value for kw in node.keywords if kw.arg == "code"]
-            if len(node.args) > makers[name]:
-                args.append(node.args[makers[name]])
-            for arg in args:
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                    found[arg.value] = str(path.relative_to(ROOT))
-    return found
+def _written_codes(source: str) -> list[tuple[str, int]]:
+    """(code, line) of every string in ``source`` that is a catalogued code (docstrings
+    aside)."""
+    tree = ast.parse(source)
+    docs = {id(n.body[0].value) for n in ast.walk(tree)
+            if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and n.body and isinstance(n.body[0], ast.Expr)
+            and isinstance(n.body[0].value, ast.Constant)}
+    return [(n.value, n.lineno) for n in ast.walk(tree) if isinstance(n, ast.Constant)
+            and isinstance(n.value, str) and n.value in catalogue.CODES and id(n) not in docs]
 
 
-def test_every_code_written_in_the_sources_is_in_the_catalogue():
-    codes = _literal_codes()
-    assert len(codes) > 30
-    missing = {c: f for c, f in codes.items() if c not in catalogue.CODES}
-    assert not missing, f"add these codes to bdigest_data/validation/catalogue.py: {missing}"
+def test_no_finding_code_is_written_as_a_string_outside_the_catalogue():
+    found = sorted((str(p.relative_to(SRC)), line, code) for p in SRC.rglob("*.py")
+                   if p.name != "catalogue.py"
+                   for code, line in _written_codes(p.read_text(encoding="utf-8")))
+    assert not found, ("import the code's constant from bdigest_data.catalogue instead: "
+                       f"{found}")
+    assert _written_codes('"""a docstring may name "primary-key"."""\nx = "link-cycle"\n') \
+        == [("link-cycle", 2)]
+
+
+def test_every_code_is_a_constant_named_after_it():
+    for c in catalogue.CATALOGUE:
+        assert getattr(catalogue, c.upper().replace("-", "_")) is c
+        assert c == c.code and type(c.code) is str
+    assert len(catalogue.CATALOGUE) > 60
+    finding = Finding(catalogue.LINK_CYCLE, "m")
+    assert type(finding.code) is str and finding.to_dict()["code"] == "link-cycle"
 
 
 def test_every_entry_is_complete_and_in_a_known_group():

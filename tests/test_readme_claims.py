@@ -11,8 +11,8 @@ from pathlib import Path
 import yaml
 
 import bdigest_data as bd
+from bdigest_data.catalogue import CATALOGUE
 from bdigest_data.edtf import PRECISIONS
-from bdigest_data.validation.catalogue import CATALOGUE
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -16,9 +16,9 @@ import time
 import pytest
 from helpers import csv_path, edit_rows
 
+from bdigest_data.catalogue import CODES
 from bdigest_data.engine import stream as reader
 from bdigest_data.validation import runner
-from bdigest_data.validation.catalogue import CODES
 
 
 def _findings(report):

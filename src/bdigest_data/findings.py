@@ -6,6 +6,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from bdigest_data.catalogue import FILE_ERROR
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -19,13 +21,16 @@ class Finding:
     is ``row + 1``), ``line`` the 1-based physical line of the CSV file where the row starts.
     """
 
-    code: str
+    code: str  # a ``catalogue.Code``, kept as its plain string
     message: str
     table: str | None = None
     row: int | None = None
     line: int | None = None
     field: str | None = None
     value: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", str(self.code))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -113,5 +118,5 @@ class PackageError(PackageFileError):
     release tooling cannot read."""
 
     def __init__(self, message: str, *, value: str | None = None) -> None:
-        super().__init__([Finding(code="file-error", message=message, value=value)])
+        super().__init__([Finding(code=FILE_ERROR, message=message, value=value)])
         self.args = (message,)

@@ -24,6 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bdigest_data.catalogue import CONSTRAINT_ERROR, TYPE_ERROR
 from bdigest_data.engine.arrays import (
     all_true,
     from_numpy,
@@ -167,10 +168,10 @@ class FieldRule:
             tested = values
         issues = []
         if bad is not None:
-            issues.append(Issue("type-error", f'type is "{self.type}": expected {self.expected}',
+            issues.append(Issue(TYPE_ERROR, f'type is "{self.type}": expected {self.expected}',
                                 bad))
         if self.constraints.get("required") and present is not None:
-            issues.append(Issue("constraint-error", 'constraint "required" is "True": the cell '
+            issues.append(Issue(CONSTRAINT_ERROR, 'constraint "required" is "True": the cell '
                                 "must not be empty", from_numpy(~to_numpy(present))))
         extremes: tuple[Any, Any] | None = None
         for message, test, holds in self._value_checks:
@@ -193,7 +194,7 @@ class FieldRule:
                 if not failed.any():
                     continue
                 mask = from_numpy(failed)
-            issues.append(Issue("constraint-error", message, mask))
+            issues.append(Issue(CONSTRAINT_ERROR, message, mask))
         return values, issues
 
     def _compile(self, name: str, value: Any) -> tuple[str, Callable[[pa.Array], pa.Array],

@@ -39,6 +39,7 @@ from typing import Any, TypeVar
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from bdigest_data.catalogue import ENCODING_ERROR, FORMAT_ERROR, SOURCE_ERROR
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.files import long_cells
 
@@ -159,7 +160,7 @@ def read(path: Path, consume: Callable[[CsvStream], T]) -> tuple[T | None, list[
                 stream = _open(opened, block)
                 if stream is None:
                     return None, [*findings, Finding(
-                        code="source-error",
+                        code=SOURCE_ERROR,
                         message="the file is empty; a CSV table needs at least a header line")]
                 result = consume(stream)
                 reason = ""
@@ -176,7 +177,7 @@ def read(path: Path, consume: Callable[[CsvStream], T]) -> tuple[T | None, list[
             block = path.stat().st_size + 1
         else:
             message = f"the CSV file cannot be parsed: {reason}"
-            return None, [*findings, Finding(code="format-error", message=message)]
+            return None, [*findings, Finding(code=FORMAT_ERROR, message=message)]
 
 
 class _Unraisable:
@@ -332,7 +333,7 @@ def _repair_utf8(data: bytes) -> tuple[bytes, list[Finding]]:
         last_line = line
         raw = m.group().encode("utf-8", "surrogateescape")
         findings.append(Finding(
-            code="encoding-error", line=line, value=raw.hex(" "),
+            code=ENCODING_ERROR, line=line, value=raw.hex(" "),
             message=f"line {line} is not valid UTF-8 (bytes {raw.hex(' ')}); the file must be "
                     "UTF-8 encoded"))
     return _BAD_BYTES.sub("\ufffd", text).encode("utf-8"), findings

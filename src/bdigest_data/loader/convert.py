@@ -40,6 +40,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bdigest_data import edtf
+from bdigest_data.catalogue import CONSTRAINT_ERROR, TYPE_ERROR
 from bdigest_data.engine.arrays import (  # not .true_count: pyarrow 14 crashes
     count_true,  # not .true_count: pyarrow 14 crashes
     true_indices,
@@ -142,7 +143,7 @@ class Converter:
         bad: list[BadCell] = []
         if self.allowed is not None:
             bad = _bad(array, pc.is_in(array, value_set=self.allowed), self.name,
-                       "constraint-error",
+                       CONSTRAINT_ERROR,
                        f"is not one of the categories {self.field.category_values}")
         elif self.derived:
             dates, parsed = _edtf_values(array)
@@ -150,14 +151,14 @@ class Converter:
                 valid = pa.array([d for d, p in zip(dates.to_pylist(), parsed, strict=True) if p],
                                  pa.string())
                 bad = _bad(array, pc.is_in(array, value_set=valid), self.name,
-                           "constraint-error", "is not an EDTF date")
+                           CONSTRAINT_ERROR, "is not an EDTF date")
         if self.rule is None:
             return array, bad
         present = pc.is_valid(array) if array.null_count else None
         raw = pc.fill_null(array, "") if array.null_count else array
         typed, failed = self.rule.read(raw, present)
         if failed is not None and count_true(failed):
-            bad += _bad(array, pc.invert(failed), self.name, "type-error",
+            bad += _bad(array, pc.invert(failed), self.name, TYPE_ERROR,
                         f'is not of type "{self.field.type}": expected {self.field.info.expected}')
         return typed, bad
 

@@ -49,6 +49,13 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from bdigest_data import metadata
+from bdigest_data.catalogue import (
+    BLANK_ROW,
+    FILE_ERROR,
+    INCORRECT_LABEL,
+    SCHEMA_ERROR,
+    SOURCE_ERROR,
+)
 from bdigest_data.engine.arrays import true_indices
 from bdigest_data.findings import (
     Finding,
@@ -111,7 +118,7 @@ class _Table:
             for column in (conv.name, *conv.derived):
                 if column in columns or (column != conv.name and column in fields):
                     raise ValidationError([Finding(
-                        "schema-error", f"table {self.name!r}: derived column {column!r} "
+                        SCHEMA_ERROR, f"table {self.name!r}: derived column {column!r} "
                         "clashes with a field", table=self.name, field=column)])
                 columns.append(column)
         return tuple(columns)
@@ -304,7 +311,7 @@ def _verdict(files: PackageFiles, parsed: metadata.ParsedPackage, stamp: Stamp,
 def _read(table: _Table) -> dict[str, pa.Array]:
     """The table's columns converted to their fields' Arrow types; faults raise."""
     strings = _read_strings(table)
-    bad = [convert.BadCell(i, None, None, "blank-row", "the row is blank")
+    bad = [convert.BadCell(i, None, None, BLANK_ROW, "the row is blank")
            for i in _blank_rows(strings)]
     columns: dict[str, pa.Array] = {}
     for conv, chunked in zip(table.converters, strings.columns, strict=True):
@@ -349,7 +356,7 @@ def _read_strings(table: _Table) -> pa.Table:
     try:
         size = table.csv.stat().st_size
     except OSError as exc:
-        raise PackageFileError([Finding("file-error", f"{table.csv}: cannot read the file: "
+        raise PackageFileError([Finding(FILE_ERROR, f"{table.csv}: cannot read the file: "
                                         f"{exc}", table=table.name)]) from None
     block = BLOCK_SIZE
     while True:
@@ -362,14 +369,14 @@ def _read_strings(table: _Table) -> pa.Table:
             if "straddl" in str(exc) and block <= size:
                 block = size + 1
                 continue
-            raise ValidationError([Finding("source-error", f"{table.csv}: cannot read the CSV "
+            raise ValidationError([Finding(SOURCE_ERROR, f"{table.csv}: cannot read the CSV "
                                            f"file: {exc}", table=table.name)]) from None
         except OSError as exc:
-            raise PackageFileError([Finding("file-error", f"{table.csv}: cannot read the "
+            raise PackageFileError([Finding(FILE_ERROR, f"{table.csv}: cannot read the "
                                             f"file: {exc}", table=table.name)]) from None
     if strings.column_names != names:
         raise ValidationError([
-            Finding("incorrect-label", f"{table.csv}, line 1: the header is "
+            Finding(INCORRECT_LABEL, f"{table.csv}, line 1: the header is "
                     f"{strings.column_names}; the schema's fields are {names}",
                     table=table.name, line=1, value=",".join(strings.column_names))
         ])

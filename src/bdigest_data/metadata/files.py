@@ -57,6 +57,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import IO, Any
 
+from bdigest_data.catalogue import FILE_ERROR, FILE_TOO_LARGE, UNSAFE_PATH
 from bdigest_data.findings import PackageError
 
 try:
@@ -108,16 +109,16 @@ def check_path(relpath: object, *, what: str) -> str:
     """``relpath`` when it is a relative path that stays in the package (before symlinks
     are looked at); ``UnsafePathError`` otherwise."""
     if not isinstance(relpath, str) or not relpath:
-        raise UnsafePathError("unsafe-path", f"{what} {relpath!r} is not a relative path")
+        raise UnsafePathError(UNSAFE_PATH, f"{what} {relpath!r} is not a relative path")
     if _URL.match(relpath):
-        raise UnsafePathError("unsafe-path", f"{what} {relpath!r} is a URL; only files inside "
+        raise UnsafePathError(UNSAFE_PATH, f"{what} {relpath!r} is a URL; only files inside "
                                              "the package directory are read")
     posix, windows = PurePosixPath(relpath), PureWindowsPath(relpath)
     if posix.is_absolute() or windows.is_absolute() or windows.drive:
-        raise UnsafePathError("unsafe-path", f"{what} {relpath!r} is absolute; it must be "
+        raise UnsafePathError(UNSAFE_PATH, f"{what} {relpath!r} is absolute; it must be "
                                              "relative to the package directory")
     if ".." in posix.parts or ".." in windows.parts:
-        raise UnsafePathError("unsafe-path", f"{what} {relpath!r} contains '..'; it must stay "
+        raise UnsafePathError(UNSAFE_PATH, f"{what} {relpath!r} contains '..'; it must stay "
                                              "inside the package directory")
     return relpath
 
@@ -133,10 +134,10 @@ def _kind(mode: int) -> str:
 def _regular(st: os.stat_result, label: str) -> None:
     """Refuse ``st`` unless it is a regular file within ``MAX_FILE_BYTES``."""
     if not stat.S_ISREG(st.st_mode):
-        raise UnsafePathError("file-error", f"{label} is {_kind(st.st_mode)}, not a regular "
+        raise UnsafePathError(FILE_ERROR, f"{label} is {_kind(st.st_mode)}, not a regular "
                                             "file")
     if st.st_size > MAX_FILE_BYTES:
-        raise UnsafePathError("file-too-large", f"{label} has {st.st_size} bytes, more than "
+        raise UnsafePathError(FILE_TOO_LARGE, f"{label} has {st.st_size} bytes, more than "
                                                 f"the limit of {MAX_FILE_BYTES}")
 
 
@@ -199,13 +200,13 @@ class PackageFiles:
         rel = check_path(relpath, what=what)
         target = (self.root / rel).resolve()
         if not target.is_relative_to(self.root):
-            raise UnsafePathError("unsafe-path", f"{what} {rel!r} resolves to {target}, "
+            raise UnsafePathError(UNSAFE_PATH, f"{what} {rel!r} resolves to {target}, "
                                                  f"outside the package directory {self.root} "
                                                  "(a symlink?)")
         try:
             st = target.stat()
         except OSError:
-            raise UnsafePathError("file-error", f"{what} {rel!r} is not a file in "
+            raise UnsafePathError(FILE_ERROR, f"{what} {rel!r} is not a file in "
                                                 f"{self.root}") from None
         _regular(st, f"{what} {rel!r}")
         return target
@@ -222,7 +223,7 @@ class PackageFiles:
         with self.open(relpath, what=what) as fh:
             data = fh.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:  # grew while read
-            raise UnsafePathError("file-too-large", f"{what} {relpath!r} has more than "
+            raise UnsafePathError(FILE_TOO_LARGE, f"{what} {relpath!r} has more than "
                                                     f"{MAX_FILE_BYTES} bytes")
         return data
 

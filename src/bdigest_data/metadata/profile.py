@@ -32,6 +32,7 @@ from typing import Any
 
 from pydantic import ValidationError as ProfileError
 
+from bdigest_data.catalogue import FIELD_ERROR, PACKAGE_ERROR, RESOURCE_ERROR, SCHEMA_ERROR
 from bdigest_data.findings import Finding
 from bdigest_data.metadata import types
 from bdigest_data.metadata.classes import (
@@ -72,9 +73,9 @@ def _profile_findings(exc: ProfileError, *, code: str, table: str | None, where:
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
         this, name = code, None
-        if code == "schema-error" and len(loc) >= 2 and loc[0] == "fields" \
+        if code == SCHEMA_ERROR and len(loc) >= 2 and loc[0] == "fields" \
                 and isinstance(loc[1], int):
-            this = "field-error"
+            this = FIELD_ERROR
             fields = raw.get("fields") if isinstance(raw, dict) else None
             entry = fields[loc[1]] if isinstance(fields, list) and loc[1] < len(fields) else None
             name = entry.get("name") if isinstance(entry, dict) else None
@@ -93,7 +94,7 @@ def read_package(files: PackageFiles) -> ParsedPackage:
     name = files.descriptor
 
     def error(message: str, line: int | None = None) -> ParsedPackage:
-        parsed.findings.append(Finding(code="package-error", message=message, line=line,
+        parsed.findings.append(Finding(code=PACKAGE_ERROR, message=message, line=line,
                                        value=name))
         return parsed
 
@@ -116,7 +117,7 @@ def read_package(files: PackageFiles) -> ParsedPackage:
     try:
         package = Package.model_validate({k: v for k, v in raw.items() if k != "resources"})
     except ProfileError as exc:
-        parsed.findings += _profile_findings(exc, code="package-error", table=None,
+        parsed.findings += _profile_findings(exc, code=PACKAGE_ERROR, table=None,
                                              where=name, raw=raw)
         return parsed
     package._raw = raw
@@ -138,13 +139,13 @@ def _resource(files: PackageFiles, index: int, raw: dict[str, Any], parsed: Pars
     try:
         res = Resource.model_validate(raw)
     except ProfileError as exc:
-        parsed.findings += _profile_findings(exc, code="resource-error", table=name,
+        parsed.findings += _profile_findings(exc, code=RESOURCE_ERROR, table=name,
                                              where=where, raw=raw)
         return None
     res._raw = raw
     if isinstance(res.path, list):
         parsed.findings.append(Finding(
-            code="resource-error", table=name, value=json.dumps(res.path),
+            code=RESOURCE_ERROR, table=name, value=json.dumps(res.path),
             message=f'{where}/path: a list of paths (a multipart resource) is not supported; '
                     "give one relative path"))
         return None
@@ -162,18 +163,18 @@ def _resource(files: PackageFiles, index: int, raw: dict[str, Any], parsed: Pars
                                            value=str(res.schema_)))
             return res
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            parsed.findings.append(Finding(code="schema-error", table=name, value=where,
+            parsed.findings.append(Finding(code=SCHEMA_ERROR, table=name, value=where,
                                            message=f"{where}: the schema file is not valid "
                                                    f"JSON: {exc}"))
             return res
     if not isinstance(schema_raw, dict):
-        parsed.findings.append(Finding(code="schema-error", table=name, value=where,
+        parsed.findings.append(Finding(code=SCHEMA_ERROR, table=name, value=where,
                                        message=f"{where}: a Table Schema must be an object"))
         return res
     try:
         schema = TableSchema.parse(schema_raw)
     except ProfileError as exc:
-        parsed.findings += _profile_findings(exc, code="schema-error", table=name, where=where,
+        parsed.findings += _profile_findings(exc, code=SCHEMA_ERROR, table=name, where=where,
                                              raw=schema_raw)
         return res
     problems = _schema_problems(name, where, schema)
@@ -190,13 +191,13 @@ def _schema_problems(table: str, where: str, schema: TableSchema) -> list[Findin
     contract = ROLE_FIELDS.get(schema.role or "", {})
     if len(set(names)) != len(names):
         dup = sorted({n for n in names if names.count(n) > 1})
-        out.append(Finding(code="schema-error", table=table, value="/fields",
+        out.append(Finding(code=SCHEMA_ERROR, table=table, value="/fields",
                            message=f"{where} /fields: field names must be unique; repeated: "
                                    f"{', '.join(dup)}"))
     for i, f in enumerate(schema.fields):
         def bad(message: str, prop: str = "", f: Any = f, i: int = i) -> None:
             pointer = f"/fields/{i}" + (f"/{prop}" if prop else "")
-            out.append(Finding(code="field-error", table=table, field=f.name, value=pointer,
+            out.append(Finding(code=FIELD_ERROR, table=table, field=f.name, value=pointer,
                                message=f'{where} {pointer}: field "{f.name}": {message}'))
 
         if f.type not in types.TYPES:
@@ -224,7 +225,7 @@ def _schema_problems(table: str, where: str, schema: TableSchema) -> list[Findin
             bad(f'"{EVIDENCE}": "date" needs "{EDTF}": true', EDTF)
     absent = [n for n in contract if n not in names]
     if absent:
-        out.append(Finding(code="schema-error", table=table, value="/fields",
+        out.append(Finding(code=SCHEMA_ERROR, table=table, value="/fields",
                            message=f'{where} /fields: a table with "{ROLE}": "{schema.role}" '
                                    f"needs the field(s) {', '.join(absent)}, which the checks "
                                    "read"))
@@ -242,7 +243,7 @@ def _cross_references(package: Package, parsed: ParsedPackage) -> None:
 
         def problem(pointer: str, message: str, field: str | None = None,
                     name: str = name, where: Any = where) -> None:
-            parsed.findings.append(Finding(code="schema-error", table=name, field=field,
+            parsed.findings.append(Finding(code=SCHEMA_ERROR, table=name, field=field,
                                            value=pointer, message=f"{where} {pointer}: {message}"))
 
         missing = [k for k in schema.primary_key if schema.field(k) is None]

@@ -3,9 +3,9 @@
 The package's metadata is read by ``bdigest_data.metadata`` (the typed model; its faults are
 findings) and every file through its reader (``metadata.files``: the safety rules).
 At the top: ``runner`` (orchestration), ``registry`` (every check, by group), ``context``
-(what the checks are given), ``schedule`` (when the foreign keys run), ``catalogue`` (every
-finding code), ``verdicts`` (clean reports cached on disk for the next process), ``cli``
-(the sub-commands). ``checks/<group>/``: one folder per group
+(what the checks are given), ``schedule`` (when the foreign keys run), ``verdicts`` (clean
+reports cached on disk for the next process), ``cli`` (the sub-commands); the finding codes
+are in ``bdigest_data.catalogue``. ``checks/<group>/``: one folder per group
 (``structure``: what frictionless checks, on the CSV stream and cell rules of
 ``bdigest_data.engine``; ``integrity``: sizes, hashes, versions; ``provenance``,
 ``semantics``, ``coverage``, ``dataset``: our rules, on the article text of

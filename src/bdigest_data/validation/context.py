@@ -8,6 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bdigest_data.catalogue import (
+    CONSTRAINT_ERROR,
+    INTERNAL_ERROR,
+    QUOTE_NOT_FOUND,
+    TYPE_ERROR,
+    UNSAFE_PATH,
+)
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import Package, TableSchema
 from bdigest_data.metadata.files import PackageFiles, UnsafePathError
@@ -18,7 +25,7 @@ if TYPE_CHECKING:
 # the codes of a cell that did not parse (structure: a type, or a constraint such as a
 # pattern or an enum) or, for a quote, is not in its article (provenance, which runs before
 # the other package-wide groups): the checks skip what depends on such a cell
-PARSE_CODES = frozenset({"type-error", "constraint-error", "quote-not-found"})
+PARSE_CODES = frozenset({TYPE_ERROR, CONSTRAINT_ERROR, QUOTE_NOT_FOUND})
 
 
 @dataclass
@@ -109,7 +116,7 @@ class PackageData:
                 self._declared = {r.path for r in self.model.resources
                                   if isinstance(r.path, str)}
             if relpath not in self._declared:
-                raise UnsafePathError("unsafe-path", f"{relpath!r} is not a resource of the "
+                raise UnsafePathError(UNSAFE_PATH, f"{relpath!r} is not a resource of the "
                                                      "package")
             self._texts[relpath] = self.files.read_text(relpath, what="file")
         return self._texts[relpath]
@@ -120,7 +127,7 @@ def internal_error(check: str, exc: Exception, td: TableData | None = None,
     """The ``internal-error`` of a check that stopped with ``exc`` (a bug), about ``table``,
     or located at the 0-based data row ``index`` of ``td`` when it stopped on one row."""
     where = "" if td is None or index is None else " on this row"
-    return Finding(code="internal-error",
+    return Finding(code=INTERNAL_ERROR,
                    message=f"the check {check} stopped{where} with {type(exc).__name__}: "
                            f"{exc}; this is a bug in bdigest-data, please report it",
                    table=table if td is None else td.name,

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bdigest_data import metadata
+from bdigest_data.catalogue import CATALOGUE, FILE_ERROR
 from bdigest_data.findings import Finding, Report
 from bdigest_data.metadata.classes import Package, TableSchema
 from bdigest_data.metadata.files import PackageFiles, UnsafePathError, is_archive, open_files
@@ -79,8 +80,6 @@ def _cap(report: Report, limit: int | None) -> None:
     left out is counted per table in ``stats["omitted"]``."""
     if limit is None:
         return
-    from bdigest_data.validation.catalogue import CATALOGUE
-
     group = {c.code: c.group for c in CATALOGUE}
     shown: Counter[tuple[str | None, str]] = Counter()
     kept: list[Finding] = []
@@ -204,7 +203,7 @@ def _low_priority() -> None:
 
 
 def _file_error(name: str, exc: OSError) -> Finding:
-    return Finding(code="file-error", table=name, message=f"the file cannot be read: {exc}")
+    return Finding(code=FILE_ERROR, table=name, message=f"the file cannot be read: {exc}")
 
 
 def _guarded(name: str, work: Any, *args: Any, **kwargs: Any) -> Any:

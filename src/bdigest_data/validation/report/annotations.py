@@ -20,13 +20,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from bdigest_data.catalogue import FIELD_ERROR, RESOURCE_ERROR, SCHEMA_ERROR, UNSTAMPED_RESOURCE
 from bdigest_data.findings import Finding, Report
 from bdigest_data.metadata.paths import DESCRIPTOR
 
 ANNOTATION_LIMIT = 10  # GitHub's limit of error annotations shown per step
 SUMMARY_ROWS = 200  # findings listed in the step summary (it may hold 1 MiB)
-SCHEMA_CODES = frozenset({"schema-error", "field-error"})  # about the table's schema file
-DESCRIPTOR_CODES = frozenset({"resource-error", "unstamped-resource"})  # its descriptor entry
+SCHEMA_CODES = frozenset({SCHEMA_ERROR, FIELD_ERROR})  # about the table's schema file
+DESCRIPTOR_CODES = frozenset({RESOURCE_ERROR, UNSTAMPED_RESOURCE})  # its descriptor entry
 
 
 class FileMap:

@@ -40,6 +40,12 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from bdigest_data.catalogue import (
+    SENTENCE_ERROR,
+    STALE_DISPOSITION,
+    UNACCOUNTED_SENTENCE,
+    UNCOVERED_FIGURE,
+)
 from bdigest_data.engine.grouping import distinct
 from bdigest_data.findings import Finding
 from bdigest_data.metadata import roles
@@ -141,8 +147,8 @@ def ledger_row(sentence_id: str, text: str, figure: str = "", disposition: str =
     return out.getvalue()
 
 
-@registry.register("coverage", "sentence-error", "unaccounted-sentence", "uncovered-figure",
-                   "stale-disposition")
+@registry.register("coverage", SENTENCE_ERROR, UNACCOUNTED_SENTENCE, UNCOVERED_FIGURE,
+                   STALE_DISPOSITION)
 def check(pkg: PackageData) -> list[Finding]:
     """``sentence-error``, ``unaccounted-sentence``, ``uncovered-figure`` and
     ``stale-disposition`` findings for ``pkg``; none while a table of the package is unread
@@ -162,7 +168,7 @@ def check(pkg: PackageData) -> list[Finding]:
             continue  # which sentences a quote not in its article covers is not known yet
         for u in entry.unaccounted:
             findings.append(Finding(
-                "unaccounted-sentence",
+                UNACCOUNTED_SENTENCE,
                 f"article {entry.source_id!r}: sentence {u.sentence_id} ({entry.seed_file} line "
                 f"{u.line}, “{short(u.text)}”) overlaps no fact row's quote and is not set "
                 f"aside; add a fact row, or a row to {table} with a disposition: "
@@ -173,7 +179,7 @@ def check(pkg: PackageData) -> list[Finding]:
             if f.sentence_id in gaps:
                 continue  # reported with its sentence
             findings.append(Finding(
-                "uncovered-figure",
+                UNCOVERED_FIGURE,
                 f"article {entry.source_id!r}: the figure {f.figure!r} ({entry.seed_file} line "
                 f"{f.line}, sentence {f.sentence_id} “{short(f.sentence)}”) is in no fact "
                 f"row's quote; quote it, or add a row to {table} with a disposition: "
@@ -266,7 +272,7 @@ class _Coverage:
         assert self.td is not None
         what = f"figure {e.figure!r} of sentence" if e.figure else "sentence"
         self.findings.append(Finding(
-            "stale-disposition", f"the {what} {e.sentence_id} ({e.disposition}): {message}",
+            STALE_DISPOSITION, f"the {what} {e.sentence_id} ({e.disposition}): {message}",
             table=self.td.name, row=e.row + 1, line=self.td.line(e.row), field=column,
             value=str(value)))
 

@@ -16,6 +16,7 @@ import bisect
 from dataclasses import dataclass
 from typing import Any
 
+from bdigest_data.catalogue import SENTENCE_ERROR
 from bdigest_data.findings import Finding
 from bdigest_data.metadata import roles
 from bdigest_data.metadata.classes import ROLE_FIELDS
@@ -87,7 +88,7 @@ class _Check:
         td = self.pkg.role_table(roles.SENTENCES)
         assert td is not None
         self.findings.append(Finding(
-            "sentence-error", f"sentence {u.sentence_id}: {message}; {FIX}", table=td.name,
+            SENTENCE_ERROR, f"sentence {u.sentence_id}: {message}; {FIX}", table=td.name,
             row=u.row + 1, line=td.line(u.row), field=column, value=str(value)))
 
     def tiles(self, article: Article, units: list[Unit]) -> bool:
@@ -116,7 +117,7 @@ class _Check:
             return False
         if _has_words(seed[pos:article.end]):
             self.findings.append(Finding(
-                "sentence-error", f"article {sid!r}: the seed has words that no unit of the "
+                SENTENCE_ERROR, f"article {sid!r}: the seed has words that no unit of the "
                 f"{self.name} table holds, from offset {pos}: "
                 f"“{short(normalise(seed[pos:article.end]))}”; {FIX}", table=self.name,
                 value=sid))

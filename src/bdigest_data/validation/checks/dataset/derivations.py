@@ -37,6 +37,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from bdigest_data import edtf
+from bdigest_data.catalogue import (
+    DERIVATION_DISAGREES,
+    DERIVATION_EVIDENCE,
+    DERIVATION_INCOMPLETE,
+    DERIVATION_MISSING,
+    DERIVATION_ORPHAN,
+    DERIVATION_UNCERTAINTY,
+)
 from bdigest_data.findings import Finding
 from bdigest_data.metadata import roles
 from bdigest_data.metadata.classes import TableSchema
@@ -79,8 +87,8 @@ def needs(schema: TableSchema) -> set[str]:
 
 
 @register("dataset",
-          "derivation-missing", "derivation-orphan", "derivation-incomplete",
-          "derivation-evidence", "derivation-disagrees", "derivation-uncertainty")
+          DERIVATION_MISSING, DERIVATION_ORPHAN, DERIVATION_INCOMPLETE,
+          DERIVATION_EVIDENCE, DERIVATION_DISAGREES, DERIVATION_UNCERTAINTY)
 def check_derivations(pkg: PackageData) -> list[Finding]:
     """The derivations rules (see the module docstring)."""
     return _check(model_of(pkg))
@@ -211,14 +219,14 @@ class _Check:
             return
         row = self.target(d.get("table_name"), d.get("row_id"))
         if row is None:
-            self.fail(i, "derivation-orphan", f"no row {d.get('row_id')!r} in "
+            self.fail(i, DERIVATION_ORPHAN, f"no row {d.get('row_id')!r} in "
                       f"{d.get('table_name')}", "row_id", d.get("row_id"))
             return
         if d.get("table_name") != roles.SOURCES:
             entries = derived_entries(row.get(DERIVED))
             entry = d["field"] if d.get("part") == "all" else f"{d['field']}.{d['part']}"
             if entry not in entries:
-                self.fail(i, "derivation-orphan", f"{d.get('table_name')} "
+                self.fail(i, DERIVATION_ORPHAN, f"{d.get('table_name')} "
                           f"{d.get('row_id')} does not list {entry!r} in derived_fields "
                           f"({row.get(DERIVED) or 'empty'})", "field", entry)
                 return
@@ -229,9 +237,9 @@ class _Check:
         try:
             self.judge(i, d, row)
         except Unusable as exc:
-            self.fail(i, "derivation-incomplete", str(exc), exc.field, exc.value)
+            self.fail(i, DERIVATION_INCOMPLETE, str(exc), exc.field, exc.value)
         except ValueError as exc:
-            self.fail(i, "derivation-incomplete", str(exc), "basis", d.get("basis"))
+            self.fail(i, DERIVATION_INCOMPLETE, str(exc), "basis", d.get("basis"))
 
     def missing(self, seen: set[tuple[Any, ...]]) -> None:
         for name in self.model.facts():
@@ -245,7 +253,7 @@ class _Check:
                 for e in sorted(derived_entries(r.get(DERIVED))):
                     fld, _, part = e.partition(".")
                     if (name, str(r.get(key)), fld, part or "all") not in seen:
-                        self.out.append(finding(rows.td, "derivation-missing", i,
+                        self.out.append(finding(rows.td, DERIVATION_MISSING, i,
                                                 f"derived_fields lists {e!r} but derivations "
                                                 "has no row for it", DERIVED, e))
 
@@ -263,7 +271,7 @@ class _Check:
             return  # the table it is looked up in is unusable (reported on its own)
         date_value = edtf.parse(str(value)) if kind == roles.DATE else None
         if d.get("confidence") == "uncertain" and date_value is not None and "?" not in value:
-            self.fail(i, "derivation-uncertainty", f"the derivation is uncertain but "
+            self.fail(i, DERIVATION_UNCERTAINTY, f"the derivation is uncertain but "
                       f"{fld} {value!r} has no '?'", "confidence", "uncertain")
         source = self.target(roles.SOURCES, row.get("source_id", d.get("row_id")))
         article = self.arts.get(row.get("source_id") or d.get("row_id"))
@@ -316,7 +324,7 @@ class _Check:
         return roles.DATE if f.edtf else f.evidence
 
     def disagree(self, i: int, d: dict[str, Any], value: Any, why: str) -> None:
-        self.fail(i, "derivation-disagrees", f"{d['table_name']} {d['row_id']} {d['field']} "
+        self.fail(i, DERIVATION_DISAGREES, f"{d['table_name']} {d['row_id']} {d['field']} "
                   f"({d.get('part')}) = {value!s} disagrees with its basis "
                   f"{d.get('basis')!r}: {why}", "basis", d.get("basis"))
 
@@ -335,7 +343,7 @@ class _Check:
     def evidence_ok(self, i: int, d: dict[str, Any], article: Any) -> bool:
         evidence = d.get("evidence")
         if article is not None and evidence and normalise(evidence) not in article.text:
-            self.fail(i, "derivation-evidence", f"evidence not found in article "
+            self.fail(i, DERIVATION_EVIDENCE, f"evidence not found in article "
                       f"{article.source_id!r}", "evidence", evidence[:120])
             return False
         return True

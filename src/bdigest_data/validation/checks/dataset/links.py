@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bdigest_data.catalogue import LINK_CYCLE, LINK_DUPLICATE, LINK_KIND, LINK_PARENT, LINK_TARGET
 from bdigest_data.findings import Finding
 from bdigest_data.metadata import roles
 from bdigest_data.metadata.classes import TableSchema
@@ -29,7 +30,7 @@ def needs(schema: TableSchema) -> set[str]:
 
 
 @register("dataset",
-          "link-target", "link-kind", "link-duplicate", "link-parent", "link-cycle")
+          LINK_TARGET, LINK_KIND, LINK_DUPLICATE, LINK_PARENT, LINK_CYCLE)
 def check_links(pkg: PackageData) -> list[Finding]:
     """The links rules (see the module docstring)."""
     return _check(model_of(pkg))
@@ -55,25 +56,25 @@ def _check(model: Model) -> list[Finding]:
         found = [r.get(k) if r else None for r, (_, k) in zip(rows, (a, b), strict=True)]
         missing = [f"{t} {k}" for (t, k), row in zip((a, b), found, strict=True) if row is None]
         if missing:
-            out.append(finding(td, "link-target", i, f"no row {', '.join(missing)}",
+            out.append(finding(td, LINK_TARGET, i, f"no row {', '.join(missing)}",
                                "to_id" if found[0] is not None else "from_id",
                                missing[0].split()[-1]))
             continue
         pair = frozenset((a, b))
         if a == b or pair in pairs:
             why = "links a row to itself" if a == b else f"repeats link row {pairs[pair] + 1}"
-            out.append(finding(td, "link-duplicate", i, why, "to_id", b[1]))
+            out.append(finding(td, LINK_DUPLICATE, i, why, "to_id", b[1]))
             continue
         pairs[pair] = i
         if rel != "same_event":  # a cycle is reported even where the kinds are wrong too
             edges.setdefault(a, []).append((b, i))
         problem = _kind(rel, a, b, *found)
         if problem:
-            out.append(finding(td, "link-kind", i, f"{rel}: {problem}", "relation", rel))
+            out.append(finding(td, LINK_KIND, i, f"{rel}: {problem}", "relation", rel))
             continue
         if rel == "within_visit":
             if a in parents:
-                out.append(finding(td, "link-parent", i, f"{a[1]} is already within a visit "
+                out.append(finding(td, LINK_PARENT, i, f"{a[1]} is already within a visit "
                                    f"(link row {parents[a] + 1})", "from_id", a[1]))
             parents.setdefault(a, i)
     return out + _cycles(td, edges)
@@ -118,7 +119,7 @@ def _cycles(td: Any, edges: dict[tuple[Any, Any], list[tuple[tuple[Any, Any], in
         for nxt, i in edges.get(node, []):
             if state.get(nxt) == 1:
                 loop = [*path[path.index(nxt):], node, nxt] if nxt in path else [node, nxt]
-                out.append(finding(td, "link-cycle", i, "the links form a cycle: "
+                out.append(finding(td, LINK_CYCLE, i, "the links form a cycle: "
                                    + " -> ".join(f"{t} {k}" for t, k in loop), "to_id", nxt[1]))
             elif state.get(nxt) is None:
                 visit(nxt, [*path, node])

@@ -26,6 +26,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bdigest_data.catalogue import (
+    AGGREGATION_ROLE,
+    CURRENCY_WORD,
+    DIRECTION_SIGN,
+    MEASURE_MISSING,
+    PART_MEASURE_MISMATCH,
+    SCALE_WORD,
+    UNIT_MISSING,
+    WRITTEN_FIGURE,
+    WRITTEN_MISSING,
+    WRITTEN_NOT_IN_QUOTE,
+)
 from bdigest_data.engine.grouping import distinct
 from bdigest_data.findings import Finding
 from bdigest_data.metadata import roles
@@ -56,9 +68,9 @@ def needs(schema: TableSchema) -> set[str]:
 
 
 @register("dataset",
-          "written-missing", "written-not-in-quote", "written-figure", "unit-missing",
-          "scale-word", "currency-word", "measure-missing", "aggregation-role",
-          "part-measure-mismatch", "direction-sign")
+          WRITTEN_MISSING, WRITTEN_NOT_IN_QUOTE, WRITTEN_FIGURE, UNIT_MISSING,
+          SCALE_WORD, CURRENCY_WORD, MEASURE_MISSING, AGGREGATION_ROLE,
+          PART_MEASURE_MISMATCH, DIRECTION_SIGN)
 def check_magnitudes(pkg: PackageData) -> list[Finding]:
     """The magnitudes rules (see the module docstring)."""
     return _check(model_of(pkg))
@@ -93,38 +105,38 @@ def _judge(value_field: str | None, key: tuple[Any, ...]) -> list[tuple[str, str
     problems: list[tuple[str, str, str]] = []
     has_value = value is not None
     if has_value and not value_derived and not written:
-        problems.append(("written-missing", WRITTEN, f"{value_field} is given but "
+        problems.append((WRITTEN_MISSING, WRITTEN, f"{value_field} is given but "
                          "value_as_written is empty: copy the figure as the quote writes it"))
     if written and quote and normalise(written) not in normalise(quote):
-        problems.append(("written-not-in-quote", WRITTEN,
+        problems.append((WRITTEN_NOT_IN_QUOTE, WRITTEN,
                          f"value_as_written {written!r} does not occur in the quote"))
     if written and has_value and not value_derived \
             and not QuoteEvidence(normalise(written)).has_number(float(value)):
-        problems.append(("written-figure", value_field or WRITTEN,
+        problems.append((WRITTEN_FIGURE, value_field or WRITTEN,
                          f"{value_field} {value} is not the figure of {written!r}"))
     if has_value != (unit is not None) or has_value != (scale is not None):
-        problems.append(("unit-missing", "unit", "a value needs a unit and a scale, and "
+        problems.append((UNIT_MISSING, "unit", "a value needs a unit and a scale, and "
                          "unit and scale need a value"))
     if written and scale is not None and scale_of(written) != scale:
-        problems.append(("scale-word", "scale", f"scale is {scale!r} but {written!r} is "
+        problems.append((SCALE_WORD, "scale", f"scale is {scale!r} but {written!r} is "
                          f"written in {scale_of(written)!r}"))
     dollar = bool(written and DOLLAR.search(written))
     if currency is not None and unit != "currency":
-        problems.append(("currency-word", "currency", f"currency {currency!r} is set but unit "
+        problems.append((CURRENCY_WORD, "currency", f"currency {currency!r} is set but unit "
                          f"is {unit!r}: a currency is only for money"))
     elif dollar and not (unit == "tiv" or (unit == "currency" and currency == "USD")):
-        problems.append(("currency-word", "currency", f"{written!r} is in dollars: unit "
+        problems.append((CURRENCY_WORD, "currency", f"{written!r} is in dollars: unit "
                          "'currency' with currency 'USD' (or unit 'tiv' for SIPRI figures), "
                          f"not unit {unit!r} currency {currency!r}"))
     elif currency == "USD" and written and not dollar:
-        problems.append(("currency-word", "currency", f"currency is 'USD' but {written!r} "
+        problems.append((CURRENCY_WORD, "currency", f"currency is 'USD' but {written!r} "
                          "shows no '$' or 'dollar'"))
     if (has_value or direction is not None) != (measure is not None):
-        problems.append(("measure-missing", "measure", "a value or a direction needs a "
+        problems.append((MEASURE_MISSING, "measure", "a value or a direction needs a "
                          "measure, and a measure needs one of them"))
     if measure == "change" and has_value and direction is not None \
             and (float(value) < 0) != (direction == "decrease") and float(value) != 0:
-        problems.append(("direction-sign", "direction", f"direction {direction!r} but value "
+        problems.append((DIRECTION_SIGN, "direction", f"direction {direction!r} but value "
                          f"{value}: a decrease is negative, an increase positive"))
     return problems
 
@@ -163,12 +175,12 @@ def _roles(model: Model, td: TableData) -> list[Finding]:
         elif r.get(key) in named and agg != "total":
             problem = f"rows name it in part_of but its aggregation is {agg!r}, not 'total'"
         if problem:
-            out.append(finding(td, "aggregation-role", i, problem, "aggregation", agg))
+            out.append(finding(td, AGGREGATION_ROLE, i, problem, "aggregation", agg))
         total = rows.get(part_of) if part_of else None
         if total is not None:
             for f in ("measure", "period"):
                 if f in r and r.get(f) != total.get(f):
-                    out.append(finding(td, "part-measure-mismatch", i,
+                    out.append(finding(td, PART_MEASURE_MISMATCH, i,
                                        f"{f} {r.get(f)!r} differs from its total {part_of}'s "
                                        f"{total.get(f)!r}", f, r.get(f)))
     return out

@@ -16,6 +16,12 @@ in places, which no foreign key of a fact table reaches.
 
 from __future__ import annotations
 
+from bdigest_data.catalogue import (
+    ACTOR_NOT_NAMED,
+    PERSON_NOT_NAMED,
+    PLACE_NOT_NAMED,
+    VARIANT_NOT_FOUND,
+)
 from bdigest_data.engine.grouping import distinct
 from bdigest_data.findings import Finding
 from bdigest_data.metadata import roles
@@ -40,7 +46,7 @@ def needs(schema: TableSchema) -> set[str]:
 
 
 @register("dataset",
-          "actor-not-named", "person-not-named", "place-not-named", "variant-not-found")
+          ACTOR_NOT_NAMED, PERSON_NOT_NAMED, PLACE_NOT_NAMED, VARIANT_NOT_FOUND)
 def check_naming(pkg: PackageData) -> list[Finding]:
     """The naming rules (see the module docstring)."""
     return _check(model_of(pkg))
@@ -91,7 +97,7 @@ def _variants(model: Model) -> list[Finding]:
     for i, r in enumerate(persons.rows):
         for v in split(r.get("variants")):
             if not any(word_in(v, t) for t in texts):
-                out.append(finding(persons.td, "variant-not-found", i,
+                out.append(finding(persons.td, VARIANT_NOT_FOUND, i,
                                    f"variant {v!r} of {r.get('person_id')} occurs in no article",
                                    "variants", v))
     return out

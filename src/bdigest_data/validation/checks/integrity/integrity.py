@@ -20,6 +20,13 @@ import re
 import tomllib
 from pathlib import Path
 
+from bdigest_data.catalogue import (
+    BYTE_COUNT,
+    HASH_COUNT,
+    STALE_CROISSANT,
+    UNSTAMPED_RESOURCE,
+    VERSION_MISMATCH,
+)
 from bdigest_data.findings import Finding
 from bdigest_data.metadata.classes import Resource
 from bdigest_data.metadata.discovery import CROISSANT_FILE, croissant
@@ -33,7 +40,7 @@ RESTAMP = ("the file changed after datapackage.json was stamped; if the change i
 _HATCH_DEFAULT = r"""(?i)^(__version__|VERSION) *= *(['"])v?(?P<version>.+?)\2"""
 
 
-@register("integrity", "unstamped-resource", "byte-count", "hash-count", scope="file")
+@register("integrity", UNSTAMPED_RESOURCE, BYTE_COUNT, HASH_COUNT, scope="file")
 def check_file(name: str, path: Path, resource: Resource) -> list[Finding]:
     """``unstamped-resource``, ``byte-count`` and ``hash-count`` findings for one resource's
     file."""
@@ -41,7 +48,7 @@ def check_file(name: str, path: Path, resource: Resource) -> list[Finding]:
     expected_bytes, expected = resource.bytes, resource.hash
     absent = [k for k, v in (("bytes", expected_bytes), ("hash", expected)) if v is None]
     if absent:
-        out.append(Finding(code="unstamped-resource", table=name, value=resource.path,
+        out.append(Finding(code=UNSTAMPED_RESOURCE, table=name, value=resource.path,
                            message=f"the resource declares no {' and no '.join(absent)}, so "
                                    "its file is not checked; stamp it (bdigest-data stamp)"))
     algorithm, _, digest = str(expected or "").rpartition(":")
@@ -49,14 +56,14 @@ def check_file(name: str, path: Path, resource: Resource) -> list[Finding]:
     known = hash_algorithm_known(algorithm)
     size, actual = hash_file(path, algorithm if known else HASH)
     if expected_bytes is not None and expected_bytes != size:
-        out.append(Finding(code="byte-count", table=name, value=str(size),
+        out.append(Finding(code=BYTE_COUNT, table=name, value=str(size),
                            message=f"the file has {size} bytes, datapackage.json says "
                                    f"{expected_bytes}: {RESTAMP}"))
     if expected is not None and not known:
-        out.append(Finding(code="hash-count", table=name, value=str(expected),
+        out.append(Finding(code=HASH_COUNT, table=name, value=str(expected),
                            message=f'hash algorithm "{algorithm}" is not known'))
     elif expected is not None and actual != digest.lower():
-        out.append(Finding(code="hash-count", table=name, value=f"{algorithm}:{actual}",
+        out.append(Finding(code=HASH_COUNT, table=name, value=f"{algorithm}:{actual}",
                            message=f"the file's {algorithm} is {actual}, datapackage.json "
                                    f"says {digest}: {RESTAMP}"))
     return out
@@ -65,13 +72,13 @@ def check_file(name: str, path: Path, resource: Resource) -> list[Finding]:
 VERSION_FILES = ("CITATION.cff", "pyproject.toml")  # read by check_versions when present
 
 
-@register("integrity", "version-mismatch")
+@register("integrity", VERSION_MISMATCH)
 def check_versions(pkg: PackageData) -> list[Finding]:
     """``version-mismatch`` findings between datapackage.json, CITATION.cff, pyproject.toml
     (run by the runner for a whole package, not for some tables)."""
     files, version = pkg.files, pkg.model.version
     if not version:
-        return [Finding(code="version-mismatch", value=repr(version),
+        return [Finding(code=VERSION_MISMATCH, value=repr(version),
                         message="datapackage.json has no version")]
     out: list[Finding] = []
     cff = _text(files, "CITATION.cff")
@@ -95,7 +102,7 @@ def _text(files: PackageFiles, name: str) -> str | None:
 
 
 def _mismatch(where: str, found: str | None, version: str) -> Finding:
-    return Finding(code="version-mismatch", value=str(found),
+    return Finding(code=VERSION_MISMATCH, value=str(found),
                    message=f"{where} has version {found!r}, datapackage.json {version!r}; "
                            "they must be equal")
 
@@ -104,7 +111,7 @@ def _pyproject(text: str, version: str, files: PackageFiles) -> list[Finding]:
     try:
         project = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return [Finding(code="version-mismatch", value=None,
+        return [Finding(code=VERSION_MISMATCH, value=None,
                         message=f"pyproject.toml cannot be read: {exc}")]
     static = project.get("project", {}).get("version")
     if static is not None:
@@ -112,11 +119,11 @@ def _pyproject(text: str, version: str, files: PackageFiles) -> list[Finding]:
                                                        version)]
     source = project.get("tool", {}).get("hatch", {}).get("version", {})
     if not source:
-        return [Finding(code="version-mismatch", value=None,
+        return [Finding(code=VERSION_MISMATCH, value=None,
                         message="pyproject.toml has neither a [project] version nor a "
                                 "[tool.hatch.version] source")]
     if (files.root / str(source.get("path", ""))).resolve() != files.descriptor_path.resolve():
-        return [Finding(code="version-mismatch", value=str(source.get("path")),
+        return [Finding(code=VERSION_MISMATCH, value=str(source.get("path")),
                         message="pyproject.toml [tool.hatch.version] reads the version from "
                                 f"{source.get('path')!r}, not from datapackage.json")]
     pattern = source.get("pattern", _HATCH_DEFAULT)
@@ -126,7 +133,7 @@ def _pyproject(text: str, version: str, files: PackageFiles) -> list[Finding]:
                                                   version)]
 
 
-@register("integrity", "stale-croissant")
+@register("integrity", STALE_CROISSANT)
 def check_croissant(pkg: PackageData) -> list[Finding]:
     """``stale-croissant``: a ``croissant.json`` beside the descriptor that is not JSON or
     differs from what the descriptor gives."""
@@ -135,13 +142,13 @@ def check_croissant(pkg: PackageData) -> list[Finding]:
     if text is None:
         if not os.path.lexists(pkg.files.root / CROISSANT_FILE):
             return []
-        return [Finding(code="stale-croissant", value=None,
+        return [Finding(code=STALE_CROISSANT, value=None,
                         message=f"{CROISSANT_FILE} is not a regular file inside the package "
                                 f"(a folder, or a link out of it); remove it, or {fix}")]
     try:
         written = json.loads(text)
     except json.JSONDecodeError as exc:
-        return [Finding(code="stale-croissant", value=None,
+        return [Finding(code=STALE_CROISSANT, value=None,
                         message=f"{CROISSANT_FILE} is not JSON ({exc}); {fix}")]
     expected = croissant(pkg.model)
     if written == expected:
@@ -149,7 +156,7 @@ def check_croissant(pkg: PackageData) -> list[Finding]:
     differ = [k for k in dict.fromkeys([*expected, *(written if isinstance(written, dict)
                                                        else {})])
               if not isinstance(written, dict) or written.get(k) != expected.get(k)]
-    return [Finding(code="stale-croissant", value=", ".join(differ[:5]),
+    return [Finding(code=STALE_CROISSANT, value=", ".join(differ[:5]),
                     message=f"{CROISSANT_FILE} differs from what datapackage.json and the "
                             f"Table Schemas give (in {', '.join(differ[:5]) or 'its type'}); "
                             f"{fix}")]

@@ -42,6 +42,14 @@ from collections.abc import Callable
 import pyarrow as pa
 
 from bdigest_data import edtf
+from bdigest_data.catalogue import (
+    AMBIGUOUS_QUOTE,
+    DERIVED_FIELDS_MISMATCH,
+    FIGURE_NOT_IN_QUOTE,
+    MISSING_BASIS_NOTE,
+    QUOTE_NOT_FOUND,
+    UNKNOWN_DERIVED_FIELD,
+)
 from bdigest_data.engine.arrays import from_numpy
 from bdigest_data.engine.grouping import distinct
 from bdigest_data.findings import Finding
@@ -67,8 +75,8 @@ SHELL_QUOTE = 200  # a quote up to this long is written out in the locate comman
 QUOTE_HOLDER = "'THE QUOTE'"
 
 
-@registry.register("provenance", "quote-not-found", "ambiguous-quote", "figure-not-in-quote",
-                   "missing-basis-note", "derived-fields-mismatch", "unknown-derived-field")
+@registry.register("provenance", QUOTE_NOT_FOUND, AMBIGUOUS_QUOTE, FIGURE_NOT_IN_QUOTE,
+                   MISSING_BASIS_NOTE, DERIVED_FIELDS_MISMATCH, UNKNOWN_DERIVED_FIELD)
 def check(pkg: PackageData) -> list[Finding]:
     """Provenance findings for every fact table of ``pkg``."""
     arts = articles(pkg)
@@ -148,7 +156,7 @@ class _TableCheck:
         found = places(article, quote)
         if len(found) > 1:
             at = ", ".join(f"{a}-{b}" for a, b in found[:5])
-            return ("ambiguous-quote",
+            return (AMBIGUOUS_QUOTE,
                     f"quote occurs {len(found)} times in article {source_id!r} ({where}; at "
                     f"{at}): lengthen it until it names one place; its evidence anchor would "
                     "otherwise be a guess")
@@ -158,7 +166,7 @@ class _TableCheck:
         elsewhere = [sid for sid, a in self.arts.items() if sid != source_id and needle in a.text]
         other = f"; it is in article {elsewhere[0]!r}" if elsewhere else self._closest(
             article, quote)
-        return ("quote-not-found", f"quote not found in article {source_id!r} ({where}, "
+        return (QUOTE_NOT_FOUND, f"quote not found in article {source_id!r} ({where}, "
                 f"whitespace folded, markup dropped){other}; compare them with: "
                 f"bdigest-data locate --source {source_id} "
                 f"{shlex.quote(quote) if len(quote) <= SHELL_QUOTE else QUOTE_HOLDER}")
@@ -223,7 +231,7 @@ class _TableCheck:
             for row, msg in groups.flagged(verdicts, where=~skipped):
                 value = groups.keys[groups.inverse[row]][1]
                 findings.append(self.finding(
-                    "figure-not-in-quote", row,
+                    FIGURE_NOT_IN_QUOTE, row,
                     f"{name} = {show(value)}: {msg}; if it is inferred or computed, name "
                     f"{name} in derived_fields and explain it in basis_note",
                     name, value))
@@ -238,17 +246,17 @@ class _TableCheck:
         problems: list[tuple[str, str, str | None]] = []
         if basis is not None and basis != STATED:
             if not noted:
-                problems.append(("missing-basis-note", "basis_note",
+                problems.append((MISSING_BASIS_NOTE, "basis_note",
                                  f"value_basis is {basis!r} but basis_note is empty"))
             if not names:
-                problems.append(("missing-basis-note", "derived_fields",
+                problems.append((MISSING_BASIS_NOTE, "derived_fields",
                                  f"value_basis is {basis!r} but derived_fields names no field"))
         elif basis == STATED and names:
-            problems.append(("derived-fields-mismatch", "derived_fields",
+            problems.append((DERIVED_FIELDS_MISMATCH, "derived_fields",
                              f"value_basis is 'stated' but derived_fields is {derived!r}; "
                              "use 'inferred' or 'computed', or empty derived_fields"))
         problems.extend(
-            ("unknown-derived-field", "derived_fields",
+            (UNKNOWN_DERIVED_FIELD, "derived_fields",
              f"derived_fields names {n!r}, which is not an evidence field of this table "
              f"({', '.join(self.evidence) or 'none'})")
             for n in sorted(_fields(names) - self.evidence.keys()))

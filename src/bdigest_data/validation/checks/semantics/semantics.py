@@ -35,6 +35,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bdigest_data import edtf
+from bdigest_data.catalogue import (
+    AFTER_PUBLICATION,
+    DATE_ORDER,
+    INVALID_COUNTRY_CODE,
+    INVALID_DATE,
+    PART_EXCEEDS_TOTAL,
+    PART_UNIT_MISMATCH,
+    PARTS_EXCEED_TOTAL,
+    SOURCE_OFFSETS,
+    UNDECLARED_SEED,
+)
 from bdigest_data.engine.arrays import from_numpy, scalar, texts, to_numpy
 from bdigest_data.engine.grouping import decoded, decoded_type, distinct
 from bdigest_data.findings import Finding
@@ -58,20 +69,20 @@ def check(pkg: PackageData) -> list[Finding]:
     return registry.run("semantics", pkg)
 
 
-@registry.register("semantics", "invalid-date", "date-order")
+@registry.register("semantics", INVALID_DATE, DATE_ORDER)
 def dates(pkg: PackageData) -> list[Finding]:
     """EDTF values that name no real day; ends before starts."""
     return [f for td in pkg.tables.values()
             for f in _dates(td, [x.name for x in td.schema.fields if x.edtf])]
 
 
-@registry.register("semantics", "invalid-country-code")
+@registry.register("semantics", INVALID_COUNTRY_CODE)
 def country_codes(pkg: PackageData) -> list[Finding]:
     """Fields annotated ``bdigest:country-code-when`` hold ISO 3166-1 alpha-3 codes."""
     return [f for td in pkg.tables.values() for f in _country_codes(td)]
 
 
-@registry.register("semantics", "after-publication")
+@registry.register("semantics", AFTER_PUBLICATION)
 def after_publication(pkg: PackageData) -> list[Finding]:
     """Facts dated after their article, unless planned."""
     published = _published(pkg)
@@ -79,8 +90,8 @@ def after_publication(pkg: PackageData) -> list[Finding]:
             for f in _after_publication(pkg.tables[name], published)]
 
 
-@registry.register("semantics", "part-unit-mismatch", "part-exceeds-total",
-                   "parts-exceed-total")
+@registry.register("semantics", PART_UNIT_MISMATCH, PART_EXCEEDS_TOTAL,
+                   PARTS_EXCEED_TOTAL)
 def parts(pkg: PackageData) -> list[Finding]:
     """Parts against their totals."""
     return [f for name in fact_tables(pkg) for f in _parts(pkg.tables[name])]
@@ -119,7 +130,7 @@ def _dates(td: TableData, fields: list[str]) -> list[Finding]:
     for name in fields:
         groups = distinct(td.table.column(name))
         verdicts = [_invalid(v) for (v,) in groups.keys]
-        findings.extend(_finding(td, "invalid-date", row, msg, name, td.table.column(name)[row])
+        findings.extend(_finding(td, INVALID_DATE, row, msg, name, td.table.column(name)[row])
                         for row, msg in groups.flagged(verdicts))
     for start in fields:
         end = "end_" + start.removeprefix("start_")
@@ -127,7 +138,7 @@ def _dates(td: TableData, fields: list[str]) -> list[Finding]:
             continue
         groups = distinct(td.table.column(start), td.table.column(end))
         verdicts = [_order(a, b) for a, b in groups.keys]
-        findings.extend(_finding(td, "date-order", row, f"{end} {b} ends before {start} {a} "
+        findings.extend(_finding(td, DATE_ORDER, row, f"{end} {b} ends before {start} {a} "
                                  "begins", end, b)
                         for row, (a, b) in groups.flagged(verdicts))
     return findings
@@ -188,7 +199,7 @@ def _after_publication(td: TableData, published: dict[str, edtf.Edtf]) -> list[F
     for name in fields:
         groups = distinct(td.table.column("source_id"), td.table.column(name), from_numpy(exempt))
         verdicts = [_late(published, *key) for key in groups.keys]
-        findings.extend(_finding(td, "after-publication", row, f"{name} {msg}", name,
+        findings.extend(_finding(td, AFTER_PUBLICATION, row, f"{name} {msg}", name,
                                  td.table.column(name)[row])
                         for row, msg in groups.flagged(verdicts))
     return findings
@@ -214,7 +225,7 @@ def _country_codes(td: TableData) -> list[Finding]:
                                                  strict=True)):
             if cells == wanted and code and pycountry.countries.get(alpha_3=code) is None:
                 where = ", ".join(f"{n} {v!r}" for n, v in conditions)
-                findings.append(_finding(td, "invalid-country-code", row,
+                findings.append(_finding(td, INVALID_COUNTRY_CODE, row,
                                          f"{f.name} {code!r} ({where}) is not an ISO 3166-1 "
                                          "alpha-3 code", f.name, code))
     return findings
@@ -278,13 +289,13 @@ def _parts(td: TableData) -> list[Finding]:
         if mismatch[j]:
             bad = [u for k, u in enumerate(units) if differ[k, j]]
             findings.append(_finding(
-                td, "part-unit-mismatch", i,
+                td, PART_UNIT_MISMATCH, i,
                 f"part of {part[part_of]} but its {', '.join(bad)} differ from the total's "
                 f"({', '.join(f'{u} {part[u]!r} vs {total[u]!r}' for u in bad)})",
                 bad[0], part[bad[0]]))
         else:
             findings.append(_finding(
-                td, "part-exceeds-total", i,
+                td, PART_EXCEEDS_TOTAL, i,
                 f"{value} {show(part[value])} exceeds the {value} {show(total[value])} "
                 f"of its total {part[part_of]}", value, part[value]))
     return findings + _sums(td, key, value, parts[compared], totals[compared],
@@ -310,7 +321,7 @@ def _sums(td: TableData, key: str, value: str, parts: np.ndarray, totals: np.nda
         ids = ", ".join(map(str, pc.take(td.table.column(key), from_numpy(
             parts[group == g])).to_pylist()))
         findings.append(_finding(
-            td, "parts-exceed-total", t,
+            td, PARTS_EXCEED_TOTAL, t,
             f"its parts ({ids}) add up to {float(added[g]):g}, more than its {value} "
             f"{total:g}", value, total))
     return findings
@@ -327,7 +338,7 @@ def _cells(td: TableData, names: list[str], parts: np.ndarray, totals: np.ndarra
 # sources ----------------------------------------------------------------------------------
 
 
-@registry.register("semantics", "source-offsets", "undeclared-seed")
+@registry.register("semantics", SOURCE_OFFSETS, UNDECLARED_SEED)
 def source_offsets(pkg: PackageData) -> list[Finding]:
     """Each source's span of its seed text, and the seed a declared, hashed resource."""
     sources = pkg.role_table(roles.SOURCES)
@@ -343,7 +354,7 @@ def source_offsets(pkg: PackageData) -> list[Finding]:
             zip(*(sources.column(c).to_pylist() for c in names), strict=True)):
         if seed is not None and seed not in hashed:
             findings.append(_finding(
-                sources, "undeclared-seed", row,
+                sources, UNDECLARED_SEED, row,
                 f"source {sid!r}: {seed_field} {seed!r} is not a resource of datapackage.json "
                 "with a hash; declare the seed file as a resource and stamp it",
                 seed_field, seed))
@@ -356,13 +367,13 @@ def source_offsets(pkg: PackageData) -> list[Finding]:
             continue  # the integrity checks report a missing or undecodable file
         if not 0 <= start < end <= len(text):
             findings.append(_finding(
-                sources, "source-offsets", row,
+                sources, SOURCE_OFFSETS, row,
                 f"source {sid!r}: {start_field} {start} and {end_field} {end} must satisfy "
                 f"0 <= {start_field} < {end_field} <= {len(text)} (the length of {seed})",
                 end_field if end > len(text) else start_field, f"{start}-{end}"))
         elif title and heading_free(title) not in heading_free(text[start:end]):
             findings.append(_finding(
-                sources, "source-offsets", row,
+                sources, SOURCE_OFFSETS, row,
                 f"the title of {sid!r} does not appear in characters {start}-{end} of {seed} "
                 "(Markdown # and * dropped, whitespace folded): the offsets or the title are "
                 "wrong", names[1], title))

@@ -7,12 +7,20 @@ checked against the field at that position.
 
 from __future__ import annotations
 
+from bdigest_data.catalogue import (
+    BLANK_HEADER,
+    BLANK_LABEL,
+    DUPLICATE_LABEL,
+    EXTRA_LABEL,
+    INCORRECT_LABEL,
+    MISSING_LABEL,
+)
 from bdigest_data.findings import Finding
 from bdigest_data.validation.registry import register
 
 
-@register("structure", "blank-header", "extra-label", "missing-label", "blank-label",
-          "duplicate-label", "incorrect-label", scope="table")
+@register("structure", BLANK_HEADER, EXTRA_LABEL, MISSING_LABEL, BLANK_LABEL,
+          DUPLICATE_LABEL, INCORRECT_LABEL, scope="table")
 def check_labels(table: str, labels: list[str], names: list[str],
                  first_line: int = 1) -> list[Finding]:
     """Findings about the header: blank header, extra, missing, blank, duplicate and
@@ -23,27 +31,27 @@ def check_labels(table: str, labels: list[str], names: list[str],
                        value=value)
 
     if labels == [""]:
-        return [finding("blank-header", "the header line is empty; the first line must name "
+        return [finding(BLANK_HEADER, "the header line is empty; the first line must name "
                         "the columns", None, "")]
     out: list[Finding] = []
     for pos, label in enumerate(labels, start=1):
         if pos > len(names):
-            out.append(finding("extra-label", f'column {pos} "{label}" is not in the schema, '
+            out.append(finding(EXTRA_LABEL, f'column {pos} "{label}" is not in the schema, '
                                f"which has {len(names)} fields", None, label))
             continue
         name = names[pos - 1]
         if not label:
-            out.append(finding("blank-label", f'column {pos} has a blank label; the schema names '
+            out.append(finding(BLANK_LABEL, f'column {pos} has a blank label; the schema names '
                                f'it "{name}"', name, label))
         elif label in labels[: pos - 1]:
             first = labels.index(label) + 1
-            out.append(finding("duplicate-label", f'column {pos} "{label}" repeats the label of '
+            out.append(finding(DUPLICATE_LABEL, f'column {pos} "{label}" repeats the label of '
                                f"column {first}", name, label))
         elif label != name:
-            out.append(finding("incorrect-label", f'column {pos} is labelled "{label}" but field '
+            out.append(finding(INCORRECT_LABEL, f'column {pos} is labelled "{label}" but field '
                                f'{pos} of the schema is "{name}" (columns are read by position)',
                                name, label))
     for pos in range(len(labels) + 1, len(names) + 1):
-        out.append(finding("missing-label", f'the header has no column {pos}; the schema expects '
+        out.append(finding(MISSING_LABEL, f'the header has no column {pos}; the schema expects '
                            f'"{names[pos - 1]}" there', names[pos - 1], ""))
     return out

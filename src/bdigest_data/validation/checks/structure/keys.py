@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bdigest_data.catalogue import FOREIGN_KEY, PRIMARY_KEY, UNIQUE_ERROR
 from bdigest_data.engine.arrays import from_numpy, scalar, texts, to_numpy, true_indices
 from bdigest_data.engine.grouping import decoded, decoded_type
 from bdigest_data.findings import Finding
@@ -81,19 +82,19 @@ def _text(value: Any) -> str:
     return value.replace(_SEP, ", ") if isinstance(value, str) else str(value)
 
 
-@register("structure", "unique-error", scope="table")
+@register("structure", UNIQUE_ERROR, scope="table")
 def unique_findings(td: TableData, field: str, repeats: list[tuple[int, int]]
                     ) -> list[Finding]:
     """``unique-error`` for each repeated value of ``field`` (``repeats``: its
     ``duplicates``)."""
     values = td.table.column(field)
-    return [Finding(code="unique-error", table=td.name, row=i + 1, line=td.line(i), field=field,
+    return [Finding(code=UNIQUE_ERROR, table=td.name, row=i + 1, line=td.line(i), field=field,
                     value=_text(values[i].as_py()),
                     message=f'constraint "unique" is "True": the value is already in row {j + 1}')
             for i, j in repeats]
 
 
-@register("structure", "primary-key", scope="table")
+@register("structure", PRIMARY_KEY, scope="table")
 def primary_key_findings(td: TableData, fields: list[str],
                          repeats: list[tuple[int, int]] | None = None) -> list[Finding]:
     """``primary-key`` for each row whose key is empty or repeats an earlier row's key
@@ -102,17 +103,17 @@ def primary_key_findings(td: TableData, fields: list[str],
     if repeats is None:
         repeats = duplicates(values)
     name = ", ".join(fields)
-    out = [Finding(code="primary-key", table=td.name, row=i + 1, line=td.line(i), field=name,
+    out = [Finding(code=PRIMARY_KEY, table=td.name, row=i + 1, line=td.line(i), field=name,
                    value="", message=f'primary key "{name}": the key cells are all empty')
            for i in true_indices(all_null).tolist()]
-    out += [Finding(code="primary-key", table=td.name, row=i + 1, line=td.line(i), field=name,
+    out += [Finding(code=PRIMARY_KEY, table=td.name, row=i + 1, line=td.line(i), field=name,
                     value=_text(values[i].as_py()),
                     message=f'primary key "{name}": the key is already in row {j + 1}')
             for i, j in repeats]
     return out
 
 
-@register("structure", "foreign-key", scope="table")
+@register("structure", FOREIGN_KEY, scope="table")
 def foreign_key_findings(td: TableData, fields: list[str], ref: TableData,
                          ref_fields: list[str]) -> list[Finding]:
     """``foreign-key`` for each row whose key is not a key of the referenced table."""
@@ -125,7 +126,7 @@ def foreign_key_findings(td: TableData, fields: list[str], ref: TableData,
         return []
     bad = pc.and_(pc.invert(all_null), pc.is_in(values, value_set=missing))
     name, target = ", ".join(fields), ", ".join(ref_fields)
-    return [Finding(code="foreign-key", table=td.name, row=i + 1, line=td.line(i), field=name,
+    return [Finding(code=FOREIGN_KEY, table=td.name, row=i + 1, line=td.line(i), field=name,
                     value=_text(values[i].as_py()),
                     message=f'foreign key "{name}": the value is not a {target} in table '
                             f'"{ref.name}"')

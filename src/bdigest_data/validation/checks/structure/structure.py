@@ -23,6 +23,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bdigest_data.catalogue import (
+    BLANK_ROW,
+    CONSTRAINT_ERROR,
+    ENCODING_ERROR,
+    EXTRA_CELL,
+    FORMAT_ERROR,
+    MISSING_CELL,
+    SCHEMA_ERROR,
+    SOURCE_ERROR,
+    TYPE_ERROR,
+)
 from bdigest_data.engine.arrays import (
     any_true,
     from_numpy,
@@ -41,7 +52,7 @@ from bdigest_data.validation.context import TableData
 from bdigest_data.validation.registry import register
 
 # the stream's own faults (``engine.stream.read``) are findings of this group
-register("structure", "source-error", "format-error", "encoding-error", scope="table")(read)
+register("structure", SOURCE_ERROR, FORMAT_ERROR, ENCODING_ERROR, scope="table")(read)
 
 TEXT_CODES = pa.dictionary(pa.int32(), pa.string())  # a kept text column, encoded
 MERGE = 32  # checked batches of kept columns merged into one
@@ -59,8 +70,8 @@ class TableResult:
     omitted: int = 0
 
 
-@register("structure", "blank-row", "missing-cell", "extra-cell", "type-error",
-          "constraint-error", scope="table")
+@register("structure", BLANK_ROW, MISSING_CELL, EXTRA_CELL, TYPE_ERROR,
+          CONSTRAINT_ERROR, scope="table")
 def read_table(name: str, path: Path, schema: TableSchema, *, keep: set[str] | None,
                limit: int | None) -> TableResult:
     """Read and check table ``name`` from ``path``. ``keep`` names the typed columns to keep
@@ -92,7 +103,7 @@ class _Checker:
             try:
                 self.rules.append(FieldRule(f, missing))
             except SchemaProblem as exc:
-                self.findings.append(Finding(code="schema-error", table=name, field=f.name,
+                self.findings.append(Finding(code=SCHEMA_ERROR, table=name, field=f.name,
                                              message=str(exc)))
                 self.rules.append(FieldRule.text(f.name, missing))
         for pos, label in enumerate(stream.labels[len(self.fields):], len(self.fields) + 1):
@@ -160,7 +171,7 @@ class _Checker:
                 mask = pc.and_(issue.mask, from_numpy(~blank)) if any_blank else issue.mask
                 self._emit(mask, col, start, exact, j, issue.code, issue.message)
         if any_blank:
-            self._emit(from_numpy(blank), None, start, exact, -1, "blank-row",
+            self._emit(from_numpy(blank), None, start, exact, -1, BLANK_ROW,
                        "the row is blank: every cell is empty")
         arrays = [typed.get(nm, pa.nulls(n, self.types[nm])) for nm in self.keep]
         self.batches.append(pa.RecordBatch.from_arrays(arrays, names=self.keep))
@@ -196,17 +207,17 @@ class _Checker:
         start = len(self.batches)
         self._batch(columns, 0, exact=[r.row for r in ragged])
         typed = self.batches.pop(start)
-        blank_rows = {p[0] for p in self.pending if p[3] == "blank-row" and p[1]}
+        blank_rows = {p[0] for p in self.pending if p[3] == BLANK_ROW and p[1]}
         for r in ragged:
             if r.row in blank_rows:
                 continue
             for j in range(len(r.cells), width):
                 name = self.names[j] if j < len(self.names) else self.stream.labels[j]
-                self.pending.append((r.row, True, j, "missing-cell", name, "",
+                self.pending.append((r.row, True, j, MISSING_CELL, name, "",
                                      f"the row has {len(r.cells)} cells, the header {width}: "
                                      f'no cell for column {j + 1} "{name}"'))
             for j in range(width, len(r.cells)):
-                self.pending.append((r.row, True, j, "extra-cell", None, r.cells[j],
+                self.pending.append((r.row, True, j, EXTRA_CELL, None, r.cells[j],
                                      f"the row has {len(r.cells)} cells, the header {width}: "
                                      f"cell {j + 1} has no column"))
         return typed
