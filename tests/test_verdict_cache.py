@@ -17,6 +17,7 @@ import pytest
 from conftest import ROOT, run_cli
 from helpers import csv_path
 
+from bdigest_data import metadata
 from bdigest_data.metadata import files_of
 from bdigest_data.validation import verdicts
 
@@ -26,8 +27,9 @@ SEED = "seeds/000_bf67ec7b18639301.txt"
 
 @pytest.fixture
 def pkg(package_copy: Path) -> Path:
-    """The package copy with the version files the checks also read."""
-    for name in ("CITATION.cff", "pyproject.toml"):
+    """The package copy with the version files and croissant.json, which the checks also
+    read."""
+    for name in ("CITATION.cff", "pyproject.toml", "croissant.json"):
         shutil.copy2(ROOT / name, package_copy / name)
     return package_copy
 
@@ -56,7 +58,7 @@ def entries(cache: Path) -> list[Path]:
 def entry_path(pkg: Path) -> Path:
     """Where the entry of a whole-package run on ``pkg`` as it is now goes."""
     files = files_of(pkg)
-    path = verdicts.Entry.of(files, *verdicts.checked(files)).path
+    path = verdicts.Entry.of(files, verdicts.Checked.of(files)).path
     assert path is not None
     return path
 
@@ -90,7 +92,7 @@ def test_no_cache_in_the_environment_reads_and_writes_nothing(pkg, cache, monkey
 
 
 @pytest.mark.parametrize("name", ["datapackage.json", "schemas/trade.json", "data/trade.csv",
-                                  SEED, "CITATION.cff", "pyproject.toml"])
+                                  SEED, "CITATION.cff", "pyproject.toml", "croissant.json"])
 def test_an_edit_of_any_file_the_checks_read_misses(pkg, cache, name):
     assert validate(pkg) == (0, False)
     assert validate(pkg) == (0, True)
@@ -128,6 +130,16 @@ def test_a_new_library_version_or_code_misses(pkg, cache, monkeypatch):
         assert validate(pkg) == (0, True)
     monkeypatch.undo()
     assert validate(pkg, "--no-cache") == (0, False)
+
+
+def test_the_command_and_the_loader_key_a_package_alike(pkg):
+    """The command reads the descriptor as JSON (no model on a cached verdict), the loader
+    its model: the same files in the same order, so one verdict serves both."""
+    files = files_of(pkg)
+    from_json = verdicts.Checked.of(files)
+    assert from_json == verdicts.Checked.of(files, metadata.parse(files))
+    assert {"datapackage.json", "schemas/trade.json", "data/trade.csv", SEED, "CITATION.cff",
+            "pyproject.toml", "croissant.json"} <= set(from_json.listed)
 
 
 def test_the_code_digest_changes_with_any_module(tmp_path):

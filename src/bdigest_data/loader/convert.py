@@ -32,10 +32,9 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -48,8 +47,11 @@ from bdigest_data.engine.arrays import (  # not .true_count: pyarrow 14 crashes
 from bdigest_data.metadata.classes import Constraints, Field
 from bdigest_data.metadata.types import TYPES, categorical, polars_enum
 
-STRING = pd.StringDtype("pyarrow")
-# Arrow strings: the CSV is read as these, the type pandas' ``STRING`` holds (no copy)
+if TYPE_CHECKING:
+    import pandas as pd
+
+# Arrow strings: the CSV is read as these, the type pandas' ``StringDtype("pyarrow")``
+# holds (no copy); pandas is imported only for a pandas frame
 TEXT = pa.large_string()
 DATETIME = "datetime64[us]"
 _TIMESTAMP = pa.timestamp("us")
@@ -115,7 +117,7 @@ class Converter:
     ``TypeError`` when the field's type has no mapping.
     """
 
-    __slots__ = ("_polars", "allowed", "derived", "dictionary", "dtype", "field", "name",
+    __slots__ = ("_pandas", "_polars", "allowed", "derived", "dictionary", "field", "name",
                  "rule", "target")
 
     def __init__(self, field: FieldArg, missing_values: list[str] | None = None) -> None:
@@ -124,7 +126,6 @@ class Converter:
         self.field = as_field(field)
         self.name: str = self.field.name
         self.target = self.field.arrow_type
-        self.dtype = self.field.pandas_dtype
         cats = self.field.category_values
         # the categories as the strings a CSV cell holds, and as values of ``target``
         self.allowed: pa.Array | None = None
@@ -136,7 +137,15 @@ class Converter:
         # only the type is read here: constraints are the validator's business
         plain = self.field.model_copy(update={"constraints": Constraints()})
         self.rule = None if self.field.info.is_text else FieldRule(plain, missing_values or [""])
+        self._pandas: Any = None  # the pandas dtype, looked up on the first pandas frame
         self._polars: Any = None  # the polars dtype, looked up on the first polars frame
+
+    @property
+    def dtype(self) -> Any:
+        """The pandas dtype of the field's column (imports pandas)."""
+        if self._pandas is None:
+            self._pandas = self.field.pandas_dtype
+        return self._pandas
 
     def to_arrow(self, array: pa.Array) -> tuple[pa.Array, list[BadCell]]:
         """:func:`to_arrow` of a column of this field."""
@@ -165,6 +174,8 @@ class Converter:
     def to_pandas(self, array: pa.Array) -> dict[str, Any]:
         """The pandas arrays (documented dtypes) of the field's column, converted by
         :meth:`to_arrow` without bad cells, and of its derived columns."""
+        import pandas as pd
+
         if self.dictionary is not None:
             column = pd.Categorical.from_codes(_positions(array, self.dictionary),
                                                dtype=self.dtype, validate=False)
@@ -231,6 +242,8 @@ def _edtf(text: str) -> edtf.Edtf | None:
 
 def to_pandas(field: FieldArg, array: pa.Array) -> dict[str, pd.Series]:
     """The field's column (converted by :func:`to_arrow`) and its derived columns."""
+    import pandas as pd
+
     return {name: pd.Series(column, name=name, copy=False)
             for name, column in Converter(field).to_pandas(array).items()}
 
@@ -261,6 +274,8 @@ def _distinct(array: pa.Array) -> pa.Array:
 def _edtf_columns(names: tuple[str, ...], array: pa.Array) -> dict[str, Any]:
     """The derived columns (earliest, latest, precision) of an EDTF column, taken for each
     row from those of the column's distinct values."""
+    import pandas as pd
+
     earliest, latest, precision = names
     dates = _distinct(array)
     first, last, codes = _edtf_spans(tuple(dates.to_pylist()))

@@ -22,7 +22,7 @@ is a :class:`~bdigest_data.PackageFaultWarning` that names it, not an error. A p
 verdict is remembered for the process, and on disk for the next one
 (``validation.verdicts``: the user's cache folder), keyed by the selection and the content
 (a SHA-256 digest) of every file the checks read: the descriptor, the schemas, every
-resource's file, CITATION.cff and pyproject.toml; an edit that keeps sizes
+resource's file, CITATION.cff, pyproject.toml and croissant.json; an edit that keeps sizes
 and modification times still changes the key. Each file is hashed at most
 once a call, and not at all while its stat signature (inode, size, modification and
 status-change times) is the one it had when hashed (``metadata.files``), so a warm call
@@ -41,9 +41,8 @@ import functools
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -71,9 +70,12 @@ from bdigest_data.metadata.classes import Package, Resource, TableSchema
 from bdigest_data.metadata.files import PackageFiles, UnsafePathError, long_cells
 from bdigest_data.validation import verdicts
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 PathArg = str | Path | None
-# the content digest of every file the checks read (``PackageFiles.digest``)
-Stamp = str
+# the files the checks read and their content digest (``PackageFiles.digest``)
+Stamp = verdicts.Checked
 # roles of the sources fields that ``load(..., with_sources=True)`` joins (prefixed source_)
 SOURCE_COLUMNS = (roles.TITLE, roles.PUBLISHED)
 BLOCK_SIZE = 1 << 20  # pyarrow's block; a record longer than it is read again in one block
@@ -138,10 +140,11 @@ class _Table:
 
 
 def _package(path: PathArg) -> tuple[PackageFiles, metadata.ParsedPackage, Stamp]:
-    """The files of the package at ``path``, its parsed model, and the content digest of
-    every file its checks read."""
+    """The files of the package at ``path``, its parsed model, and what its checks read
+    (``verdicts.Checked``: the content digest of every file is the stamp)."""
     files = metadata.files_of(path)
-    return files, *verdicts.checked(files)
+    parsed = metadata.parse(files)
+    return files, parsed, verdicts.Checked.of(files, parsed)
 
 
 def _model(parsed: metadata.ParsedPackage) -> Package:
@@ -278,7 +281,7 @@ def _verdict(files: PackageFiles, parsed: metadata.ParsedPackage, stamp: Stamp,
     from bdigest_data.validation import validate
 
     if tables is None:  # the files themselves: no archive to sniff
-        report = verdicts.remembered(validate, files, known=(parsed, stamp))
+        report = verdicts.remembered(validate, files, known=stamp)
         if report.findings:
             raise ValidationError(report.findings)
         return []
@@ -295,7 +298,7 @@ def _verdict(files: PackageFiles, parsed: metadata.ParsedPackage, stamp: Stamp,
                                                       if r.name not in checked]))
         return report
 
-    report = verdicts.remembered(run, files, tables=tables, known=(parsed, stamp))
+    report = verdicts.remembered(run, files, tables=tables, known=stamp)
     if not report.findings:
         return []
     from bdigest_data.validation.runner import selection

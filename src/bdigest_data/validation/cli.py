@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bdigest_data.cliargs import UsageError, add_package, non_negative, package, reading, shown
 from bdigest_data.validation import GROUPS
+
+if TYPE_CHECKING:
+    from bdigest_data.findings import Report
+    from bdigest_data.metadata.files import PackageFiles
 
 FORMATS = ("text", "json", "github")
 COVERAGE_FORMATS = ("text", "json")
@@ -115,25 +118,31 @@ def _jemalloc() -> None:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    """Validate and print the report; 0 valid, 1 invalid, 2 usage or I/O error."""
+    """Validate and print the report; 0 valid, 1 invalid, 2 usage or I/O error. A verdict
+    from the cache (``verdicts``) imports neither pyarrow nor the checks."""
     checks = chosen_checks(args)
-    _jemalloc()
     from bdigest_data.metadata import files_of
     from bdigest_data.metadata.files import is_archive
     from bdigest_data.validation import verdicts
     from bdigest_data.validation.report.annotations import ANNOTATION_LIMIT, step_summary, to_github
     from bdigest_data.validation.report.render import render
-    from bdigest_data.validation.runner import validate
 
     path = package(args)
+
+    def run(root: Path | PackageFiles, *, tables: list[str] | None, checks: list[str]
+            ) -> Report:
+        _jemalloc()  # before pyarrow is imported, which only the checks need
+        from bdigest_data.validation.runner import validate
+
+        return validate(root, tables=tables, checks=checks, limit=args.max_findings or None)
+
     try:
         with reading(path) as root:
-            most = args.max_findings or None
             if args.no_cache or is_archive(path or root):  # an archive: unpacked anew each run
-                report = validate(root, tables=args.tables, checks=checks, limit=most)
+                report = run(root, tables=args.tables, checks=checks)
             else:
-                report = verdicts.remembered(functools.partial(validate, limit=most),
-                                             files_of(root), tables=args.tables, checks=checks)
+                report = verdicts.remembered(run, files_of(root), tables=args.tables,
+                                             checks=checks)
             if args.format == "github":
                 limit = ANNOTATION_LIMIT if args.max_annotations is None else (
                     args.max_annotations or len(report.findings))

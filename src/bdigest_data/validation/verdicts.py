@@ -12,16 +12,17 @@ Where: the folder ``BDIGEST_CACHE_DIR`` when it is set, else the user's cache fo
 JSON file an entry. ``BDIGEST_NO_CACHE=1`` turns it off: nothing is read or written.
 
 The key: the content (SHA-256, from the one reader ``metadata.files``) of every file the
-checks read (``checked_files``: the descriptor, the schemas, every resource's file, seeds
-included, the version files and ``croissant.json``), the package's location (findings name
-its files) and version, the library's version and the content of its code (an edited
-checkout misses, like a new release), and the check selection (the tables and the groups;
-not the limit of findings shown, which cannot make a clean report of a faulty one). An entry
-is named by a digest of its key and holds the key itself, compared in full when read: an
-entry that cannot be read, is not of this shape or holds another key is ignored, never
-trusted, and the checks run. An entry is written to a temporary file and moved into
-place, so a reader never sees half of one; a cache folder that is missing, read-only or
-not a folder only means that nothing is remembered.
+checks read (``Checked``: the descriptor, the schemas, every resource's file, seeds
+included, the version files and ``croissant.json``; listed from the descriptor as JSON, so
+that a cached verdict of the command needs neither the model nor pydantic), the package's
+location (findings name its files) and version, the library's version and the content of
+its code (an edited checkout misses, like a new release), and the check selection (the
+tables and the groups; not the limit of findings shown, which cannot make a clean report
+of a faulty one). An entry is named by a digest of its key and holds the key itself,
+compared in full when read: an entry that cannot be read, is not of this shape or holds
+another key is ignored, never trusted, and the checks run. An entry is written to a
+temporary file and moved into place, so a reader never sees half of one; a cache folder
+that is missing, read-only or not a folder only means that nothing is remembered.
 
 Only a clean report (no findings) is stored: a run with findings is followed by an edit
 (a miss anyway), and a finding may have a cause that must not outlive the process (a file
@@ -42,8 +43,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bdigest_data import metadata
 from bdigest_data.findings import Report
+from bdigest_data.metadata.discovery import CROISSANT_FILE
 from bdigest_data.metadata.files import PackageFiles, open_regular, stamp_of
 from bdigest_data.validation import GROUPS
 
@@ -53,6 +54,8 @@ if TYPE_CHECKING:
 APP = "bdigest-data"
 FORMAT = 1  # of an entry; an entry of another format is ignored
 MAX_ENTRY_BYTES = 16 * 1024**2  # an entry is a few kilobytes; a larger file is ignored
+# read by integrity's versions check when present, besides the descriptor's files
+VERSION_FILES = ("CITATION.cff", "pyproject.toml")
 
 
 def folder() -> Path | None:
@@ -67,18 +70,41 @@ def folder() -> Path | None:
     return Path(platformdirs.user_cache_dir(APP, appauthor=False)) / "verdicts"
 
 
-def checked(files: PackageFiles) -> tuple[ParsedPackage, str]:
-    """The parsed package and the content digest of every file its checks read: the
-    descriptor and schemas (``metadata.parse_stamped``), each resource's file (the seeds
-    are resources), the version files and ``croissant.json`` (hashed by ``PackageFiles``,
-    once while a file keeps its stat signature)."""
-    from bdigest_data.metadata.discovery import CROISSANT_FILE
-    from bdigest_data.validation.checks.integrity.integrity import VERSION_FILES
+@dataclass(frozen=True)
+class Checked:
+    """What the checks of a package read: the files (descriptor, schema files, each
+    resource's file, the seeds included, the version files and ``croissant.json``, in that
+    order), the digest of their content (``PackageFiles.digest``: hashed once while a file
+    keeps its stat signature) and the version the descriptor declares."""
 
-    parsed, described = metadata.parse_stamped(files)
-    resources = parsed.package.resources if parsed.package is not None else []
-    return parsed, described + files.digest([*(str(r.path) for r in resources),
-                                             *VERSION_FILES, CROISSANT_FILE])
+    listed: tuple[str, ...]
+    content: str
+    version: str | None
+
+    @classmethod
+    def of(cls, files: PackageFiles, parsed: ParsedPackage | None = None) -> Checked:
+        """From the model ``parsed`` when the caller has it (nothing more is read), else
+        from the descriptor as JSON (no model: a cached verdict needs no pydantic). The
+        two agree on a package whose model has no faults, the only one stored."""
+        if parsed is not None:
+            raw = parsed.package.raw if parsed.package is not None else None
+            paths = [r.path for r in parsed.package.resources] if parsed.package else []
+            listed = [*parsed.files, *(p for p in paths if isinstance(p, str))]
+        else:
+            try:
+                raw = files.read_json(files.descriptor, what="descriptor")
+            except (OSError, ValueError):  # refused, not UTF-8, not JSON: the run says so
+                raw = None
+            resources = raw.get("resources") if isinstance(raw, dict) else None
+            resources = [r for r in resources if isinstance(r, dict)] \
+                if isinstance(resources, list) else []
+            listed = [files.descriptor, *(s for r in resources
+                                          if isinstance(s := r.get("schema"), str)),
+                      *(p for r in resources if isinstance(p := r.get("path"), str))]
+        listed += [*VERSION_FILES, CROISSANT_FILE]
+        version = raw.get("version") if isinstance(raw, dict) else None
+        return cls(tuple(listed), files.digest(listed),
+                   None if version is None else str(version))
 
 
 @functools.cache
@@ -111,17 +137,15 @@ class Entry:
     key: dict[str, Any]
 
     @classmethod
-    def of(cls, files: PackageFiles, parsed: ParsedPackage, content: str, *,
+    def of(cls, files: PackageFiles, checked: Checked, *,
            tables: Iterable[str] | None = None, checks: Iterable[str] | None = None
            ) -> Entry:
-        """The entry of validating ``files`` (``parsed`` and ``content`` as ``checked``
-        gives them) with the selection ``tables`` and ``checks`` (``None``: all)."""
-        version = parsed.package.version if parsed.package is not None else None
+        """The entry of validating ``files`` as ``checked`` says they are, with the
+        selection ``tables`` and ``checks`` (``None``: all)."""
         return cls(files, {
             "format": FORMAT,
             "package": {"root": str(files.root), "descriptor": files.descriptor,
-                        "version": None if version is None else str(version),
-                        "content": content},
+                        "version": checked.version, "content": checked.content},
             "library": library(),
             "selection": {"tables": None if tables is None else sorted(set(tables)),
                           "checks": sorted(set(GROUPS if checks is None else checks))},
@@ -182,16 +206,16 @@ class Entry:
 
 def remembered(run: Callable[..., Report], files: PackageFiles, *,
                tables: Iterable[str] | None = None, checks: Iterable[str] | None = None,
-               known: tuple[ParsedPackage, str] | None = None) -> Report:
+               known: Checked | None = None) -> Report:
     """``run(files, tables=tables, checks=checks)`` (a ``validate``) through the cache: the
     clean report stored for this key when there is one, else ``run``'s report, stored
-    when clean and the files were not changed meanwhile. ``known`` is ``checked(files)``
-    when the caller has it."""
-    parsed, content = known or checked(files)
-    entry = Entry.of(files, parsed, content, tables=tables, checks=checks)
+    when clean and the files were not changed meanwhile. ``known`` is ``Checked.of`` the
+    files when the caller has it."""
+    checked = known or Checked.of(files)
+    entry = Entry.of(files, checked, tables=tables, checks=checks)
     report = entry.lookup()
     if report is None:
         report = run(files, tables=tables, checks=checks)
-        if checked(files)[1] == content:  # what was checked is what the key says
+        if files.digest(checked.listed) == checked.content:  # what ran is what the key says
             entry.store(report)
     return report

@@ -69,9 +69,6 @@ def check_file(name: str, path: Path, resource: Resource) -> list[Finding]:
     return out
 
 
-VERSION_FILES = ("CITATION.cff", "pyproject.toml")  # read by check_versions when present
-
-
 @register("integrity", VERSION_MISMATCH)
 def check_versions(pkg: PackageData) -> list[Finding]:
     """``version-mismatch`` findings between datapackage.json, CITATION.cff, pyproject.toml
