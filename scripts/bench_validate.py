@@ -20,6 +20,15 @@ on a larger clean package (``--memory-rows``, 5M by default; frictionless would 
 minutes there). Finally the real package, whole processes, ours checking and with its
 verdict cached.
 
+The peers, on the same files in the same run, when installed (optional, never runtime
+dependencies; skipped with a message otherwise): pandera's polars backend (a typed
+``pl.read_csv`` then a ``DataFrameSchema`` with ``lazy=True``) and DuckDB (a typed
+``read_csv``, then one query per rule), each with the rules it can express, translated
+from the same Table Schemas (``PEER_CHECKS``): types, required, enum, pattern, minimum,
+maximum, minLength, unique and primary keys, and in DuckDB foreign keys. The ratios are
+their time over ours (structure + integrity, which checks more); ``PEER_CANNOT`` lists
+what each cannot check.
+
     python scripts/bench_validate.py                 # 10k, 100k, 1M, memory at 5M
     python scripts/bench_validate.py --sizes 10000,100000 --runs 3 --memory-rows 0
 """
@@ -155,6 +164,163 @@ def inject(lines: list[str], header: list[str], rng: random.Random) -> None:
     lines[i] = lines[i].rsplit(",", 1)[0]
 
 
+PEER_CANNOT = {
+    "pandera-polars": "foreign keys, file sizes and hashes, versions, provenance, semantics, "
+                      "coverage, dataset rules; the typed read stops at a table's first cell "
+                      "of the wrong type or short row (the rest of that table goes unchecked)",
+    "duckdb": "file sizes and hashes, versions, provenance, semantics, coverage, dataset "
+              "rules; the typed read_csv stops at a table's first cell of the wrong type or "
+              "short row (the rest of that table goes unchecked)",
+}
+
+# each peer's child process: argv[1] is the JSON spec (peer_spec); prints the errors found
+PANDERA = """
+import json, sys
+import pandera.polars as pa
+import polars as pl
+from pandera.errors import SchemaErrors
+spec = json.load(open(sys.argv[1], encoding="utf-8"))
+errors = stopped = 0
+for t in spec:
+    types = {f["name"]: getattr(pl, f["polars"]) for f in t["fields"]}
+    columns = {}
+    for f in t["fields"]:
+        checks = []
+        if f["enum"] is not None:
+            checks.append(pa.Check.isin(f["enum"]))
+        if f["pattern"] is not None:
+            checks.append(pa.Check.str_matches(f["pattern"]))
+        if f["minimum"] is not None:
+            checks.append(pa.Check.ge(f["minimum"]))
+        if f["maximum"] is not None:
+            checks.append(pa.Check.le(f["maximum"]))
+        if f["minLength"] is not None:
+            checks.append(pa.Check.str_length(min_value=f["minLength"]))
+        columns[f["name"]] = pa.Column(types[f["name"]], checks=checks,
+                                       nullable=not f["required"], unique=f["unique"])
+    schema = pa.DataFrameSchema(columns, unique=t["primary_key"] or None, strict=True)
+    try:
+        frame = pl.read_csv(t["path"], schema=types)
+    except Exception:
+        stopped += 1
+        continue
+    try:
+        schema.validate(frame, lazy=True)
+    except SchemaErrors as exc:
+        errors += len(exc.failure_cases)
+print(json.dumps({"errors": errors, "stopped": stopped}))
+"""
+
+DUCKDB = """
+import json, sys
+import duckdb
+spec = json.load(open(sys.argv[1], encoding="utf-8"))
+con = duckdb.connect()
+q = lambda name: '"' + name.replace('"', '""') + '"'
+lit = lambda text: "'" + str(text).replace("'", "''") + "'"
+errors = stopped = 0
+read = set()
+for t in spec:
+    columns = ", ".join(f"{lit(f['name'])}: {lit(f['duckdb'])}" for f in t["fields"])
+    try:
+        con.execute(f"CREATE TABLE {q(t['name'])} AS SELECT * FROM read_csv({lit(t['path'])}, "
+                    f"header = true, auto_detect = false, columns = {{{columns}}})")
+        read.add(t["name"])
+    except duckdb.Error:
+        stopped += 1
+count = lambda sql, *args: con.execute(sql, list(args)).fetchone()[0]
+for t in spec:
+    if t["name"] not in read:
+        continue
+    table = q(t["name"])
+    for f in t["fields"]:
+        c = q(f["name"])
+        if f["required"]:
+            errors += count(f"SELECT count(*) FROM {table} WHERE {c} IS NULL")
+        if f["enum"] is not None:
+            errors += count(f"SELECT count(*) FROM {table} WHERE NOT list_contains(?, {c})",
+                            f["enum"])
+        if f["pattern"] is not None:
+            errors += count(f"SELECT count(*) FROM {table} WHERE NOT regexp_full_match({c}, ?)",
+                            f["pattern"])
+        if f["minimum"] is not None:
+            errors += count(f"SELECT count(*) FROM {table} WHERE {c} < ?", f["minimum"])
+        if f["maximum"] is not None:
+            errors += count(f"SELECT count(*) FROM {table} WHERE {c} > ?", f["maximum"])
+        if f["minLength"] is not None:
+            errors += count(f"SELECT count(*) FROM {table} WHERE length({c}) < ?",
+                            f["minLength"])
+        if f["unique"]:
+            errors += count(f"SELECT count(*) FROM (SELECT {c} FROM {table} WHERE {c} IS NOT "
+                            f"NULL GROUP BY {c} HAVING count(*) > 1)")
+    if t["primary_key"]:
+        key = ", ".join(q(k) for k in t["primary_key"])
+        errors += count(f"SELECT count(*) FROM (SELECT {key} FROM {table} GROUP BY {key} "
+                        "HAVING count(*) > 1)")
+    for fields, target, refs in t["foreign_keys"]:
+        if target not in read:
+            continue
+        on = " AND ".join(f"s.{q(a)} = r.{q(b)}" for a, b in zip(fields, refs))
+        errors += count(f"SELECT count(*) FROM {table} s ANTI JOIN {q(target)} r ON {on} "
+                        f"WHERE s.{q(fields[0])} IS NOT NULL")
+print(json.dumps({"errors": errors, "stopped": stopped}))
+"""
+PEERS = {"pandera-polars": ("pandera", PANDERA), "duckdb": ("duckdb", DUCKDB)}
+
+
+def peer_spec(pkg: Path) -> list[dict[str, Any]]:
+    """What the peers check, from the package's model of its Table Schemas (every table):
+    each field's polars and DuckDB type (``metadata.types``), its constraints, the primary
+    key and the foreign keys."""
+    model = metadata.package(pkg)
+    spec = []
+    for name, schema in model.tables.items():
+        fields = []
+        for field in schema.fields:
+            c = field.constraints
+            # the base type (a field with categories gets the enum rule besides)
+            fields.append({"name": field.name, "polars": field.info.polars,
+                           "duckdb": field.info.duckdb,
+                           "required": bool(c.required), "unique": bool(c.unique),
+                           "enum": c.enum, "pattern": c.pattern, "minimum": c.minimum,
+                           "maximum": c.maximum, "minLength": c.minLength})
+        spec.append({"name": name, "path": str(pkg / model.by_name[name].path),
+                     "fields": fields, "primary_key": schema.primary_key,
+                     "foreign_keys": [(fk.fields, fk.target(name), fk.reference.fields)
+                                      for fk in schema.foreignKeys]})
+    return spec
+
+
+def peers(pkg: Path, rows: int, ours: dict[str, tuple[float, float]], runs: int) -> None:
+    """Time each installed peer on ``pkg`` against ``ours`` (name -> wall, CPU)."""
+    import importlib.util
+
+    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as spec:
+        json.dump(peer_spec(pkg), spec)
+        spec.flush()
+        for peer, (module, code) in PEERS.items():
+            if importlib.util.find_spec(module) is None:
+                print(f"  {peer:<34} not measured: {module} is not installed "
+                      f"(pip install {module}{'[polars]' if module == 'pandera' else ''})")
+                continue
+            results = [run([str(BIN / "python"), "-c", code, spec.name]) for _ in range(runs)]
+            wall = statistics.median(r[0] for r in results)
+            cpu = statistics.median(r[3] for r in results)
+            mem = max(r[1] for r in results)
+            try:
+                found = json.loads(results[0][2].strip().splitlines()[-1])
+            except (ValueError, IndexError):
+                print(f"  {peer:<34} failed: {results[0][2][-300:]!r}")
+                continue
+            base_wall, base_cpu = ours["structure+integrity"]
+            print(f"  {peer:<34} {wall:8.2f} s (cpu {cpu:6.2f} s) {rows / wall:>11,.0f} rows/s "
+                  f"{mem:7.0f} MB   errors {found['errors']}, tables stopped at their first "
+                  f"bad cell {found['stopped']}; ours (structure+integrity) "
+                  f"x{wall / base_wall:.2f} faster (cpu x{cpu / base_cpu:.2f})")
+    for peer, cannot in PEER_CANNOT.items():
+        print(f"  {peer} cannot check: {cannot}")
+
+
 def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, str, float]:
     """Wall seconds, peak RSS in MB, stdout and CPU seconds (user + system) of one process.
     Peak and CPU are measured by /usr/bin/time, a small process: a child forked from this
@@ -192,7 +358,7 @@ def agree(theirs: set, ours: list[dict]) -> list:
     return missing
 
 
-def bench(size: int, broken: bool, runs: int) -> None:
+def bench(size: int, broken: bool, runs: int, with_peers: bool = True) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         pkg = Path(tmp)
         t0 = time.perf_counter()
@@ -206,6 +372,7 @@ def bench(size: int, broken: bool, runs: int) -> None:
         theirs = frictionless_errors(f_out)
         print(f"  {'frictionless validate':<34} {f_wall:8.2f} s (cpu {f_cpu:6.2f} s) "
               f"{rows / f_wall:>11,.0f} rows/s {f_mem:7.0f} MB   errors {len(theirs)}")
+        timed: dict[str, tuple[float, float]] = {}
         for name, checks in OURS.items():
             results = [run([str(BIN / "bdigest-data"), "validate", "--package", str(pkg),
                             "--format", "json", "--checks", checks, "--max-findings", "0",
@@ -215,12 +382,15 @@ def bench(size: int, broken: bool, runs: int) -> None:
             cpu = statistics.median(r[3] for r in results)
             mem = max(r[1] for r in results)
             doc = json.loads(results[0][2])
+            timed[name] = (wall, cpu)
             missing = agree(theirs, doc["findings"])
             print(f"  {'bdigest-data ' + name:<34} {wall:8.2f} s (cpu {cpu:6.2f} s) "
                   f"{rows / wall:>11,.0f} rows/s {mem:7.0f} MB   findings "
                   f"{len(doc['findings'])}, x{f_wall / wall:.1f} faster (cpu "
                   f"x{f_cpu / cpu:.1f}), memory x{mem / f_mem:.2f}, "
                   f"{'agrees' if not missing else f'MISSES {len(missing)}: {missing[:3]}'}")
+        if with_peers:
+            peers(pkg, rows, timed, runs)
         if not broken:
             calls = {name: arrow_calls(pkg, checks) for name, checks in OURS.items()}
             print(f"  Arrow compute calls a batch (of {calls['all checks'][1]}): " + ", ".join(
@@ -304,13 +474,15 @@ def main() -> None:
                         help="comma-separated fact-row counts (default 10000,100000,1000000)")
     parser.add_argument("--runs", type=int, default=3, help="runs of our command per case")
     parser.add_argument("--clean-only", action="store_true", help="skip the broken packages")
+    parser.add_argument("--no-peers", action="store_true",
+                        help="leave out pandera-polars and DuckDB")
     parser.add_argument("--memory-rows", type=int, default=5_000_000,
                         help="fact rows of the memory-only case (0: skip; default 5000000)")
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     for size in (int(s) for s in args.sizes.split(",")):
         for broken in (False,) if args.clean_only else (False, True):
-            bench(size, broken, args.runs)
+            bench(size, broken, args.runs, with_peers=not args.no_peers)
     if args.memory_rows:
         memory(args.memory_rows)
     real_package(max(args.runs, 5))
