@@ -15,10 +15,10 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from bdigest_data.metadata.rows import RowsError
 from bdigest_data.release.package import PackageError
 from bdigest_data.release.report import render_text
 from bdigest_data.release.routine import ReleaseRefused, build, prepare
-from bdigest_data.release.rows import RowsError
 
 ROOT = Path(__file__).resolve().parents[1]
 

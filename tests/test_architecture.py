@@ -45,11 +45,6 @@ def units() -> list[Unit]:
             for floor, name, holds, *_ in _table("import rules:")]
 
 
-def exceptions() -> set[tuple[str, str]]:
-    return {(re.findall(r"`([^`]+)`", a)[0], re.findall(r"`([^`]+)`", b)[0])
-            for a, b, *_ in _table("exceptions:")}
-
-
 def unit_of(rel: str, table: list[Unit]) -> Unit:
     """The unit of a module given by its path under ``src/bdigest_data/``."""
     def matches(member: str) -> bool:
@@ -146,13 +141,9 @@ def test_every_import_points_down_as_docs_architecture_says():
     table = units()
     assert {u.name for u in table} >= {"model", "engine", "text", "validator", "loader",
                                        "commands"}
-    found = breaches(sources(), table, public_names())
-    allowed = exceptions()
-    new = sorted(found - allowed)
-    assert not new, ("imports that break docs/architecture.md (an arrow up or across; "
-                     f"see the page for where the code belongs): {new}")
-    gone = sorted(allowed - found)
-    assert not gone, f"remove these from the exceptions in docs/architecture.md: {gone}"
+    found = sorted(breaches(sources(), table, public_names()))
+    assert not found, ("imports that break docs/architecture.md (an arrow up or across; "
+                       f"see the page for where the code belongs): {found}")
 
 
 def test_every_module_is_in_a_unit_and_only_cli_names_a_command_module():
@@ -246,6 +237,56 @@ def test_the_floors_import_nothing_above_them(floor):
             reached = {i.target for i in imports(src, files, public)}
             assert not {t for t in reached if t == PUBLIC or any(
                 t.startswith(a) or t == a for a in above)}, (rel, reached)
+
+
+# --- one reader: CSV parsed and SHA-256 computed in one place each -------------------------
+
+# what each kind of reading is, and the one module allowed to do it
+READERS = {
+    "csv text": "metadata/files.py",  # csv.reader, csv.DictReader, the field-size limit
+    "csv arrow": "engine/stream.py",  # pyarrow.csv
+    "sha256": "metadata/files.py",  # hashlib
+}
+_CSV_READING = {"reader", "DictReader", "field_size_limit", "Sniffer"}
+
+
+def readings(source: str) -> set[str]:
+    """The kinds of reading (``READERS``) that ``source`` does itself."""
+    found = set()
+    for n in ast.walk(ast.parse(source)):
+        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name):
+            if n.value.id == "csv" and n.attr in _CSV_READING:
+                found.add("csv text")
+        elif isinstance(n, ast.Import):
+            modules = {a.name for a in n.names}
+            found |= {"csv arrow"} if "pyarrow.csv" in modules else set()
+            found |= {"sha256"} if "hashlib" in modules else set()
+        elif isinstance(n, ast.ImportFrom):
+            names = {a.name for a in n.names}
+            if n.module == "csv" and names & _CSV_READING:
+                found.add("csv text")
+            if n.module == "pyarrow.csv" or (n.module == "pyarrow" and "csv" in names):
+                found.add("csv arrow")
+            if n.module == "hashlib":
+                found.add("sha256")
+    return found
+
+
+def test_csv_is_read_and_sha256_computed_in_one_module_each():
+    found = sorted((rel, kind) for rel, src in sources().items() for kind in readings(src)
+                   if READERS[kind] != rel)
+    assert not found, ("read CSV through metadata.files.records / dict_records or "
+                       f"engine.stream, hash through metadata.files: {found}")
+
+
+def test_the_reader_check_catches_what_it_names():
+    assert readings("import csv\nrows = list(csv.DictReader(fh))\n") == {"csv text"}
+    assert readings("from csv import reader\n") == {"csv text"}
+    assert readings("import pyarrow.csv as pacsv\n") == {"csv arrow"}
+    assert readings("from pyarrow import csv\n") == {"csv arrow"}
+    assert readings("import hashlib\n") == {"sha256"}
+    assert readings("from hashlib import sha256\n") == {"sha256"}
+    assert readings("import csv\ncsv.writer(out).writerow(row)\n") == set()
 
 
 # --- the vocabulary: roles, annotation keys and table names only in metadata/roles.py ----

@@ -14,7 +14,6 @@ package text has is the Table Schemas' convention of backtick code spans in desc
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Callable
@@ -26,7 +25,7 @@ from bdigest_data import metadata
 from bdigest_data.loader.columns import Column, convert_field, table_columns
 from bdigest_data.loader.values import column_values, iso
 from bdigest_data.metadata.classes import Resource, TableSchema
-from bdigest_data.metadata.files import PackageFiles, long_cells
+from bdigest_data.metadata.files import PackageFiles, dict_records
 
 EXAMPLE_CHARS = 60
 GENERATOR = "scripts/build_data_dictionary.py"
@@ -130,8 +129,7 @@ def _example(text: str) -> str:
 def _read_csv(files: PackageFiles, relpath: str) -> tuple[int, dict[str, str]]:
     """Number of data rows and the first non-empty cell of each column of a CSV file."""
     text = files.read_text(relpath, what="resource path")
-    long_cells()
-    data = list(csv.DictReader(io.StringIO(text, newline="")))
+    data = list(dict_records(io.StringIO(text, newline="")))
     examples: dict[str, str] = {}
     for row in data:
         for key, value in row.items():

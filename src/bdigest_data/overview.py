@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from bdigest_data.cliargs import add_package, reading, shown
-from bdigest_data.metadata.files import PackageFiles, UnsafePathError
+from bdigest_data.metadata.files import PackageFiles, UnsafePathError, records
 
 FORMATS = ("text", "json")
 
@@ -59,11 +60,12 @@ def register(subparsers: Any) -> None:
 def _rows(files: PackageFiles, path: str | list[str]) -> int:
     """The data rows of a resource's CSV file(s): records but the header, blank lines not
     counted, each file opened through the reader."""
-    records = 0
+    count = 0
     for part in [path] if isinstance(path, str) else path:
-        with files.path(part, what="resource path").open(encoding="utf-8", newline="") as fh:
-            records += sum(1 for record in csv.reader(fh) if record)
-    return max(records - 1, 0)
+        with files.open(part, what="resource path") as fh:
+            text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
+            count += sum(1 for record in records(text) if record)
+    return max(count - 1, 0)
 
 
 def listing(files: PackageFiles) -> list[dict[str, Any]]:

@@ -46,9 +46,9 @@ from bdigest_data import edtf, metadata
 from bdigest_data.findings import ValidationError
 from bdigest_data.metadata import roles
 from bdigest_data.metadata.classes import Field, Package
+from bdigest_data.metadata.descriptor import descriptor_text
 from bdigest_data.metadata.files import stamp_of
-from bdigest_data.release.rows import KeyedRows, read_keyed
-from bdigest_data.release.stamp import descriptor_text
+from bdigest_data.metadata.rows import KeyedRows, read_keyed
 from bdigest_data.text.evidence import LINE_BREAK, Article, heading_free, normalise
 
 _HEADING = re.compile(r"^#{1,6}[ \t]+(?P<text>\S.*)$", re.MULTILINE)

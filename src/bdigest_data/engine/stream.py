@@ -20,17 +20,21 @@ Two faults make pyarrow give up on a file; both are handled by reading it again:
 - a record longer than a block (usually a stray quote): the file is read again as one block.
 
 Anything else pyarrow cannot parse becomes a ``format-error`` finding, never a traceback.
+
+This module is the one Arrow reader of CSV files: the validator streams a table
+(``read``), the loader reads it in one piece (``read_all``, by path). Text records, for
+the tooling that wants rows as written, come from ``metadata.files.records``. Each file is
+found through the package reader (``metadata.files``) first.
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import re
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty, Queue
@@ -41,7 +45,7 @@ import pyarrow.csv as pacsv
 
 from bdigest_data.catalogue import ENCODING_ERROR, FORMAT_ERROR, SOURCE_ERROR
 from bdigest_data.findings import Finding
-from bdigest_data.metadata.files import long_cells
+from bdigest_data.metadata.files import records
 
 BLOCK_SIZE = 1 << 20  # bytes per batch
 AHEAD = 2  # batches parsed ahead of the checks
@@ -172,7 +176,7 @@ def read(path: Path, consume: Callable[[CsvStream], T]) -> tuple[T | None, list[
             return result, findings
         if "UTF8" in reason and not repaired:
             data, findings = _repair_utf8(path.read_bytes())
-            source, repaired = pa.BufferReader(data), True
+            source, repaired = pa.BufferReader(_arrow_owned(data)), True
         elif "straddl" in reason and block < path.stat().st_size + 1:
             block = path.stat().st_size + 1
         else:
@@ -222,12 +226,11 @@ _UNRAISABLE = _Unraisable()
 def _open(source: _Paced | pa.BufferReader, block: int) -> CsvStream | None:
     """The stream of ``source``, parsed ``AHEAD`` of its consumer."""
     ragged: list[Ragged] = []
-    long_cells()
 
     def skip(row: pacsv.InvalidRow) -> str:
         if row.number is None:
             return "error"
-        cells = next(csv.reader(io.StringIO(row.text, newline="")), [])
+        cells = next(records(io.StringIO(row.text, newline="")), [])
         ragged.append(Ragged(row=row.number - 1, cells=cells, newlines=row.text.count("\n")))
         return "skip"
 
@@ -316,9 +319,17 @@ def _as_text(source: _Paced | pa.BufferReader) -> dict[str, pa.DataType]:
         head = source.read(HEADER_PROBE)
         source.seek(0)
     text = head.decode("utf-8", "replace").removeprefix("\ufeff")
-    long_cells()
-    count = len(next(csv.reader(io.StringIO(text, newline="")), []))
+    count = len(next(records(io.StringIO(text, newline="")), []))
     return {f"f{i}": pa.string() for i in range(count + SPARE_COLUMNS)}
+
+
+def _arrow_owned(data: bytes) -> pa.Buffer:
+    """``data`` copied into Arrow's memory: a buffer wrapping the Python bytes would be
+    released by whichever of pyarrow's threads drops it last, and taking the GIL there at
+    interpreter exit aborts the process (see ``read_all``)."""
+    out = pa.BufferOutputStream()
+    out.write(data)
+    return out.getvalue()
 
 
 def _repair_utf8(data: bytes) -> tuple[bytes, list[Finding]]:
@@ -337,3 +348,31 @@ def _repair_utf8(data: bytes) -> tuple[bytes, list[Finding]]:
             message=f"line {line} is not valid UTF-8 (bytes {raw.hex(' ')}); the file must be "
                     "UTF-8 encoded"))
     return _BAD_BYTES.sub("\ufffd", text).encode("utf-8"), findings
+
+
+def read_all(path: Path, column_types: dict[str, pa.DataType],
+             null_values: Sequence[str]) -> pa.Table:
+    """The CSV file at ``path`` in one read, each column typed by ``column_types`` (text),
+    ``null_values`` (quoted or not) as nulls, blank lines kept as rows of nulls so that row
+    numbers are exact. A record longer than pyarrow's block is read again with the file as
+    one block. Raises ``pa.ArrowInvalid`` when the file is not such a CSV, ``OSError``
+    when it cannot be read.
+
+    pyarrow opens the file itself, by path: an input wrapping a Python object (bytes,
+    BytesIO, ``pa.BufferReader(bytes)``) is released by whichever of pyarrow's threads
+    drops the reader last, maybe after ``read_csv`` returned, and taking the GIL at
+    interpreter exit there aborts the process ("terminate called without an active
+    exception", Python < 3.14)."""
+    size = path.stat().st_size
+    parse = pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False)
+    convert = pacsv.ConvertOptions(column_types=column_types, null_values=list(null_values),
+                                   strings_can_be_null=True, quoted_strings_can_be_null=True)
+    block = BLOCK_SIZE
+    while True:
+        try:
+            return pacsv.read_csv(str(path), parse_options=parse, convert_options=convert,
+                                  read_options=pacsv.ReadOptions(block_size=block))
+        except pa.ArrowInvalid as exc:
+            if "straddl" not in str(exc) or block > size:
+                raise
+            block = size + 1

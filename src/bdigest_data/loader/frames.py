@@ -36,8 +36,8 @@ frame.
 from __future__ import annotations
 
 import copy
-import csv
 import functools
+import io
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +45,6 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from bdigest_data import metadata
 from bdigest_data.catalogue import (
@@ -55,6 +54,7 @@ from bdigest_data.catalogue import (
     SCHEMA_ERROR,
     SOURCE_ERROR,
 )
+from bdigest_data.engine import stream
 from bdigest_data.engine.arrays import true_indices
 from bdigest_data.findings import (
     Finding,
@@ -67,7 +67,7 @@ from bdigest_data.loader import backends, convert
 from bdigest_data.metadata import roles
 from bdigest_data.metadata.citation import of_descriptor
 from bdigest_data.metadata.classes import Package, Resource, TableSchema
-from bdigest_data.metadata.files import PackageFiles, UnsafePathError, long_cells
+from bdigest_data.metadata.files import PackageFiles, UnsafePathError, records
 from bdigest_data.validation import verdicts
 
 if TYPE_CHECKING:
@@ -78,7 +78,6 @@ PathArg = str | Path | None
 Stamp = verdicts.Checked
 # roles of the sources fields that ``load(..., with_sources=True)`` joins (prefixed source_)
 SOURCE_COLUMNS = (roles.TITLE, roles.PUBLISHED)
-BLOCK_SIZE = 1 << 20  # pyarrow's block; a record longer than it is read again in one block
 
 
 # (stamp, tables checked or None for all) -> the findings elsewhere (warned) of a passed run
@@ -126,17 +125,11 @@ class _Table:
         return tuple(columns)
 
     @functools.cached_property
-    def options(self) -> tuple[pacsv.ParseOptions, pacsv.ConvertOptions]:
-        """How the CSV is read: every column as strings, missing values (per the schema)
-        as nulls, blank lines kept (as blank rows, which are then refused) so row numbers
-        are exact."""
-        options = pacsv.ConvertOptions(
-            column_types=dict.fromkeys(self.schema.names, convert.TEXT),
-            null_values=self.schema.missingValues,
-            strings_can_be_null=True,
-            quoted_strings_can_be_null=True,
-        )
-        return pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False), options
+    def column_types(self) -> dict[str, pa.DataType]:
+        """How the CSV is read: every column as text (``engine.stream.read_all``: the
+        schema's missing values as nulls, blank lines kept as blank rows, which are then
+        refused, so row numbers are exact)."""
+        return dict.fromkeys(self.schema.names, convert.TEXT)
 
 
 def _package(path: PathArg) -> tuple[PackageFiles, metadata.ParsedPackage, Stamp]:
@@ -321,7 +314,7 @@ def _read(table: _Table) -> dict[str, pa.Array]:
         columns[conv.name], errors = conv.to_arrow(_array(chunked))
         bad += errors
     if bad:
-        lines = _lines(table.csv)
+        lines = _lines(table)
         raise ValidationError([_finding(table, lines[b.index], b) for b in bad])
     return columns
 
@@ -348,35 +341,16 @@ def _finding(table: _Table, line: int, bad: convert.BadCell) -> Finding:
 
 
 def _read_strings(table: _Table) -> pa.Table:
-    """The CSV with every column as strings; missing values (per the schema) as nulls. A
-    record longer than pyarrow's block is read again with the file as one block."""
+    """The CSV with every column as strings; missing values (per the schema) as nulls."""
     names = table.schema.names
-    parse, options = table.options
-    # pyarrow reads the file itself, by path: an input wrapping a Python object (bytes,
-    # BytesIO) is released by whichever of pyarrow's threads drops the reader last, maybe
-    # after read_csv returned, and taking the GIL at interpreter exit there aborts the
-    # process ("terminate called without an active exception", Python < 3.14)
     try:
-        size = table.csv.stat().st_size
+        strings = stream.read_all(table.csv, table.column_types, table.schema.missingValues)
+    except pa.ArrowInvalid as exc:
+        raise ValidationError([Finding(SOURCE_ERROR, f"{table.csv}: cannot read the CSV "
+                                       f"file: {exc}", table=table.name)]) from None
     except OSError as exc:
         raise PackageFileError([Finding(FILE_ERROR, f"{table.csv}: cannot read the file: "
                                         f"{exc}", table=table.name)]) from None
-    block = BLOCK_SIZE
-    while True:
-        try:
-            strings = pacsv.read_csv(
-                str(table.csv), parse_options=parse, convert_options=options,
-                read_options=pacsv.ReadOptions(block_size=block))
-            break
-        except pa.ArrowInvalid as exc:
-            if "straddl" in str(exc) and block <= size:
-                block = size + 1
-                continue
-            raise ValidationError([Finding(SOURCE_ERROR, f"{table.csv}: cannot read the CSV "
-                                           f"file: {exc}", table=table.name)]) from None
-        except OSError as exc:
-            raise PackageFileError([Finding(FILE_ERROR, f"{table.csv}: cannot read the "
-                                            f"file: {exc}", table=table.name)]) from None
     if strings.column_names != names:
         raise ValidationError([
             Finding(INCORRECT_LABEL, f"{table.csv}, line 1: the header is "
@@ -386,12 +360,11 @@ def _read_strings(table: _Table) -> pa.Table:
     return strings
 
 
-def _lines(csv_path: Path) -> list[int]:
+def _lines(table: _Table) -> list[int]:
     """The 1-based physical line on which each data row (0-based) starts."""
-    long_cells()
     starts: list[int] = []
-    with csv_path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh)
+    with table.files.open(table.resource.path, what=f'resource "{table.name}": path') as fh:
+        reader = records(io.TextIOWrapper(fh, encoding="utf-8", newline=""))
         next(reader, None)
         end = reader.line_num
         for _ in reader:

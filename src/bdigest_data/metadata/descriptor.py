@@ -8,11 +8,18 @@ that want plain dicts. Code that needs keys, types or roles uses the model inste
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from bdigest_data import metadata
 from bdigest_data.findings import ValidationError
+
+
+def descriptor_text(desc: dict[str, Any]) -> str:
+    """A descriptor the way the repository keeps it (2-space indent, non-ASCII as is,
+    final newline): what ``stamp`` and ``add-article`` write."""
+    return json.dumps(desc, indent=2, ensure_ascii=False) + "\n"
 
 
 def descriptor(path: str | Path | None = None) -> dict[str, Any]:

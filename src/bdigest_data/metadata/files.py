@@ -55,10 +55,13 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from bdigest_data.catalogue import FILE_ERROR, FILE_TOO_LARGE, UNSAFE_PATH
 from bdigest_data.findings import PackageError
+
+if TYPE_CHECKING:
+    from _csv import _reader as _csv_reader
 
 try:
     from lzma import LZMAError
@@ -97,12 +100,28 @@ class UnsafePathError(OSError):
         self.code = code
 
 
-def long_cells() -> None:
+def _long_cells() -> None:
     """Let Python's ``csv`` module read a cell as long as a file may be: its default limit
-    (131,072 characters) would end the read of a valid file with ``_csv.Error``. Every
-    reader of CSV text with the ``csv`` module calls this first (the limit is the module's,
-    for the process; raising it changes nothing else)."""
+    (131,072 characters) would end the read of a valid file with ``_csv.Error`` (the limit
+    is the module's, for the process; raising it changes nothing else)."""
     csv.field_size_limit(min(MAX_FILE_BYTES, 2**31 - 1))
+
+
+def records(text: IO[str]) -> _csv_reader:
+    """The records of CSV text (a file opened with ``newline=""``, or a ``StringIO``),
+    the header first; a blank line is a record of no cells, and ``.line_num`` is the line
+    the last record ended on. Every reader of CSV text reads through here or
+    ``dict_records`` (``engine.stream`` reads a table with Arrow); ``csv.Error`` or
+    ``UnicodeDecodeError`` when the text is not UTF-8 CSV."""
+    _long_cells()
+    return csv.reader(text)
+
+
+def dict_records(text: IO[str]) -> csv.DictReader[str]:
+    """The data rows of CSV text as dicts keyed by its header, blank lines skipped (see
+    ``records``)."""
+    _long_cells()
+    return csv.DictReader(text)
 
 
 def check_path(relpath: object, *, what: str) -> str:

@@ -54,10 +54,10 @@ def register(subparsers: Any) -> None:
 
 def run_diff(args: argparse.Namespace) -> int:
     """Print the diff of OLD and NEW; exit 2 with the reason when either cannot be read."""
+    from bdigest_data.metadata.rows import RowsError
     from bdigest_data.release.diff import diff_packages
     from bdigest_data.release.package import PackageError, open_package
     from bdigest_data.release.report import render
-    from bdigest_data.release.rows import RowsError
 
     try:
         with open_package(args.old) as old, open_package(args.new) as new:

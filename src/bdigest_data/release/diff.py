@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bdigest_data.metadata.rows import KeyedRows, format_key, primary_key
 from bdigest_data.release.package import PackageDir
-from bdigest_data.release.rows import KeyedRows, format_key, primary_key
 from bdigest_data.release.schema_diff import Change, compare_mapping, compare_schemas
 from bdigest_data.release.versioning import Bump, shortfall
 

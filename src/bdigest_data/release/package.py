@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bdigest_data.metadata.files import DESCRIPTOR, PackageError, PackageFiles, open_files
-from bdigest_data.release.rows import KeyedRows, primary_key, read_keyed
+from bdigest_data.metadata.rows import KeyedRows, primary_key, read_keyed
 
 __all__ = ["PackageDir", "PackageError", "open_package"]
 

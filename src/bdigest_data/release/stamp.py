@@ -10,7 +10,6 @@ the same moment sees the old descriptor or the new one, never a part.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import stat
 import tempfile
@@ -19,15 +18,10 @@ from typing import Any
 
 from bdigest_data import metadata
 from bdigest_data.findings import ValidationError
+from bdigest_data.metadata.descriptor import descriptor_text
 from bdigest_data.metadata.discovery import CROISSANT_FILE, croissant_text
 from bdigest_data.metadata.files import DESCRIPTOR
 from bdigest_data.release.package import PackageDir, PackageError
-
-
-def descriptor_text(desc: dict[str, Any]) -> str:
-    """A descriptor the way the repository keeps it (2-space indent, non-ASCII as is,
-    final newline)."""
-    return json.dumps(desc, indent=2, ensure_ascii=False) + "\n"
 
 
 def write_descriptor(path: Path, desc: dict[str, Any]) -> None:

@@ -1,4 +1,6 @@
-"""A table's rows as text, keyed by its primary key (stdlib csv: no pandas, no typing)."""
+"""A table's rows as written, keyed by its primary key: text, no pandas, no typing
+(``files.dict_records``), for the release diff and add-article, which read tables of any
+release (the key as ``written`` reads it)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from bdigest_data.metadata import written
-from bdigest_data.metadata.files import long_cells
+from bdigest_data.metadata.files import dict_records
 
 Key = tuple[str, ...]
 
@@ -42,9 +44,8 @@ def format_key(key: Key) -> str:
 def read_keyed(fh: IO[bytes], path: Path, key_fields: tuple[str, ...]) -> KeyedRows:
     """Read the CSV file open as ``fh`` (``path`` names it in messages) and key its rows by
     ``key_fields``; ``RowsError`` when that fails or the file is not UTF-8 CSV."""
-    long_cells()
     text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
-    reader = csv.DictReader(text)
+    reader = dict_records(text)
     rows: dict[Key, dict[str, str]] = {}
     try:
         header = tuple(reader.fieldnames or ())
