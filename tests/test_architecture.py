@@ -239,6 +239,49 @@ def test_the_floors_import_nothing_above_them(floor):
                 t.startswith(a) or t == a for a in above)}, (rel, reached)
 
 
+def _named_on_the_page() -> tuple[set[str], set[str]]:
+    """(files, dotted names) the page writes in backticks: ``metadata/files.py``,
+    ``docs/``, ``files.py``; ``layout.NAV``, ``metadata.docs_files``."""
+    tokens = set(re.findall(r"`([^`\s]+)`", DOC.read_text(encoding="utf-8")))
+    files = {t for t in tokens if re.fullmatch(r"[\w./-]+(\.py|/)", t)}
+    names = {t for t in tokens if re.fullmatch(r"[a-z_]\w*(\.\w+)+", t) and t not in files}
+    return files, names
+
+
+def _resolve(name: str) -> bool | None:
+    """Whether dotted ``name`` is an attribute of one of our modules (``layout.NAV``: of
+    ``bdigest_data.website.layout``); ``None`` when no module is named so (``bd.cite``)."""
+    import importlib
+
+    parts = name.split(".")
+    modules = {".".join(("bdigest_data", *p.relative_to(SRC).with_suffix("").parts))
+               .removesuffix(".__init__") for p in SRC.rglob("*.py")}
+    for k in range(len(parts) - 1, 0, -1):
+        head = ".".join(parts[:k])
+        found = sorted(m for m in modules if m == f"bdigest_data.{head}"
+                       or m.endswith(f".{head}"))
+        if found:
+            obj: object = importlib.import_module(found[0])
+            for attr in parts[k:]:
+                if not hasattr(obj, attr):
+                    return False
+                obj = getattr(obj, attr)
+            return True
+    return None
+
+
+def test_every_file_and_name_the_page_gives_exists():
+    files, names = _named_on_the_page()
+    everything = {p.relative_to(SRC).as_posix() for p in SRC.rglob("*")} | {
+        p.name for p in SRC.rglob("*")}
+    missing = sorted(f for f in files if "*" not in f and f.rstrip("/") not in everything
+                     and not (ROOT / f).exists())
+    assert not missing, f"docs/architecture.md names files that do not exist: {missing}"
+    wrong = sorted(n for n in names if _resolve(n) is False)
+    assert not wrong, f"docs/architecture.md names what the modules do not hold: {wrong}"
+    assert {"layout.NAV", "metadata.DOCS", "validation.GROUPS"} <= names
+
+
 # --- one reader: CSV parsed and SHA-256 computed in one place each -------------------------
 
 # what each kind of reading is, and the one module allowed to do it
@@ -277,6 +320,16 @@ def test_csv_is_read_and_sha256_computed_in_one_module_each():
                    if READERS[kind] != rel)
     assert not found, ("read CSV through metadata.files.records / dict_records or "
                        f"engine.stream, hash through metadata.files: {found}")
+
+
+def test_only_the_reader_resolves_a_package_path():
+    """Where a package is (a folder, a descriptor, an archive, the installed copy) is
+    decided in metadata/ (``files_of``, ``open_files``, ``writable_root``,
+    ``find_descriptor``); no other module imports ``metadata.paths``."""
+    found = sorted(rel for rel, src in sources().items() if not rel.startswith("metadata/")
+                   for n in ast.walk(ast.parse(src)) if isinstance(n, ast.ImportFrom)
+                   and n.module is not None and n.module.endswith("metadata.paths"))
+    assert not found, found
 
 
 def test_the_reader_check_catches_what_it_names():

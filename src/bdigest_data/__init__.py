@@ -91,10 +91,9 @@ __all__ = ["Finding", "PackageFaultWarning", "PackageFileError", "Report", "Vali
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":  # read without the model (no pydantic for a version)
-        from bdigest_data.metadata.files import PackageFiles
-        from bdigest_data.metadata.paths import package_dir
+        from bdigest_data.metadata import DESCRIPTOR, files_of
 
-        return PackageFiles(package_dir()).read_json("datapackage.json")["version"]
+        return files_of(None).read_json(DESCRIPTOR)["version"]
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'bdigest_data' has no attribute {name!r}")

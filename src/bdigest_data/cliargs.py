@@ -103,11 +103,11 @@ def reading(path: str | None) -> Iterator[Path]:
     release archive is unpacked into a temporary directory for the time of the ``with``
     block (``metadata.files.open_files``). Raises ``ValueError`` (``PackageError``) when
     ``path`` holds no package."""
+    from bdigest_data.metadata import files_of
     from bdigest_data.metadata.files import open_files
-    from bdigest_data.metadata.paths import descriptor_path
 
     if path is None:
-        yield descriptor_path(None)
+        yield files_of(None).descriptor_path
         return
     with open_files(path) as files:
         yield files.descriptor_path

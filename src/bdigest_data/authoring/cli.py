@@ -65,11 +65,16 @@ def run_add_article(args: argparse.Namespace) -> int:
     """Add the article; print what was written, or why nothing was (exit 1 for an article
     refused, 2 for a usage or I/O error)."""
     from bdigest_data.authoring.article import ArticleRefused, add_article
-    from bdigest_data.metadata.files import DESCRIPTOR, PackageError
-    from bdigest_data.metadata.paths import descriptor_path
+    from bdigest_data.metadata import files_of
+    from bdigest_data.metadata.files import DESCRIPTOR, PackageError, writable_root
 
-    root = descriptor_path(args.package or ".").parent
-    if not (root / DESCRIPTOR).is_file():
+    root = writable_root(args.package or ".")
+    if root is not None:
+        try:
+            files_of(root)
+        except PackageError:  # no descriptor there
+            root = None
+    if root is None:
         print(f"bdigest-data add-article: nothing written: no package at "
               f"{args.package or '.'} (no {DESCRIPTOR})", file=sys.stderr)
         return 2

@@ -357,6 +357,18 @@ def archive_kind(path: str | Path) -> str | None:
     return "tar" if head.startswith(_COMPRESSED) or head[257:262] == b"ustar" else None
 
 
+def writable_root(path: str | Path) -> Path | None:
+    """The folder of the package a writing command (``stamp``, ``add-article``) rewrites:
+    ``path`` itself when it is a folder, its parent when it is a ``datapackage.json``;
+    ``None`` for anything else (a release archive or another file: a package is written
+    only where it lies unpacked). What the folder holds is read, as always, through
+    ``PackageFiles``."""
+    p = Path(path)
+    if p.is_dir():
+        return p
+    return p.parent if p.name == DESCRIPTOR else None
+
+
 def find_descriptor(start: Path) -> Path | None:
     """The ``datapackage.json`` in ``start`` or in its nearest parent folder that holds one
     (as git finds its repository), else ``None``. Only its existence is looked at: what it

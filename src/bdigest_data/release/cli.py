@@ -97,16 +97,16 @@ def run_stamp(args: argparse.Namespace) -> int:
     package that happens to sit beside it)."""
     from pathlib import Path
 
-    from bdigest_data.metadata.files import DESCRIPTOR
+    from bdigest_data.metadata.files import DESCRIPTOR, writable_root
     from bdigest_data.release.stamp import stamp
 
     given = Path(package(args) or ".")
-    if not given.is_dir() and given.name != DESCRIPTOR:
+    root = writable_root(given)
+    if root is None:
         print(f"bdigest-data stamp: {given} is not a package directory or its {DESCRIPTOR}; "
               "stamp rewrites a package's descriptor (an archive is never stamped)",
               file=sys.stderr)
         return 2
-    root = given if given.is_dir() else given.parent
     try:
         desc = stamp(root)
     except (OSError, ValueError, KeyError) as exc:

@@ -51,7 +51,7 @@ def validate(path: str | Path | PackageFiles | None = None, *,
     safely into a temporary directory first."""
     if path is not None and not isinstance(path, PackageFiles) and is_archive(path):
         with open_files(path) as files:
-            report = validate(files.descriptor_path, tables=tables, checks=checks, limit=limit)
+            report = validate(files, tables=tables, checks=checks, limit=limit)
             inside = files.descriptor_path.relative_to(files.root.parent)
         report.stats["descriptor"] = f"{path}!{inside}"
         return report

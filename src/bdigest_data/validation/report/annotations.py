@@ -22,7 +22,7 @@ from typing import Any
 
 from bdigest_data.catalogue import FIELD_ERROR, RESOURCE_ERROR, SCHEMA_ERROR, UNSTAMPED_RESOURCE
 from bdigest_data.findings import Finding, Report
-from bdigest_data.metadata.paths import DESCRIPTOR
+from bdigest_data.metadata.files import DESCRIPTOR
 
 ANNOTATION_LIMIT = 10  # GitHub's limit of error annotations shown per step
 SUMMARY_ROWS = 200  # findings listed in the step summary (it may hold 1 MiB)
