@@ -11,9 +11,10 @@ test suite runs it (tests/test_wheel.py), so CI builds and checks what a release
 1. ``python -m build``: the sdist, then the wheel built from the unpacked sdist (so the
    sdist is shown to build the wheel);
 2. ``twine check --strict`` of both (metadata, and the README as PyPI renders it);
-3. contents: the sdist holds the package, the codebook and the reliability report and no
-   ``tests/`` (the suite tests the repository, not the sdist); the wheel holds every file
-   the descriptor lists and both documents under ``bdigest_data/_package/``;
+3. contents: the sdist holds the package, ``croissant.json``, the codebook and the
+   reliability report and no ``tests/`` (the suite tests the repository, not the sdist);
+   the wheel holds every file the descriptor lists, ``croissant.json`` and both documents
+   under ``bdigest_data/_package/`` (``package_files``);
 4. a fresh virtual environment installs the wheel and, from outside any checkout, loads and
    validates every table, ``bdigest-data validate`` there exits 0 (valid) and
    ``bdigest-data where --docs`` names the wheel's codebook and reliability report. Offline by
@@ -39,6 +40,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ("docs/codebook.md", "docs/reliability.md")
+# beside the descriptor in the sdist and the wheel: the Croissant metadata written from it
+METADATA = ("datapackage.json", "croissant.json")
 SHIPPED = "bdigest_data/_package"
 
 # runs in the fresh environment, from a directory outside the checkout
@@ -99,17 +102,24 @@ def wheel_members(wheel: Path) -> set[str]:
         return {name for name in zf.namelist() if not name.endswith("/")}
 
 
+def package_files(root: Path) -> list[str]:
+    """What the wheel ships under ``SHIPPED``: the metadata, CITATION.cff, the documents,
+    and every file and schema the descriptor lists."""
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    return [*METADATA, "CITATION.cff", *DOCS,
+            *(r["path"] for r in descriptor["resources"]),
+            *(r["schema"] for r in descriptor["resources"] if isinstance(r.get("schema"), str))]
+
+
 def check_contents(root: Path, sdist: Path, wheel: Path) -> None:
-    """The documents in both, the package's files in the wheel, no test suite in the sdist."""
+    """The metadata and documents in both, the package's files in the wheel, no test suite
+    in the sdist."""
     in_sdist, in_wheel = sdist_members(sdist), wheel_members(wheel)
     if tests := sorted(m for m in in_sdist if m.startswith("tests/")):
         raise DistError(f"{sdist.name} ships tests/ ({tests[0]} …): the suite tests the "
                         "repository and cannot run from the sdist")
-    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
-    package = ["datapackage.json", "CITATION.cff", *DOCS,
-               *(r["path"] for r in descriptor["resources"]),
-               *(r["schema"] for r in descriptor["resources"] if isinstance(r.get("schema"), str))]
-    if missing := [m for m in ["datapackage.json", *DOCS] if m not in in_sdist]:
+    package = package_files(root)
+    if missing := [m for m in [*METADATA, *DOCS] if m not in in_sdist]:
         raise DistError(f"{sdist.name} lacks {', '.join(missing)}")
     if missing := [m for m in package if f"{SHIPPED}/{m}" not in in_wheel]:
         raise DistError(f"{wheel.name} lacks {', '.join(f'{SHIPPED}/{m}' for m in missing)}")
@@ -163,7 +173,8 @@ def check(root: Path, outdir: Path, venv: Path, workdir: Path, *, isolation: boo
     result = smoke(fresh_venv(wheel, venv, online=online), version, workdir)
     return [f"built {sdist.name} and {wheel.name} (the wheel from the sdist)",
             "twine check --strict: passed",
-            f"contents: {', '.join(DOCS)} in both, every package file in the wheel, "
+            f"contents: {', '.join((*METADATA, *DOCS))} in both, every package file in "
+            "the wheel, "
             "no tests/ in the sdist",
             f"fresh venv ({'online' if online else 'offline'}): version {result['version']}, "
             f"{len(result['rows'])} tables loaded and valid, bdigest-data validate exits 0, "

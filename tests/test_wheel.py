@@ -47,6 +47,7 @@ print(json.dumps({
     "shapes": {name: list(df.shape) for name, df in frames.items()},
     "records": records,
     "sources": sorted({df.attrs["source"] for df in frames.values()}),
+    "croissant": json.loads((package_dir() / "croissant.json").read_text(encoding="utf-8")),
 }))
 """
 
@@ -78,8 +79,8 @@ def test_the_distributions_pass_check_dist_and_the_wheel_loads_every_table(tmp_p
         f"built {next(dist.glob('*.tar.gz')).name} and {next(dist.glob('*.whl')).name} "
         "(the wheel from the sdist)",
         "twine check --strict: passed",
-        "contents: docs/codebook.md, docs/reliability.md in both, every package file in the "
-        "wheel, no tests/ in the sdist",
+        "contents: datapackage.json, croissant.json, docs/codebook.md, docs/reliability.md in "
+        "both, every package file in the wheel, no tests/ in the sdist",
         f"fresh venv (offline): version {DESCRIPTOR['version']}, {len(TABLES)} tables loaded "
         "and valid, bdigest-data validate exits 0, where --docs names the wheel's documents"]
     python = venv / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
@@ -92,6 +93,10 @@ def test_the_distributions_pass_check_dist_and_the_wheel_loads_every_table(tmp_p
     assert Path(result["package_dir"]).resolve().is_relative_to(venv_dir)
     assert all(Path(s).resolve().is_relative_to(venv_dir) for s in result["sources"])
     assert result["version"] == DESCRIPTOR["version"]
+    # the wheel's croissant.json is the repository's, beside the wheel's descriptor (and
+    # bd.validate() in check_dist's smoke test found it current: no stale-croissant)
+    assert result["croissant"] == json.loads((ROOT / "croissant.json").read_text(
+        encoding="utf-8"))
     assert list(result["shapes"]) == TABLES
     for name in TABLES:
         with (ROOT / "data" / f"{name}.csv").open(encoding="utf-8") as fh:
@@ -121,10 +126,10 @@ def _wheel(path: Path, names: list[str]) -> Path:
 
 def test_check_dist_refuses_an_sdist_with_tests_and_a_wheel_without_the_documents(
         tmp_path, check_dist):
-    package = ["datapackage.json", "CITATION.cff", *check_dist.DOCS,
-               *(r["path"] for r in DESCRIPTOR["resources"]),
-               *(r["schema"] for r in DESCRIPTOR["resources"] if r.get("schema"))]
-    good_sdist = _sdist(tmp_path / "good.tar.gz", ["datapackage.json", *check_dist.DOCS])
+    package = check_dist.package_files(ROOT)
+    assert {"datapackage.json", "croissant.json", "CITATION.cff", "docs/codebook.md",
+            "schemas/actors.json", "data/actors.csv"} <= set(package)
+    good_sdist = _sdist(tmp_path / "good.tar.gz", [*check_dist.METADATA, *check_dist.DOCS])
     good_wheel = _wheel(tmp_path / "good.whl", [f"bdigest_data/_package/{m}" for m in package])
     check_dist.check_contents(ROOT, good_sdist, good_wheel)  # the shape a release must have
 
@@ -133,8 +138,14 @@ def test_check_dist_refuses_an_sdist_with_tests_and_a_wheel_without_the_document
     with pytest.raises(check_dist.DistError, match=r"ships tests/ \(tests/test_api.py"):
         check_dist.check_contents(ROOT, with_tests, good_wheel)
     no_docs = _sdist(tmp_path / "nodocs.tar.gz", ["datapackage.json"])
-    with pytest.raises(check_dist.DistError, match="lacks docs/codebook.md, docs/reliability"):
+    with pytest.raises(check_dist.DistError,
+                       match="lacks croissant.json, docs/codebook.md, docs/reliability"):
         check_dist.check_contents(ROOT, no_docs, good_wheel)
+    no_croissant = _wheel(tmp_path / "nocroissant.whl", [
+        f"bdigest_data/_package/{m}" for m in package if m != "croissant.json"])
+    with pytest.raises(check_dist.DistError,
+                       match="lacks bdigest_data/_package/croissant.json$"):
+        check_dist.check_contents(ROOT, good_sdist, no_croissant)
     thin = _wheel(tmp_path / "thin.whl", [f"bdigest_data/_package/{m}" for m in package
                                           if m != "docs/codebook.md"])
     with pytest.raises(check_dist.DistError,
