@@ -187,3 +187,59 @@ def test_a_bug_met_on_one_derivation_row_is_located_and_hides_no_other_finding(p
     assert ("derivation-disagrees", "derivations", real) in got
     with pytest.raises(AssertionError, match="internal-error: derivations row"):
         assert_no_internal_error(report)
+
+
+# --- event types: every dyadic fact has exactly one ----------------------------------------
+
+def event_findings(pkg: Path) -> list[tuple[str, int | None, str | None, str | None]]:
+    stamp(pkg)
+    return [(f.table, f.row, f.field, f.value)
+            for f in validate(pkg, checks=CHECKS) if f.code == "event-type"]
+
+
+def add_event_type(pkg: Path, copy_of: str, **values: str) -> None:
+    """Add an event_types row: a copy of ``copy_of`` with ``values``."""
+    records = rows(pkg, "event_types")
+    records.append(first(records, event_type_id=copy_of) | values)
+    write_rows(pkg, "event_types", records)
+
+
+def test_a_dyadic_fact_of_a_status_no_event_type_names_is_caught(package_copy):
+    """An arms transfer between two states 'ordered': event_types has no row for it."""
+    row = change(package_copy, "arms_exports", "arms_id", "arms-008", status="ordered")
+    assert event_findings(package_copy) == [("arms_exports", row, "record_type", "transfer")]
+
+
+def test_a_dyadic_fact_that_two_event_types_name_is_caught(package_copy):
+    add_event_type(package_copy, "trade/loan/reported",
+                   event_type_id="trade/loan/reported_again")
+    loans = [i + 1 for i, r in enumerate(rows(package_copy, "trade"))
+             if r["flow"] == "loan" and r["certainty"] == "reported"]
+    assert loans
+    assert event_findings(package_copy) == [("trade", i, "flow", "loan") for i in loans]
+
+
+def test_a_missing_event_type_row_leaves_every_fact_it_typed_caught(package_copy):
+    records = rows(package_copy, "event_types")
+    write_rows(package_copy, "event_types",
+               [r for r in records if r["event_type_id"] != "visits/visit/held"])
+    held = [i + 1 for i, r in enumerate(rows(package_copy, "visits"))
+            if (r["kind"], r["status"]) == ("visit", "held")
+            and r["visitor_actor"] and r["host_actor"]]
+    assert held
+    assert event_findings(package_copy) == [("visits", i, "kind", "visit") for i in held]
+
+
+def test_a_monadic_fact_needs_no_event_type(package_copy):
+    """Legal: a transfer 'ordered' with no recipient named is not dyadic (as arms-023, in
+    production with a co-supplier and no recipient, is in the real data)."""
+    change(package_copy, "arms_exports", "arms_id", "arms-008", status="ordered",
+           recipient="")
+    assert event_findings(package_copy) == []
+
+
+def test_a_new_status_with_its_event_type_is_legal(package_copy):
+    change(package_copy, "arms_exports", "arms_id", "arms-008", status="ordered")
+    add_event_type(package_copy, "arms_exports/transfer/probable",
+                   event_type_id="arms_exports/transfer/ordered", status="ordered")
+    assert event_findings(package_copy) == []

@@ -391,6 +391,14 @@ LINK_CYCLE = Code(
     'The directed relations (all but same_event) form a cycle.',
     None, 'the links form a cycle: visits visit-004 -> visits visit-007 -> visits visit-005 '
           '-> visits visit-004')
+EVENT_TYPE = Code(
+    'event-type', 'dataset', 'Dyadic fact without exactly one event type',
+    'A fact whose two actor fields are filled (a visit, an arms transfer, a trade flow '
+    'between two actors) must be typed by exactly one row of event_types (its table, '
+    "kind and status): add the row that types it (with its CAMEO code and PLOVER event, "
+    "or fit 'none'), or remove the duplicate.",
+    None, "a dyadic fact of kind 'visit', status 'cancelled', has no event type in "
+          'event_types; it needs exactly one')
 # internal
 INTERNAL_ERROR = Code(
     "internal-error", "internal", "Bug in bdigest-data",

@@ -76,7 +76,7 @@ def make_unusable(pkg: Path, table: str) -> None:
 
 
 @pytest.mark.parametrize("table", ["visits", "actors", "places", "sources", "trade",
-                                   "sentences", "coverage_ledger"])
+                                   "sentences", "coverage_ledger", "event_types"])
 def test_an_unusable_schema_is_one_finding_and_nothing_follows_from_it(package_copy, table):
     """Promise: an unusable schema yields its own finding, and the checks that depend on its
     table (foreign keys into it, provenance, naming, derivations, links, coverage) skip it
@@ -180,3 +180,20 @@ def test_a_derivation_of_an_unknown_part_is_left_to_the_structure_group(package_
     assert "internal-error" not in {code for code, _, _ in got}
     assert {code for code, _, _ in got} <= {"constraint-error", "derivation-orphan",
                                             "derivation-missing"}
+
+
+@pytest.mark.parametrize(("field", "value"), [("kind", "vsit"), ("status", "cancelled"),
+                                              ("host_actor", "XXX")])
+def test_a_fact_cell_that_breaks_its_schema_is_not_also_an_event_type_finding(
+        package_copy, field, value):
+    """Promise: a visit whose kind or status is outside its enum, or whose host is no actor,
+    gets the structure or integrity finding on that cell, and no event-type finding for
+    the kind and status event_types cannot name (one mistake, one finding)."""
+    visits = rows(package_copy, "visits")
+    first(visits, visit_id="visit-001")[field] = value
+    write_rows(package_copy, "visits", visits)
+    stamp(package_copy)
+    found = validate(package_copy).findings
+    assert [(f.table, f.row, f.field) for f in found if f.code != "event-type"][:1] == [
+        ("visits", 1, field)]
+    assert "event-type" not in {f.code for f in found}

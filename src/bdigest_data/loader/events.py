@@ -6,8 +6,8 @@ and of its status field), which field holds ``actor1`` and which ``actor2`` (CAM
 "actor1 does X to actor2": the visitor and the host, the supplier and the recipient, the
 lender and the borrower) and which CAMEO code and PLOVER event type the fact has, or that
 none fits. A fact of the three tables is dyadic when both its actor fields are filled; it
-has exactly one event type (:func:`unmatched` lists any that has none, and the tests keep
-that list empty).
+has exactly one event type (the validator's ``event-type`` rule,
+``validation/checks/dataset/eventtypes.py``, reports any that has none or two).
 
 Each row carries both actors' ISO 3166-1 alpha-3 id (``actor1``, ``actor2``: an ``org:``
 id for an organisation) with their ISO numeric, COW and G-W codes from ``actors``; the
@@ -112,25 +112,6 @@ def _matches(table: pd.DataFrame, types: pd.DataFrame) -> list[tuple[int, pd.Ser
 
 def _key(table: pd.DataFrame) -> str:
     return str(table.columns[0])
-
-
-def unmatched(*, validate: bool = True, path: frames.PathArg = None) -> list[str]:
-    """Ids of the facts that are dyadic (the two actor fields of their table's kind are
-    filled) but that no event type names: empty for a consistent package."""
-    types = frames.load(LOOKUP, validate=validate, path=path)
-    out = []
-    for name, group in types.groupby("fact_table", observed=True, sort=False):
-        table = frames.load(str(name), validate=validate, path=path)
-        named = {pos for pos, _ in _matches(table, group)}
-        pairs = group.groupby("kind", sort=False)[["actor1_field", "actor2_field"]].first()
-        for pos, row in enumerate(table.itertuples(index=False)):
-            kind = table[group.kind_field.iloc[0]].iloc[pos]
-            if pos in named or pd.isna(kind) or kind not in pairs.index:
-                continue
-            a1, a2 = pairs.loc[kind]
-            if pd.notna(getattr(row, a1)) and pd.notna(getattr(row, a2)):
-                out.append(str(table[_key(table)].iloc[pos]))
-    return out
 
 
 def build(*, validate: bool = True, path: frames.PathArg = None) -> pd.DataFrame:

@@ -1,5 +1,5 @@
 """``dataset``: rules across rows and tables (``naming``, ``magnitudes``, ``derivations``,
-``links``), on the shared helpers of ``dataset``."""
+``links``, ``eventtypes``), on the shared helpers of ``dataset``."""
 
 # the order the checks run and report in (the folder's other modules follow, by name)
-ORDER = ("naming", "magnitudes", "derivations", "links")
+ORDER = ("naming", "magnitudes", "derivations", "links", "eventtypes")

@@ -5,6 +5,7 @@ each, registered from its folder, ``validation/checks/dataset/``.
 - ``magnitudes``: value_as_written, scale and currency words, measure and aggregation roles.
 - ``derivations``: every derived value has a derivation that agrees with what it rests on.
 - ``links``: event links point at rows that exist, of compatible kinds, without cycles.
+- ``eventtypes``: every dyadic fact has exactly one event type (``event_types``).
 
 This module holds what they share: a view of a table as rows by primary key, the names by
 which the lookup tables let a quote name an actor, person or place, and ``finding``.
