@@ -4,6 +4,7 @@ match, and the site's row cards showing the same anchor."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -105,16 +106,72 @@ def test_the_python_api_writes_the_same_document(collection, tmp_path):
     assert json.loads(out.read_text(encoding="utf-8")) == collection
 
 
-def test_row_cards_show_the_same_anchor(collection, tmp_path):
+CARD_ANCHOR = re.compile(
+    r'<li class="fact" id="card:(?P<rid>[^"]+)">.*?<div class="anchor-ref" '
+    r'data-start="(?P<start>\d+)" data-end="(?P<end>\d+)"><p [^>]*>evidence: '
+    r'<a href="(?P<href>[^"]*)" class="to-anchor"><code>(?P<source>[^<]*)</code> characters '
+    r'(?P<start2>\d+)–(?P<end2>\d+)</a></p><p class="anchor-quote" [^>]*>'
+    r'<span class="prefix">(?P<prefix>[^<]*)</span><span class="exact">(?P<exact>[^<]*)</span>'
+    r'<span class="suffix">(?P<suffix>[^<]*)</span></p></div>', re.DOTALL)
+
+
+def card_anchors(page: Path) -> dict[str, dict[str, str]]:
+    """Each fact card's anchor on ``page``, by row id, its texts unescaped."""
+    text = page.read_text(encoding="utf-8")
+    found = {m["rid"]: {k: html.unescape(v) for k, v in m.groupdict().items()}
+             for m in CARD_ANCHOR.finditer(text)}
+    assert len(found) == text.count('<li class="fact" id="card:'), page.name
+    return found
+
+
+def test_row_cards_show_the_same_anchor_linked_to_the_highlight(collection, tmp_path):
+    """Every card, on its article page and on each actor, person and place page it is on,
+    shows its annotation's TextPositionSelector (seed file, start, end; linked to the
+    highlight) and TextQuoteSelector (exact, prefix, suffix), as the export writes them."""
     site = bd.site(tmp_path / "site")
     items = {a["id"]: a["target"] for a in collection["first"]["items"]}
     facts = fact_rows()
-    for (table, rid), row in facts.items():
-        target = items[f"#{table}/{rid}"]
-        position = target["selector"][0]
-        page = (site / "articles" / f"{row['source_id']}.html").read_text(encoding="utf-8")
-        card = re.search(rf'<li class="fact" id="card:{re.escape(rid)}">.*?</li>', page,
-                         re.DOTALL)
-        assert card, rid
-        assert (f"<code>{target['source']}</code> characters {position['start']}–"
-                f"{position['end']}") in card.group(0)
+    where = {rid: table for table, rid in facts}
+    seen: dict[str, int] = {}
+    for page in sorted(site.glob("*/*.html")):
+        if page.parent.name == "tables":
+            continue
+        for rid, shown in card_anchors(page).items():
+            table = where[rid]
+            target = items[f"#{table}/{rid}"]
+            position, quote = target["selector"]
+            assert (shown["source"], shown["start"], shown["end"]) == (
+                target["source"], str(position["start"]), str(position["end"]))
+            assert (shown["start2"], shown["end2"]) == (shown["start"], shown["end"])
+            assert {k: shown[k] for k in ("exact", "prefix", "suffix")} == {
+                k: quote[k] for k in ("exact", "prefix", "suffix")}
+            article = f"{facts[(table, rid)]['source_id']}.html"
+            if page.parent.name == "articles" and page.name == article:
+                assert shown["href"] == f"#{rid}"
+            else:
+                assert shown["href"] == f"../articles/{article}#{rid}"
+            assert f'id="{rid}"' in (site / "articles" / article).read_text(encoding="utf-8")
+            seen[rid] = seen.get(rid, 0) + 1
+    assert set(seen) == {rid for _, rid in facts}
+    assert any(n > 1 for n in seen.values())  # cards on entity pages were checked too
+
+
+def test_a_card_anchor_escapes_its_seed_text():
+    """The anchor's texts come from the seed file: markup in them stays text."""
+    from types import SimpleNamespace
+
+    from bdigest_data.loader.anchors import Anchor
+    from bdigest_data.website.pages import _anchor
+
+    hostile = "</span></p><script>window.__pwned=1</script><img src=x onerror=1>"
+    anchor = Anchor("visits", "v-1", "a", 'seeds/"x".txt', 3, 9, f"<b>{hostile}",
+                    f"{hostile}&amp;", f'"{hostile}')
+    data = SimpleNamespace(anchors={("visits", "v-1"): anchor})
+    out = _anchor(data, "visits", "v-1", '#v-1"><script>')
+    assert "<script" not in out and "<img" not in out and "<b>" not in out
+    m = re.search(r'<span class="prefix">([^<]*)</span><span class="exact">([^<]*)</span>'
+                  r'<span class="suffix">([^<]*)</span>', out)
+    assert m and [html.unescape(g) for g in m.groups()] == [
+        anchor.prefix, anchor.exact, anchor.suffix]
+    assert 'href="#v-1&quot;&gt;&lt;script&gt;"' in out
+    assert _anchor(SimpleNamespace(anchors={}), "visits", "v-1", "#v-1") == ""

@@ -119,6 +119,23 @@ def test_a_highlight_links_to_its_row_and_the_row_links_back(browser, built):
     assert browser.execute_script(IN_VIEW, "visit-001") == "in view"
 
 
+def test_a_cards_evidence_anchor_opens_the_highlighted_passage(browser, built):
+    """A fact card on an actor's page shows the row's Web Annotation anchor (characters
+    start–end of its seed file, and the exact seed text); following it opens the article
+    at the row's highlight."""
+    _open(browser, built, "actors/AZE.html")
+    card = browser.find_element(By.ID, "card:visit-001")
+    anchor = card.find_element(By.CSS_SELECTOR, ".anchor-ref")
+    start, end = int(anchor.get_attribute("data-start")), int(anchor.get_attribute("data-end"))
+    exact = anchor.find_element(By.CSS_SELECTOR, ".anchor-quote .exact").text
+    assert 0 <= start < end and exact and f"characters {start}–{end}" in anchor.text
+    anchor.find_element(By.CSS_SELECTOR, "a.to-anchor").click()
+    assert browser.current_url.endswith(f"articles/{ARTICLE}.html#visit-001")
+    assert browser.execute_script(IN_VIEW, "visit-001") == "in view"
+    lit = browser.find_elements(By.CSS_SELECTOR, "mark.target")
+    assert lit and all("visit-001" in m.get_attribute("data-rows").split() for m in lit)
+
+
 def test_one_quote_backing_several_rows_shows_them_all(browser, built):
     _open(browser, built, f"articles/{ARTICLE}.html")
     mark = browser.find_element(By.CSS_SELECTOR, "mark[data-rows~='arms-004']")

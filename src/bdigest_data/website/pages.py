@@ -94,19 +94,29 @@ def fact_card(data: SiteData, table: Table, i: int, depth: int, *, here: bool) -
     quote = "" if here else f'<blockquote>{esc(row.get("quote", ""))}</blockquote>'
     return (f'<li class="fact" id="card:{esc(rid)}"><p class="fact-head"><strong>'
             f'{esc(table.name)} · {esc(rid)}</strong> {" ".join(marks)}</p>{quote}'
-            f'<dl>{"".join(items)}</dl>{_anchor(data, table.name, rid)}'
+            f'<dl>{"".join(items)}</dl>{_anchor(data, table.name, rid, evidence)}'
             f'{_referrers(data, table, rid, depth)}'
             f'<p class="fact-links">{" · ".join(links)}</p></li>')
 
 
-def _anchor(data: SiteData, table: str, rid: str) -> str:
-    """Where the row's quote stands in its seed file, as the annotations export says."""
+def _anchor(data: SiteData, table: str, rid: str, evidence: str) -> str:
+    """The row's evidence anchor, the target of its Web Annotation as ``bdigest-data export
+    --format annotations`` writes it: the TextPositionSelector (seed file, start and end),
+    linked to the highlight at ``evidence``, and the TextQuoteSelector (the exact seed text
+    between them, with its prefix and suffix); every text escaped."""
     anchor = data.anchors.get((table, rid))
     if anchor is None:
         return ""
-    return (f'<p class="anchor-ref" title="the TextPositionSelector of the row\'s Web '
-            f'Annotation (bdigest-data export --format annotations)">evidence: '
-            f'{code(anchor.seed_file)} characters {anchor.start}–{anchor.end}</p>')
+    where = f"{code(anchor.seed_file)} characters {anchor.start}–{anchor.end}"
+    if evidence:
+        where = a(evidence, where, class_="to-anchor")
+    return (f'<div class="anchor-ref" data-start="{anchor.start}" data-end="{anchor.end}">'
+            '<p title="TextPositionSelector: start and end in characters of the raw seed '
+            f'file">evidence: {where}</p><p class="anchor-quote" title="TextQuoteSelector: '
+            'the exact seed text, with its prefix and suffix">'
+            f'<span class="prefix">{esc(anchor.prefix)}</span>'
+            f'<span class="exact">{esc(anchor.exact)}</span>'
+            f'<span class="suffix">{esc(anchor.suffix)}</span></p></div>')
 
 
 def _referrers(data: SiteData, table: Table, rid: str, depth: int) -> str:
