@@ -60,3 +60,24 @@ def test_every_table_and_column_is_described_with_its_row_count(table):
     for col in table_columns(schema):
         assert f"| `{col.name}` |" in section
     assert len(section.strip().splitlines()) == 9 + len(table_columns(schema))
+
+
+def test_the_events_view_and_what_else_is_built_are_described(tmp_path):
+    """The events view's every column, in the order bd.events() gives them, with its
+    description; the panels, the annotations and croissant.json named; the site's
+    dictionary page says the same."""
+    text = render(ROOT)
+    view = text.split("\n## events (view)\n", 1)[1].split("\n## ", 1)[0]
+    columns = [line.split("`")[1] for line in view.splitlines() if line.startswith("| `")]
+    assert columns == list(bdigest_data.events().columns)
+    assert "`bdigest_data.events()`" in view and "`events.parquet`" in view
+    also = text.split("\n## Also built\n", 1)[1]
+    for name in ("bdigest_data.dyad_years()", "bdigest_data.state_years()", "ccode1",
+                 "gwcode", "export --format annotations", "TextPositionSelector",
+                 "croissant.json", "schema.org"):
+        assert name in also, name
+    page = (bdigest_data.site(tmp_path / "site") / "dictionary.html").read_text(
+        encoding="utf-8")
+    assert '<h2 id="events">events (view)</h2>' in page
+    assert all(f"<code>{c}</code>" in page for c in columns)
+    assert "<code>croissant.json</code>" in page and '<h2 id="also-built">' in page

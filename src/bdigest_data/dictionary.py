@@ -24,6 +24,7 @@ from typing import Any
 from bdigest_data import metadata
 from bdigest_data.loader.columns import Column, convert_field, table_columns
 from bdigest_data.loader.values import column_values, iso
+from bdigest_data.metadata import roles
 from bdigest_data.metadata.classes import Resource, TableSchema
 from bdigest_data.metadata.files import PackageFiles, dict_records
 
@@ -105,12 +106,40 @@ class Section:
 
 
 @dataclass(frozen=True)
+class View:
+    """A view built from the tables (no file of its own): its columns and what they hold."""
+
+    name: str
+    description: str  # as written, like a field's
+    columns: list[tuple[str, str]]  # (name, description as written)
+
+
+@dataclass(frozen=True)
 class Dictionary:
     """The whole data dictionary as plain text."""
 
     title: str
     version: str
     sections: list[Section]
+    views: list[View]
+
+
+# what is built from the tables and described elsewhere: the panels, the annotations, the
+# discovery metadata (after the views)
+DERIVED: Phrase = (
+    "Also built from the tables, with no file in ", Code("data/"), ": the dyad-year and "
+    "state-year panels, ", Code("bdigest_data.dyad_years()"), " (", Code("ccode1"), ", ",
+    Code("ccode2"), ", ", Code("year"), ", or ", Code("gwcode1"), ", ", Code("gwcode2"), ", ",
+    Code("year"), "; a count and the row ids per PLOVER event type) and ",
+    Code("bdigest_data.state_years()"), " (", Code("ccode"), " or ", Code("gwcode"), ", ",
+    Code("year"), "; rankings, prisoner counts, arms-export totals), keyed by the ",
+    Code("cow_code"), " and ", Code("gw_code"), " of ", Code(roles.ACTORS), "; the W3C Web "
+    "Annotations of the evidence (", Code("bdigest-data export --format annotations"),
+    ": one per fact row, naming its table, id and version, with a TextPositionSelector and a "
+    "TextQuoteSelector into its seed file); and ", Code("croissant.json"), " (Croissant 1.1) "
+    "beside ", Code("datapackage.json"), ", with the schema.org Dataset in the site's index, "
+    "both written from the descriptor. The README describes each.",
+)
 
 
 def one_line(text: str) -> str:
@@ -222,7 +251,20 @@ def build(path: str | Path | PackageFiles | None = None) -> Dictionary:
     model = metadata.package(files)
     desc = model.raw
     sections = [_section(name, model.by_name[name], files) for name in model.table_names]
-    return Dictionary(str(desc.get("title", desc["name"])), str(desc["version"]), sections)
+    return Dictionary(str(desc.get("title", desc["name"])), str(desc["version"]), sections,
+                      _views(model.table_names))
+
+
+def _views(tables: list[str]) -> list[View]:
+    """The events view, when the package has its lookup table (``loader.events``)."""
+    from bdigest_data.loader import events
+
+    if events.LOOKUP not in tables:
+        return []
+    where = (f" In the SQLite and DuckDB exports as the view `{events.VIEW}`, in the Parquet "
+             f"export as `{events.VIEW}.parquet`, and in Python as `bdigest_data.events()`.")
+    return [View(events.VIEW, events.DESCRIPTION + where,
+                 [(c, events.FIELDS[c]) for c in events.COLUMNS])]
 
 
 def render(path: str | Path | None = None) -> str:
@@ -306,4 +348,12 @@ def markdown(d: Dictionary) -> str:
           for s in d.sections),
         "",
     ]
-    return "\n".join(head) + "\n" + "\n".join(_md_section(s) for s in d.sections)
+    return ("\n".join(head) + "\n" + "\n".join(_md_section(s) for s in d.sections)
+            + "".join("\n" + _md_view(v) for v in d.views) + f"\n## Also built\n\n{_md(DERIVED)}\n")
+
+
+def _md_view(view: View) -> str:
+    lines = [f"## {view.name} (view)", "", _md(phrase(view.description)), "",
+             "| Column | Description |", "| --- | --- |"]
+    lines += [f"| {_code(name)} | {_cell(_md(phrase(text)))} |" for name, text in view.columns]
+    return "\n".join(lines) + "\n"

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bdigest_data.dictionary import INTRO, Code, Dictionary, Section, one_line, phrase
+from bdigest_data.dictionary import (
+    DERIVED,
+    INTRO,
+    Code,
+    Dictionary,
+    Section,
+    View,
+    one_line,
+    phrase,
+)
 from bdigest_data.website.layout import a, esc
 from bdigest_data.website.layout import phrase as html
 
@@ -38,10 +47,19 @@ def _section(sec: Section) -> str:
             + _table(("Field", "Type", "Constraints", "Description", "Example"), rows))
 
 
+def _view(view: View) -> str:
+    rows = [(html((Code(name),)), html(phrase(one_line(text)))) for name, text in view.columns]
+    return (f'<h2 id="{esc(view.name)}">{esc(view.name)} (view)</h2>\n'
+            f"<p>{html(phrase(view.description))}</p>\n"
+            + _table(("Column", "Description"), rows))
+
+
 def body(d: Dictionary) -> str:
-    """The page's content: title, introduction, the tables' overview and one section each."""
+    """The page's content: title, introduction, the tables' overview and one section each,
+    the views, and what else is built from the tables."""
     overview = [(a(f"#{s.name}", esc(s.name)), str(s.rows), esc(one_line(s.grain)))
                 for s in d.sections]
     return (f"<h1>Data dictionary</h1>\n<p>{esc(d.title)}, version {esc(d.version)}.</p>\n"
             f"<p>{html(INTRO)}</p>\n" + _table(("Table", "Rows", "Grain"), overview)
-            + "".join(_section(s) for s in d.sections))
+            + "".join(_section(s) for s in d.sections) + "".join(_view(v) for v in d.views)
+            + f'<h2 id="also-built">Also built</h2>\n<p>{html(DERIVED)}</p>\n')
