@@ -67,3 +67,58 @@ def test_checks_help_wraps_between_words():
     assert f"(default: all of {', '.join(GROUPS)})" in words
     helped = text[text.index("\n  --checks LIST"):text.index("\n  --skip LIST")].split()
     assert all({g, f"{g},", f"{g})"} & set(helped) for g in GROUPS), helped
+
+
+# one format of each kind: a database file with a sidecar, a workbook, a JSON file and the
+# annotations (files); parquet writes a folder
+ONE_FILE = ["sqlite", "xlsx", "json", "annotations"]
+
+
+@pytest.mark.parametrize("format", ONE_FILE)
+@pytest.mark.parametrize("exists", [False, True], ids=["new", "existing-file"])
+def test_a_file_format_out_ending_in_slash_is_refused(format, exists, tmp_path):
+    """``out.json/`` names a folder: the export is one file, so nothing is written (Path
+    would drop the slash and write ``out.json``), and the message says what to give."""
+    out = tmp_path / f"out.{format}"
+    if exists:
+        out.write_text("keep", encoding="utf-8")
+    result = run_cli("export", "-f", format, f"{out}/", "--force")
+    assert result.returncode == 2, result.stderr
+    assert (f"{out}/ ends in /, which names a folder, but the {format} export is one file: "
+            f"give a file name (out.{format} without the /)") in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ([out.name] if exists else [])
+    assert not exists or out.read_text(encoding="utf-8") == "keep"
+
+
+@pytest.mark.parametrize(("command", "args"), [("export", ["-f", "json"]),
+                                               ("export", ["-f", "parquet"]), ("site", [])])
+@pytest.mark.parametrize("out", [".", "..", "/", "sub/.."])
+def test_an_out_with_no_name_of_its_own_is_refused(command, args, out, tmp_path):
+    (tmp_path / "sub").mkdir()
+    result = run_cli(command, *args, out, "--force", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert f"{out} is no name of its own for the " in result.stderr, result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["sub"]
+    assert list((tmp_path / "sub").iterdir()) == []
+
+
+def test_a_folder_out_ending_in_slash_is_written(tmp_path):
+    """The legal case: parquet (and the site) write a folder, so ``bdigest/`` is its name."""
+    result = run_cli("export", "-f", "parquet", f"{tmp_path / 'bdigest'}/")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "bdigest" / "visits.parquet").is_file()
+
+
+def test_the_api_refuses_a_file_out_ending_in_slash(tmp_path):
+    import bdigest_data
+
+    with pytest.raises(ValueError, match="ends in /, which names a folder"):
+        bdigest_data.export("json", f"{tmp_path / 'out.json'}/")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_site_out_that_is_a_file_is_refused_clearly(tmp_path):
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    result = run_cli("site", f"{tmp_path / 'afile'}/")
+    assert result.returncode == 2
+    assert f"{tmp_path / 'afile'} exists and is not a directory" in result.stderr

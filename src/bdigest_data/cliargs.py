@@ -133,37 +133,48 @@ def non_negative(text: str) -> int:
     return value
 
 
-def failure(command: str, exc: BaseException, *, nothing_written: bool = False) -> int:
+class Invalid(Exception):
+    """The package (or what a command was given to add to it) breaks a rule: the command
+    says why and exits 1."""
+
+
+def say(command: str, text: str) -> None:
+    """Print ``text`` on stderr as ``command``'s message (``bdigest-data COMMAND: text``):
+    the one place a command writes its errors and verdicts for people."""
+    print(f"bdigest-data {command}: {text}", file=sys.stderr)
+
+
+def failure(command: str, exc: BaseException, *, nothing_written: bool = False,
+            invalid: tuple[type[BaseException], ...] = ()) -> int:
     """Print why ``command`` failed, in the words a user types (``said``), and return its
     exit status, the same for every command: 1 when the package breaks a rule (a
-    ``ValidationError`` that is not about reading a file); 2 for a usage or I/O error: no
-    package or an unreadable file (``PackageFileError``, ``OSError``), output that exists or
-    whose folder does not, a missing extra (``ImportError``), an unknown table, row or
-    format (``KeyError``, ``ValueError``)."""
+    ``ValidationError`` that is not about reading a file, an ``Invalid``, or one of the
+    command's own ``invalid`` refusals); 2 for a usage or I/O error: no package or an
+    unreadable file (``PackageFileError``, ``OSError``), output that exists or whose folder
+    does not, a missing extra (``ImportError``), an unknown table, row or format
+    (``KeyError``, ``ValueError``)."""
     from bdigest_data.findings import PackageFileError, ValidationError
 
-    invalid = isinstance(exc, ValidationError) and not isinstance(exc, PackageFileError)
-    written = "nothing written: " if nothing_written else ""
-    print(f"bdigest-data {command}: {written}{said(exc)}", file=sys.stderr)
-    return 1 if invalid else 2
+    bad = isinstance(exc, (Invalid, *invalid)) or (
+        isinstance(exc, ValidationError) and not isinstance(exc, PackageFileError))
+    say(command, ("nothing written: " if nothing_written else "") + said(exc))
+    return 1 if bad else 2
 
 
 def said(exc: BaseException) -> str:
     """``exc`` as a command says it: flags instead of keyword arguments, the extra to
     install instead of a module name, a file's path and the reason instead of ``[Errno
-    17]``."""
+    17]``, JSON and UTF-8 faults with their line or byte (``metadata.files.unreadable``)."""
+    from bdigest_data.metadata.files import unreadable
     from bdigest_data.staging import OutputExists
 
     if isinstance(exc, OutputExists):
         return f"{', '.join(map(str, exc.paths))} already exist(s); add --force to overwrite"
     if isinstance(exc, ModuleNotFoundError) and exc.name and "pip install" not in str(exc):
         return _missing_module(exc.name)
-    if isinstance(exc, OSError) and exc.strerror:
-        return f"{exc.filename}: {exc.strerror.lower()}" if exc.filename else \
-            exc.strerror.lower()
     if isinstance(exc, KeyError) and exc.args:
         return str(exc.args[0])
-    return str(exc)
+    return unreadable(exc)
 
 
 def _missing_module(name: str) -> str:
@@ -191,5 +202,5 @@ def _missing_module(name: str) -> str:
 
 def report_usage_error(args: Any, exc: UsageError) -> int:
     """Print a usage error the way argparse does and return exit status 2."""
-    print(f"bdigest-data {getattr(args, 'command', '')}: error: {exc}", file=sys.stderr)
+    say(getattr(args, "command", ""), f"error: {exc}")
     return 2

@@ -71,7 +71,8 @@ class ValidationError(Exception):
                 f"{k} {v}" for k, v in (("table", f.table), ("row", f.row), ("line", f.line),
                                         ("field", f.field)) if v is not None
             )
-            lines.append(f"  [{f.code}] {where}: {f.message}")
+            lines.append(f"  [{f.code}] {where}: {f.message}" if where else
+                         f"  [{f.code}] {f.message}")
         if len(findings) > shown:
             lines.append(f"  … and {len(findings) - shown} more")
         super().__init__("\n".join(lines))

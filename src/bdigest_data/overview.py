@@ -13,18 +13,19 @@ import argparse
 import csv
 import io
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
-from bdigest_data.cliargs import add_package, reading, shown
-from bdigest_data.metadata.files import PackageFiles, UnsafePathError, records
+from bdigest_data.cliargs import Invalid, add_package, failure, reading, shown
+from bdigest_data.metadata.files import (
+    PackageError,
+    PackageFiles,
+    UnsafePathError,
+    records,
+    unreadable,
+)
 
 FORMATS = ("text", "json")
-
-
-class Invalid(Exception):
-    """The package cannot be listed: its metadata has faults or a file is refused (exit 1)."""
 
 
 def register(subparsers: Any) -> None:
@@ -71,17 +72,18 @@ def _rows(files: PackageFiles, path: str | list[str]) -> int:
 def listing(files: PackageFiles) -> list[dict[str, Any]]:
     """Name, rows, grain and title of every table; ``Invalid`` when it cannot be listed."""
     from bdigest_data import metadata
+    from bdigest_data.findings import ValidationError
 
     parsed = metadata.parse(files)
     if parsed.findings or parsed.package is None:
-        raise Invalid("\n".join(str(f) for f in parsed.findings) or "no package model")
+        raise ValidationError(parsed.findings)
     out = []
     for name, schema in parsed.package.tables.items():
         resource = parsed.package.by_name[name]
         try:
             rows = _rows(files, resource.path)
         except (UnsafePathError, UnicodeDecodeError, csv.Error) as exc:
-            raise Invalid(f"table {name}: {exc}") from None
+            raise Invalid(f"table {name}: {unreadable(exc)}") from None
         out.append({"table": name, "rows": rows, "grain": schema.grain,
                     "title": resource.title or schema.raw.get("title")})
     return out
@@ -89,16 +91,13 @@ def listing(files: PackageFiles) -> list[dict[str, Any]]:
 
 def run_tables(args: argparse.Namespace) -> int:
     """Print the tables; 1 when the package cannot be listed, 2 when there is none."""
+    from bdigest_data.findings import ValidationError
+
     try:
         with reading(args.package) as descriptor:
             found = listing(PackageFiles(descriptor.parent, descriptor.name))
-    except Invalid as exc:
-        print(f"bdigest-data tables: the package is invalid (run bdigest-data validate):\n"
-              f"{exc}", file=sys.stderr)
-        return 1
-    except (OSError, ValueError) as exc:
-        print(f"bdigest-data tables: {exc}", file=sys.stderr)
-        return 2
+    except (Invalid, ValidationError, OSError, ValueError) as exc:
+        return failure("tables", exc)
     if args.format == "json":
         print(json.dumps(found, indent=2, ensure_ascii=False))
         return 0
@@ -125,23 +124,20 @@ def run_where(args: argparse.Namespace) -> int:
             try:
                 ok = isinstance(files.read_json(descriptor.name, what="descriptor"), dict)
             except (UnsafePathError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-                ok, reason = False, str(exc)
+                ok, reason = False, unreadable(exc)
             else:
                 reason = "it is not a JSON object"
             if not ok:
-                print(f"bdigest-data where: {shown(args.package, descriptor)} is no package "
-                      f"descriptor: {reason}", file=sys.stderr)
-                return 1
+                raise Invalid(f"{shown(args.package, descriptor)} is no package descriptor: "
+                              f"{reason}")
             if not args.docs:
                 print(shown(args.package, descriptor))
                 return 0
             docs = docs_dir(files)
-    except (OSError, ValueError) as exc:
-        print(f"bdigest-data where: {exc}", file=sys.stderr)
-        return 2
-    if docs is None:
-        print("bdigest-data where: no docs/codebook.md and docs/reliability.md in the package "
-              "or the installed copy; the installation is incomplete", file=sys.stderr)
-        return 2
+            if docs is None:
+                raise PackageError("no docs/codebook.md and docs/reliability.md in the package "
+                                   "or the installed copy; the installation is incomplete")
+    except (Invalid, OSError, ValueError) as exc:
+        return failure("where", exc)
     print(docs)
     return 0

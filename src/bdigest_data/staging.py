@@ -29,6 +29,7 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 LOCK = ".lock"
+SEPARATORS = tuple(sep for sep in (os.sep, os.altsep) if sep)
 # seconds after which a folder without a written lock file is taken to be abandoned
 UNLOCKED_GRACE = 3600.0
 
@@ -43,13 +44,25 @@ class OutputExists(FileExistsError):
                          "to overwrite")
 
 
-def output_folder(out: Path) -> None:
-    """Refuse output ``out`` whose folder does not exist (``FileNotFoundError`` naming it):
-    a mistyped path is not made into new folders, however deep; only ``out`` itself is
-    written (a file, or the folder of a Parquet export or a site)."""
+def output_folder(given: str | Path, *, one_file: bool, what: str) -> Path:
+    """The output path ``given`` (the commands' OUT) as a ``Path``, refused before anything
+    is written: a ``ValueError`` when it names no file or folder of its own (``.``, ``..``,
+    ``/``), or ends in ``/`` while ``what`` is ``one_file`` (``Path`` would drop the slash
+    and write a file where the user typed a folder); a ``FileNotFoundError`` naming its
+    folder when that does not exist: a mistyped path is not made into new folders, however
+    deep; only ``out`` itself is written (a file, or the folder of a Parquet export or a
+    site)."""
+    text, out = str(given), Path(given)
+    if out.name in ("", ".", ".."):
+        raise ValueError(f"{text} is no name of its own for the {what}; give the name of the "
+                         f"{'file' if one_file else 'folder'} to write")
+    if one_file and text.endswith(SEPARATORS):
+        raise ValueError(f"{text} ends in {text[-1]}, which names a folder, but the {what} is "
+                         f"one file: give a file name ({out.name} without the {text[-1]})")
     if not out.parent.is_dir():
         raise FileNotFoundError(f"the output folder {out.parent} does not exist (or is not "
                                 "a folder); create it first")
+    return out
 
 
 @contextmanager

@@ -167,7 +167,7 @@ def test_a_device_is_refused(package_copy, tmp_path):
     ('"a string"', "is a JSON str, not an object"),
     ('{"resources": {}}', 'needs a "resources" list'),
     ('{"resources": [7]}', "/resources/0: a resource must be a JSON object"),
-    ("{not json", "cannot read JSON"),
+    ("{not json", "not valid JSON: Expecting property name"),
 ])
 def test_stamp_and_diff_refuse_a_descriptor_that_is_no_package(descriptor, says,
                                                               package_copy):

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bdigest_data.cliargs import UsageError, add_package, reading
+from bdigest_data.cliargs import UsageError, add_package, failure, reading
 
 if TYPE_CHECKING:
     from bdigest_data.text.locate import Location
@@ -75,20 +75,14 @@ def run_add_article(args: argparse.Namespace) -> int:
         except PackageError:  # no descriptor there
             root = None
     if root is None:
-        print(f"bdigest-data add-article: nothing written: no package at "
-              f"{args.package or '.'} (no {DESCRIPTOR})", file=sys.stderr)
-        return 2
+        return failure("add-article", PackageError(f"no package at {args.package or '.'} "
+                                                   f"(no {DESCRIPTOR})"), nothing_written=True)
     try:
         added = add_article(root, Path(args.file), source_id=args.source_id,
                             published=args.published, note=args.note, title=args.title)
-    except (ArticleRefused, PackageError) as exc:
-        print(f"bdigest-data add-article: nothing written: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:  # the package cannot be read or written; rolled back
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"bdigest-data add-article: nothing written: {where}{exc.strerror or exc}",
-              file=sys.stderr)
-        return 2
+    except (ArticleRefused, PackageError, OSError) as exc:  # rolled back: nothing written
+        return failure("add-article", exc, nothing_written=True,
+                       invalid=(ArticleRefused, PackageError))
     length = added.char_end - added.char_start
     print(f"added article {added.source_id!r}: {added.title}")
     print(f"  {added.seed_file}: new seed file, characters {added.char_start}-"
@@ -110,6 +104,8 @@ def run_add_article(args: argparse.Namespace) -> int:
 
 def run_locate(args: argparse.Namespace) -> int:
     """Print where the quote is (exit 0) or the closest passage (exit 1)."""
+    from bdigest_data.cliargs import Invalid
+    from bdigest_data.findings import ValidationError
     from bdigest_data.metadata import roles
     from bdigest_data.text.evidence import articles
     from bdigest_data.text.locate import locate
@@ -120,21 +116,21 @@ def run_locate(args: argparse.Namespace) -> int:
     try:
         with reading(args.package) as root:
             pkg, report = load(root, tables=[roles.SOURCES], groups=("provenance",))
-            arts = articles(pkg) if pkg is not None else {}
+            if pkg is None:
+                raise ValidationError(report.findings)
+            arts = articles(pkg)
             if args.source is not None:
                 if args.source not in arts:
                     raise UsageError(f"--source {args.source!r}: no such article; the "
                                      f"articles are: {', '.join(arts)}")
                 arts = {args.source: arts[args.source]}
-            seeds = {a.seed_file: pkg.text(a.seed_file) for a in arts.values()} if pkg else {}
+            if not arts:
+                raise Invalid("the package has no readable articles; run bdigest-data "
+                              "validate")
+            seeds = {a.seed_file: pkg.text(a.seed_file) for a in arts.values()}
             where = locate(args.text, arts, seeds)
-    except (OSError, ValueError) as exc:
-        print(f"bdigest-data locate: {exc}", file=sys.stderr)
-        return 2
-    if not arts:
-        print("bdigest-data locate: the package has no readable articles; run "
-              "bdigest-data validate", file=sys.stderr)
-        return 2
+    except (OSError, ValueError, ValidationError, Invalid) as exc:
+        return failure("locate", exc)
     if args.format == "json":
         print(json.dumps(where.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -52,7 +52,9 @@ def export(
     Annotation collection as JSON-LD; ``out`` is the file). Returns the
     files written. Raises ``FileExistsError`` when one of them exists and ``force`` is
     false, ``FileNotFoundError`` when the folder ``out`` goes in does not exist (it is not
-    created), ``bdigest_data.ValidationError`` when the package is invalid. The files are
+    created), ``ValueError`` when ``out`` has no name of its own (``.``) or ends in ``/``
+    (a folder) for a format that writes one file, ``bdigest_data.ValidationError`` when
+    the package is invalid. The files are
     written to a temporary directory beside ``out`` first (``.bdigest-export-*``) and moved
     into place only when all succeeded; one left by an export that was killed is removed by
     the next export (:mod:`bdigest_data.staging`).
@@ -60,8 +62,8 @@ def export(
     from bdigest_data.loader.package import load_package
 
     writer = _writer(format)
-    out = Path(out)
-    output_folder(out)
+    out = output_folder(out, what=f"{format} export",
+                        one_file=Path("out") in writer.outputs(Path("out"), []))
     targets = outputs(format, out, path=path)
     folders = [str(p) for p in targets if p.is_dir()]
     if folders:

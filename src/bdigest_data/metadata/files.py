@@ -100,6 +100,22 @@ class UnsafePathError(OSError):
         self.code = code
 
 
+def unreadable(exc: BaseException) -> str:
+    """Why a file could not be read or parsed, in a user's words rather than Python's: the
+    JSON error with its line and column, the first byte that is not UTF-8, the system's
+    reason for an ``OSError`` as ``cat`` says it (``FILE: Permission denied``, no ``[Errno
+    N]``); the reader's own refusals (``UnsafePathError``) and anything else as written."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+    if isinstance(exc, UnicodeDecodeError):
+        byte = exc.object[exc.start:exc.start + 1]
+        shown = f"byte 0x{byte.hex()} " if isinstance(byte, bytes) and byte else ""
+        return f"not UTF-8 text ({shown}at byte offset {exc.start})"
+    if isinstance(exc, OSError) and not isinstance(exc, UnsafePathError) and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    return str(exc)
+
+
 def _long_cells() -> None:
     """Let Python's ``csv`` module read a cell as long as a file may be: its default limit
     (131,072 characters) would end the read of a valid file with ``_csv.Error`` (the limit

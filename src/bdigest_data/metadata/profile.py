@@ -43,7 +43,7 @@ from bdigest_data.metadata.classes import (
     Resource,
     TableSchema,
 )
-from bdigest_data.metadata.files import PackageFiles, UnsafePathError
+from bdigest_data.metadata.files import PackageFiles, UnsafePathError, unreadable
 from bdigest_data.metadata.roles import DATE, EDTF, EVIDENCE, ROLE
 
 # field properties bdigest-data reads (others must be namespaced, e.g. ``bdigest:role``)
@@ -102,11 +102,8 @@ def read_package(files: PackageFiles) -> ParsedPackage:
         raw = files.read_json(name, what="descriptor")
     except UnsafePathError as exc:
         return error(str(exc))
-    except UnicodeDecodeError as exc:
-        return error(f"{name} is not UTF-8: {exc}")
-    except json.JSONDecodeError as exc:
-        return error(f"{name} is not valid JSON: {exc.msg} (line {exc.lineno}, column "
-                     f"{exc.colno})", exc.lineno)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return error(f"{name} is {unreadable(exc)}", getattr(exc, "lineno", None))
     if not isinstance(raw, dict) or not isinstance(raw.get("resources"), list):
         return error(f'{name} must be an object with a "resources" list')
     names = [r.get("name") if isinstance(r, dict) else None for r in raw["resources"]]
@@ -164,8 +161,8 @@ def _resource(files: PackageFiles, index: int, raw: dict[str, Any], parsed: Pars
             return res
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             parsed.findings.append(Finding(code=SCHEMA_ERROR, table=name, value=where,
-                                           message=f"{where}: the schema file is not valid "
-                                                   f"JSON: {exc}"))
+                                           message=f"{where}: the schema file is "
+                                                   f"{unreadable(exc)}"))
             return res
     if not isinstance(schema_raw, dict):
         parsed.findings.append(Finding(code=SCHEMA_ERROR, table=name, value=where,

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from bdigest_data.cliargs import UsageError, add_package, failure, package, reading
+from bdigest_data.cliargs import UsageError, add_package, failure, package, reading, say
 from bdigest_data.release.citation import FORMATS as CITE_FORMATS
 from bdigest_data.release.citation import ROW_FORMATS
 from bdigest_data.release.report import FORMATS as DIFF_FORMATS
@@ -63,11 +63,10 @@ def run_diff(args: argparse.Namespace) -> int:
         with open_package(args.old) as old, open_package(args.new) as new:
             result = diff_packages(old, new)
     except (PackageError, RowsError) as exc:
-        print(f"bdigest-data diff: {exc}", file=sys.stderr)
-        return 2
+        return failure("diff", exc)
     sys.stdout.write(render(result, args.format))
     if result.version_problem:
-        print(f"bdigest-data diff: version too low: {result.version_problem}", file=sys.stderr)
+        say("diff", f"version too low: {result.version_problem}")
         return 1
     return 0
 
@@ -103,14 +102,11 @@ def run_stamp(args: argparse.Namespace) -> int:
     given = Path(package(args) or ".")
     root = writable_root(given)
     if root is None:
-        print(f"bdigest-data stamp: {given} is not a package directory or its {DESCRIPTOR}; "
-              "stamp rewrites a package's descriptor (an archive is never stamped)",
-              file=sys.stderr)
-        return 2
+        raise UsageError(f"{given} is not a package directory or its {DESCRIPTOR}; stamp "
+                         "rewrites a package's descriptor (an archive is never stamped)")
     try:
         desc = stamp(root)
     except (OSError, ValueError, KeyError) as exc:
-        print(f"bdigest-data stamp: {exc}", file=sys.stderr)
-        return 2
+        return failure("stamp", exc)
     print(f"stamped {len(desc['resources'])} resources in {root / DESCRIPTOR}")
     return 0

@@ -16,7 +16,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bdigest_data.metadata.files import DESCRIPTOR, PackageError, PackageFiles, open_files
+from bdigest_data.metadata.files import (
+    DESCRIPTOR,
+    PackageError,
+    PackageFiles,
+    open_files,
+    unreadable,
+)
 from bdigest_data.metadata.rows import KeyedRows, primary_key, read_keyed
 
 __all__ = ["PackageDir", "PackageError", "open_package"]
@@ -55,7 +61,7 @@ class PackageDir:
         try:
             return self.files.read_json(relpath)
         except (OSError, ValueError) as exc:
-            raise PackageError(f"{self.root / str(relpath)}: cannot read JSON ({exc})") from exc
+            raise PackageError(f"{self.root / str(relpath)}: {unreadable(exc)}") from exc
 
     def stamp(self, name: str) -> tuple[int, str]:
         """``bytes`` and ``hash`` of resource ``name``'s file (``PackageError`` when the

@@ -13,7 +13,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bdigest_data.cliargs import UsageError, add_package, non_negative, package, reading, shown
+from bdigest_data.cliargs import (
+    UsageError,
+    add_package,
+    failure,
+    non_negative,
+    package,
+    reading,
+    shown,
+)
 from bdigest_data.validation import GROUPS
 
 if TYPE_CHECKING:
@@ -154,12 +162,12 @@ def run_validate(args: argparse.Namespace) -> int:
                 report.stats["descriptor"] = shown(path, Path(report.stats["descriptor"]))
                 out = render(report, args.format)
     except (OSError, ValueError) as exc:
-        print(f"bdigest-data validate: {exc}", file=sys.stderr)
         if args.format == "github":  # so that the pull request shows why nothing was checked
+            from bdigest_data.cliargs import said
             from bdigest_data.validation.report.annotations import command
 
-            print(command("error", str(exc), title="bdigest-data validate"))
-        return 2
+            print(command("error", said(exc), title="bdigest-data validate"))
+        return failure("validate", exc)
     sys.stdout.write(out)
     return 0 if report.valid else 1
 
@@ -177,8 +185,7 @@ def run_coverage(args: argparse.Namespace) -> int:
             pkg, report = load(root, groups=("coverage",))
             entries = None if pkg is None else coverage.ledger(pkg)
     except (OSError, ValueError) as exc:
-        print(f"bdigest-data coverage: {exc}", file=sys.stderr)
-        return 2
+        return failure("coverage", exc)
     if entries is None:
         sys.stdout.write(render(report, args.format))
         return 1

@@ -57,11 +57,11 @@ def site(out: str | Path, *, force: bool = False, path: str | Path | None = None
 
     Returns ``out``. Raises ``FileExistsError`` when ``out`` exists (without ``force``, or
     when it is not an earlier site), ``FileNotFoundError`` when its folder does not exist
-    (it is not created), ``bdigest_data.ValidationError`` when the package is
+    (it is not created), ``ValueError`` when it names no folder of its own (``.``),
+    ``bdigest_data.ValidationError`` when the package is
     invalid, ``ImportError`` when the ``site`` extra (markdown-it-py) is missing.
     """
-    out = Path(out)
-    output_folder(out)
+    out = output_folder(out, what="site", one_file=False)
     _check_target(out, force)
     from bdigest_data.website import charts, content
 
