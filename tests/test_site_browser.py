@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -292,3 +294,34 @@ def test_no_chart_label_is_clipped(browser, built, chart):
     browser.get((built / "charts" / f"{chart}.svg").as_uri())
     assert browser.execute_script("return document.querySelectorAll('text').length;") > 3
     assert browser.execute_script(CLIPPED) == []
+
+
+SCREENSHOT = Path(__file__).resolve().parents[1] / "scripts" / "site_screenshot.py"
+
+
+def _screenshot(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(SCREENSHOT), *args], capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_the_readme_screenshot_script_shows_a_rows_card(tmp_path):
+    """scripts/site_screenshot.py: the README's picture, the reader with a card open, at
+    the size asked for; the card is open (its check) and the picture is not blank."""
+    from PIL import Image
+
+    png = tmp_path / "shot.png"
+    done = _screenshot("--out", str(png), "--size", "900x600")
+    assert done.returncode == 0, done.stderr
+    with Image.open(png) as im:
+        assert im.size == (900, 600)
+    assert _not_blank(png) and f"site {bd.__version__}" in done.stdout
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--row", "no-such-row"], "no highlight of row 'no-such-row'"),
+    (["--size", "wide"], "'wide' is not WIDTHxHEIGHT"),
+    (["--size", "10x10"], "each side between 200 and 4000 pixels")])
+def test_the_screenshot_script_refuses_what_it_cannot_show(args, says, tmp_path):
+    done = _screenshot("--out", str(tmp_path / "shot.png"), *args)
+    assert done.returncode == 2 and says in done.stderr, done.stderr
+    assert not (tmp_path / "shot.png").exists() and "Traceback" not in done.stderr

@@ -12,6 +12,8 @@ import pytest
 
 import bdigest_data as bd
 from bdigest_data.edtf import words
+from bdigest_data.website.content import slug
+from bdigest_data.website.layout import esc
 
 # every form of EDTF date the tables hold, and how the site says it
 SAID = {
@@ -103,6 +105,27 @@ def test_a_fact_table_leads_with_its_key_columns_and_explains_its_markers(built,
     for marker in {c for cls in classes for c in cls.split()}:
         assert f'class="swatch {marker}"' in legend, marker
     assert "in text" in legend
+
+
+def test_table_pages_name_actors_persons_and_places_with_their_codes(built: Path) -> None:
+    """A reader sees "Azerbaijan", not "AZE": each actor, person or place a fact row refers
+    to is its name, linking to its page, with the code after it in small print; a date whose
+    code does not read as a date (a season, an interval) has its words after it."""
+    html = _read(built, "tables/visits.html")
+    visit = bd.load("visits").iloc[0]
+    actors, persons, places = bd.load("actors"), bd.load("persons"), bd.load("places")
+    row = re.search(rf'<tr id="{visit["visit_id"]}".*?</tr>', html, re.S).group(0)
+    for table, frame, key, value in (
+            ("actors", actors, "actor_id", visit["host_actor"]),
+            ("persons", persons, "person_id", visit["visitor_person"]),
+            ("places", places, "place_id", visit["place_id"])):
+        name = frame.loc[frame[key] == value, "name"].item()
+        href = f"../{table}/{slug(str(value))}.html"
+        assert f'<a href="{href}">{esc(name)}</a> <small class="code">{value}</small>' in row
+    trade = _read(built, "tables/trade.html")
+    assert '<td>2011-22 <small class="words">summer 2011</small></td>' in trade
+    plain = next(p for p in bd.load("trade")["period"].dropna() if re.fullmatch(r"\d{4}", p))
+    assert f"<td>{plain}</td>" in trade  # a year reads as it is written: no words after it
 
 
 def test_a_lookup_table_leads_with_its_id_and_name(built: Path) -> None:

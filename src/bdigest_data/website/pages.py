@@ -9,6 +9,7 @@ on its table's page (the row), each linking to the other.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -49,17 +50,22 @@ def when(table: Table, name: str, value: str) -> str:
 def cell(data: SiteData, table: Table, name: str, value: str, depth: int,
          row: dict[str, str] | None = None) -> str:
     """One value as HTML: a link when its field is a foreign key, or names a row of the
-    table another field of ``row`` names (an event link's ``from_id``)."""
+    table another field of ``row`` names (an event link's ``from_id``). An actor, person or
+    place is shown by its name, its code after it in small print (``Belarus BLR``); a
+    reference to another table by its code, its name on hover."""
     target = row.get(table.row_refs.get(name, ""), "") if row else ""
     if value and target in data.tables:
         return a(rel(depth) + data.href(target, value), esc(value))
     link = table.links.get(name)
     if not (link and value):
         return esc(value)
+    href = rel(depth) + data.href(link.table, value)
     named = data.name_of(link.table, value)
-    if named and named != value:
-        return a(rel(depth) + data.href(link.table, value), esc(value), title=named)
-    return a(rel(depth) + data.href(link.table, value), esc(value))
+    if not named or named == value:
+        return a(href, esc(value))
+    if link.table in data.entity_names():
+        return a(href, esc(named)) + f' <small class="code">{esc(value)}</small>'
+    return a(href, esc(value), title=named)
 
 
 def fact_card(data: SiteData, table: Table, i: int, depth: int, *, here: bool) -> str:
@@ -284,6 +290,9 @@ def tables_index(data: SiteData) -> str:
 # beside the key, dates, actors and values: what a row says, and what it is called
 _KEY_NAMES = ("name", "title", "unit", "status")
 _ALL_SHOWN = 8  # a table of at most this many columns shows them all
+# an EDTF date that reads as it is written (2013, 2013-11, 2013-11-21); any other (a season,
+# an uncertain or approximate date, an interval) gets its words in small print
+_CALENDAR = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-\d{2})?)?")  # 2011-22 is no month
 
 
 def key_fields(data: SiteData, table: Table) -> list[str]:
@@ -328,6 +337,7 @@ def table_page(data: SiteData, table: Table) -> str:
         head = '<th scope="col">evidence</th>' + head
     body = []
     entity = table.name in data.entity_names()
+    dated = {n for n in fields if (f := table.schema.field(n)) is not None and f.edtf}
     for i, row in enumerate(table.rows):
         rid = table.ids[i]
         cells = []
@@ -337,9 +347,12 @@ def table_page(data: SiteData, table: Table) -> str:
             cells.append(f"<td>{link}</td>")
         for n in fields:
             value = cell(data, table, n, row[n], 1, row)
+            if n in dated and row[n] and not _CALENDAR.fullmatch(row[n]):  # 2011-22: summer
+                value += f' <small class="words">{esc(words(row[n]))}</small>'
             if entity and n in table.source.primary_key and row[n]:
                 value = a(f"../{table.name}/{slug(row[n])}.html", esc(row[n]))
-            kind = ("num" if _numeric(table, n) else "quote long" if n == "quote"
+            kind = ("num" if _numeric(table, n) and n not in table.links
+                    else "quote long" if n == "quote"
                     else "long" if len(row[n]) > 60 else "")
             kind = " ".join(c for c in (kind, "more" if n not in key else "") if c)
             cells.append(f'<td class="{kind}">{value}</td>' if kind else f"<td>{value}</td>")
