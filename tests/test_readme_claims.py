@@ -16,6 +16,7 @@ from bdigest_data.edtf import PRECISIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+CONTRIBUTING = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
 VERSION = bd.__version__
 # the tags RELEASING.md's routine creates for this version: the release and its major tag
 RELEASE_TAG, MAJOR_TAG = f"v{VERSION}", f"v{VERSION.split('.')[0]}"
@@ -40,12 +41,13 @@ def test_examples_pin_only_tags_the_release_routine_creates():
         "action.yml": re.findall(r"uses: \S+/bdigest-data@(\S+)", action),
         ".pre-commit-hooks.yaml": re.findall(r"rev: (\S+)", hooks),
         "README.md": re.findall(r"bdigest-data@(v[\w.]+)", README),
+        "CONTRIBUTING.md": re.findall(r"bdigest-data@(v[\w.]+)", CONTRIBUTING),
     }
     assert all(pinned.values()), pinned
     for where, tags in pinned.items():
         assert set(tags) <= {RELEASE_TAG, MAJOR_TAG}, (where, tags)
     assert pinned[".pre-commit-hooks.yaml"] == [RELEASE_TAG]  # pre-commit wants a fixed tag
-    assert "<owner>" not in action + hooks + README
+    assert "<owner>" not in action + hooks + README + CONTRIBUTING
 
 
 def test_no_address_is_invented_and_the_placeholders_say_so():
