@@ -58,7 +58,18 @@ def test_a_missing_extra_is_named_as_what_to_install(monkeypatch, tmp_path):
     result = run_cli("site", str(tmp_path / "site"))
     assert result.returncode == 2, result.stderr
     assert "pip install 'bdigest-data[site]'" in result.stderr
+    assert "in a checkout of the repository: pip install '.[site]'" in result.stderr
     assert "No module named" not in result.stderr
+
+
+def test_a_missing_export_extra_says_how_to_install_it_from_a_checkout(monkeypatch, tmp_path):
+    """Not on PyPI yet: the message names the extra as the checkout installs it too."""
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    result = run_cli("export", "-f", "xlsx", str(tmp_path / "out.xlsx"))
+    assert result.returncode == 2, result.stderr
+    assert ("the xlsx export needs openpyxl: pip install 'bdigest-data[xlsx]' (in a checkout "
+            "of the repository: pip install '.[xlsx]')") in result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_checks_help_wraps_between_words():

@@ -23,6 +23,7 @@ deprecated in 1.0.0 and removed in 1.1.0, that spelling is now a usage error tha
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -170,8 +171,12 @@ def said(exc: BaseException) -> str:
 
     if isinstance(exc, OutputExists):
         return f"{', '.join(map(str, exc.paths))} already exist(s); add --force to overwrite"
-    if isinstance(exc, ModuleNotFoundError) and exc.name and "pip install" not in str(exc):
-        return _missing_module(exc.name)
+    if isinstance(exc, ImportError):
+        text = _missing_module(exc.name) if isinstance(exc, ModuleNotFoundError) and \
+            exc.name and "pip install" not in str(exc) else str(exc)
+        extra = re.search(r"pip install 'bdigest-data\[(\w+)\]'", text)
+        return text + (f" (in a checkout of the repository: pip install '.[{extra[1]}]')"
+                       if extra else "")
     if isinstance(exc, KeyError) and exc.args:
         return str(exc.args[0])
     return unreadable(exc)
