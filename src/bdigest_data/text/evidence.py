@@ -77,14 +77,22 @@ def _kept(m: re.Match[str]) -> tuple[int, int]:
     return m.end(), m.end()
 
 
-# Both are pure functions of their text, cached for the process: quotes and articles repeat
-# from one check and one validation to the next (a suite validates hundreds of copies of the
-# same texts).
-@functools.lru_cache(maxsize=8192)
 def normalise(raw: str) -> str:
     """``raw`` with markup dropped and whitespace folded (see the module docstring)."""
+    return _normalise(raw) if len(raw) > CACHED_CHARS else _normalised(raw)
+
+
+def _normalise(raw: str) -> str:
     bare = _MARKUP.sub(lambda m: m.string[slice(*_kept(m))], raw)
     return _WS.sub(" ", bare).strip()
+
+
+# Pure functions of their text, cached for the process: quotes repeat from one check and one
+# validation to the next (a suite validates hundreds of copies of the same texts). A text
+# longer than a quote is an article's, normalised once by its ``Article``: 8,192 of them
+# held here would keep 150 MB (key and value) for the life of the process at 5,000 articles.
+CACHED_CHARS = 4096
+_normalised = functools.lru_cache(maxsize=8192)(_normalise)
 
 
 def fold(raw: str) -> str:
@@ -104,8 +112,9 @@ def heading_free(text: str) -> str:
 @functools.lru_cache(maxsize=64)
 def normalise_mapped(raw: str) -> tuple[str, Sequence[int]]:
     """``normalise(raw)`` and, for each of its characters, its offset in ``raw`` (a read-only
-    view of 4-byte integers, not a tuple of ints at 36 bytes a character: the validator
-    holds every article's offsets at once, 1.1 GB of tuples at 5,000 articles)."""
+    view of 4-byte integers, not a tuple of ints at 36 bytes a character). Only the last 64
+    are kept: ``Article.mapped`` is not cached on the article, so that a check going through
+    every article never holds all their offsets at once (300 MB at 5,000 articles)."""
     origin: list[int] = []
     pos = 0
     for m in _MARKUP.finditer(raw):
@@ -295,9 +304,10 @@ class Article:
     end: int
     raw: str  # the article's span of the seed text
 
-    @cached_property
+    @property
     def mapped(self) -> tuple[str, Sequence[int]]:
-        """Normalised text and, per character, its offset in ``raw``."""
+        """Normalised text and, per character, its offset in ``raw`` (``normalise_mapped``:
+        the last 64 articles' are cached; ``text`` alone costs a quarter as much)."""
         return normalise_mapped(self.raw)
 
     @cached_property
@@ -380,6 +390,17 @@ def places(article: Article, quote: str) -> list[tuple[int, int]]:
                       article.start + origin[at + len(needle) - 1] + 1))
         at = text.find(needle, at + 1)
     return found
+
+
+def place_count(article: Article, quote: str) -> int:
+    """How many places ``places`` gives ``quote`` in ``article``, counted up to 2 (more than
+    one: an ambiguous quote), found in its normalised ``text`` alone: no offset is mapped
+    back, so a check of every quote needs no article's offsets."""
+    needle = normalise(quote)
+    at = article.text.find(needle) if needle else -1
+    if at < 0:
+        return 0
+    return 1 if article.text.find(needle, at + 1) < 0 else 2
 
 
 def listed_sources(pkg: PackageText) -> set[str]:

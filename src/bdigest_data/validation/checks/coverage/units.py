@@ -28,7 +28,7 @@ SHOWN = 90  # characters of a text quoted in a message
 FIX = "regenerate the table with python scripts/build_sentences.py, then bdigest-data stamp"
 
 
-@dataclass
+@dataclass(slots=True)  # one a sentence: 300,000 at 5,000 articles
 class Unit:
     """A row of the sentences table, placed in its article."""
 

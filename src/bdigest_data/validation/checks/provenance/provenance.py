@@ -62,6 +62,7 @@ from bdigest_data.text.evidence import (
     evidence_fields,
     fact_tables,
     normalise,
+    place_count,
     places,
     show,
 )
@@ -153,14 +154,15 @@ class _TableCheck:
         if article is None or not quote:
             return None  # unknown source or missing quote: the structure checks report it
         where = f"{article.seed_file} characters {article.start}-{article.end}"
-        found = places(article, quote)
-        if len(found) > 1:
+        count = place_count(article, quote)  # the places' offsets only for the message
+        if count > 1:
+            found = places(article, quote)
             at = ", ".join(f"{a}-{b}" for a, b in found[:5])
             return (AMBIGUOUS_QUOTE,
                     f"quote occurs {len(found)} times in article {source_id!r} ({where}; at "
                     f"{at}): lengthen it until it names one place; its evidence anchor would "
                     "otherwise be a guess")
-        if found:
+        if count:
             return None
         needle = normalise(quote)
         elsewhere = [sid for sid, a in self.arts.items() if sid != source_id and needle in a.text]
