@@ -12,8 +12,8 @@ which a test checks). Its ``scope`` says what it is given and when it runs:
   read, so the reader keeps them.
 - ``table``: a check of one table while it is streamed (``structure``: the reader, the
   header, rows and cells, the keys; see ``runner.load``), called by the table's reader.
-- ``file``: ``check(name, path, resource)``: one resource's file (``integrity``), run in
-  the hashing thread while the tables are read.
+- ``file``: ``check(name, files, resource)``: one resource's file, read through
+  ``files`` (``integrity``), run in the hashing thread while the tables are read.
 
 To add a check: write the function in a (new) module of its group's folder and decorate
 it; the registry imports every module of the folder (``module_names``).

@@ -149,7 +149,7 @@ def load(path: str | Path | PackageFiles | None = None, *, tables: Iterable[str]
     # one table at a time (its batches are dropped once checked), the files hashed meanwhile
     with ThreadPoolExecutor(max_workers=1, initializer=_low_priority) as pool:
         file_checks = registry.checks("integrity", "file") if "integrity" in groups else []
-        hashes = [pool.submit(_guarded, name, check.run, name, paths[name], model.by_name[name])
+        hashes = [pool.submit(_guarded, name, check.run, name, files, model.by_name[name])
                   for check in file_checks for name in paths]
         reading = "structure" in groups or bool(groups & set(PACKAGE_CHECKS))
         for name, schema in schemas.items() if reading else ():
@@ -189,13 +189,13 @@ def check_integrity(files: PackageFiles, model: Package, names: Iterable[str]
     for name in names:
         res = model.by_name[name]
         try:
-            path = files.path(res.path, what=f'resource "{name}": path')
+            files.path(res.path, what=f'resource "{name}": path')
         except UnsafePathError as exc:
             out.append(Finding(code=exc.code, message=str(exc), table=name,
                                value=str(res.path)))
             continue
         for check in registry.checks("integrity", "file"):
-            out += _guarded(name, check.run, name, path, res)
+            out += _guarded(name, check.run, name, files, res)
     pkg = PackageData(files=files, model=model)
     return out + [f for check in registry.checks("integrity", "package") for f in check.run(pkg)]
 

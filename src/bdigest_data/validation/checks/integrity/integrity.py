@@ -18,7 +18,6 @@ import json
 import os
 import re
 import tomllib
-from pathlib import Path
 
 from bdigest_data.catalogue import (
     BYTE_COUNT,
@@ -41,9 +40,10 @@ _HATCH_DEFAULT = r"""(?i)^(__version__|VERSION) *= *(['"])v?(?P<version>.+?)\2""
 
 
 @register("integrity", UNSTAMPED_RESOURCE, BYTE_COUNT, HASH_COUNT, scope="file")
-def check_file(name: str, path: Path, resource: Resource) -> list[Finding]:
+def check_file(name: str, files: PackageFiles, resource: Resource) -> list[Finding]:
     """``unstamped-resource``, ``byte-count`` and ``hash-count`` findings for one resource's
-    file."""
+    file. Its SHA-256 is the reader's (``PackageFiles.stamp``): the digest the caches are
+    keyed by, computed once a process while the file's stat signature holds."""
     out: list[Finding] = []
     expected_bytes, expected = resource.bytes, resource.hash
     absent = [k for k, v in (("bytes", expected_bytes), ("hash", expected)) if v is None]
@@ -54,7 +54,12 @@ def check_file(name: str, path: Path, resource: Resource) -> list[Finding]:
     algorithm, _, digest = str(expected or "").rpartition(":")
     algorithm = algorithm or "md5"
     known = hash_algorithm_known(algorithm)
-    size, actual = hash_file(path, algorithm if known else HASH)
+    what = f'resource "{name}": path'
+    if known and algorithm != HASH:  # an md5 or other digest the descriptor chose
+        size, actual = hash_file(files.path(resource.path, what=what), algorithm)
+    else:
+        size, stamped = files.stamp(resource.path, what=what)
+        actual = stamped.removeprefix(f"{HASH}:")
     if expected_bytes is not None and expected_bytes != size:
         out.append(Finding(code=BYTE_COUNT, table=name, value=str(size),
                            message=f"the file has {size} bytes, datapackage.json says "
