@@ -97,6 +97,6 @@ def test_joining_a_dyad_year_panel_to_cow_keyed_data():
     scope = run("Joining a dyad-year panel to COW-keyed data")
     joined = scope["joined"].set_index(["ccode1", "ccode2"])
     assert joined.loc[(370, 373), "consult_ids"] == "visits:visit-003"  # Zaś in Baku
-    assert joined.loc[(373, 370), "consult"] == 3  # Hasanov's visit and its two dated meetings
+    assert joined.loc[(373, 370), "consult"] == 4  # Hasanov's visit and its three dated meetings
     assert joined["my_variable"].tolist() == [1.5, 2.5]
     assert "visits:visit-015" in set(scope["apart"]["event_id"])  # Aliyev's undated visit

@@ -10,7 +10,7 @@ from conftest import run_cli
 from helpers import codes, first, package_data, rows, write_rows
 
 from bdigest_data import edtf
-from bdigest_data.text.evidence import QuoteEvidence, figures, normalise, normalise_mapped
+from bdigest_data.text.evidence import QuoteEvidence, figures, fold, normalise, normalise_mapped
 from bdigest_data.validation.checks.provenance import provenance
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,6 +22,19 @@ def check(root: Path) -> list:
 
 def test_real_package_has_no_provenance_findings():
     assert check(ROOT) == []
+
+
+def test_real_quotes_hold_the_text_as_a_reader_sees_it():
+    """Data 1.2: no link target, link bracket, emphasis mark or escaped dollar in a quote
+    (the validator still finds each quote in its seed by the same normalisation)."""
+    tables = [p.stem for p in sorted((ROOT / "schemas").glob("*.json"))
+              if any(f["name"] == "quote" for f in json.loads(p.read_text("utf-8"))["fields"])]
+    assert "participants" in tables and "visits" in tables
+    for name in tables:
+        for i, rec in enumerate(rows(ROOT, name), 1):
+            quote = rec["quote"]
+            assert fold(quote) == quote, (name, i, quote)
+            assert not any(m in quote for m in ("](", "*", "\\$")), (name, i, quote)
 
 
 # --- broken copies -------------------------------------------------------------------------
