@@ -70,6 +70,54 @@ def test_magnitude_mistakes_are_caught(package_copy, rid, values, code):
     assert (code, "arms_exports", row) in found(package_copy)
 
 
+@pytest.mark.parametrize(("values", "codes"), [
+    # the 18 serving life sentences made an exhaustive part of the 142 again
+    ({"pp-001": {"aggregation": "total"}, "pp-002": {"aggregation": "part"}},
+     {("parts-not-exhaustive", 1)}),
+    ({"pp-002": {"aggregation": "part"}}, {("aggregation-role", 1), ("parts-not-exhaustive", 1)}),
+    ({"pp-001": {"aggregation": "total"}}, {("aggregation-role", 1)}),  # only a subset names it
+    ({"pp-002": {"part_of": ""}}, {("aggregation-role", 2)}),  # a subset of nothing
+    ({"pp-003": {"aggregation": "subset"}}, {("aggregation-role", 3)}),
+])
+def test_subsets_and_parts_are_told_apart(package_copy, values, codes):
+    for rid, cells in values.items():
+        change(package_copy, "political_prisoners", "prisoner_id", rid, **cells)
+    got = {(c, r) for c, t, r in found(package_copy) if t == "political_prisoners"}
+    assert got == codes
+
+
+def test_parts_that_do_not_make_up_their_total_are_caught(package_copy):
+    row = change(package_copy, "arms_exports", "arms_id", "arms-013", aggregation="subset")
+    assert ("parts-not-exhaustive", "arms_exports", row - 2) in found(package_copy)  # arms-011
+
+
+def test_legal_subset_variants_pass(package_copy):
+    """A total with parts and a subset beside them, and a rounded part, still pass."""
+    recs = rows(package_copy, "arms_exports")
+    twelve = dict(first(recs, arms_id="arms-012"), arms_id="arms-044", aggregation="subset",
+                  recipient="", value="69", note="")
+    recs.append(twelve)
+    first(recs, arms_id="arms-013")["value"] = "28.3"  # within 0.5% of the total
+    first(recs, arms_id="arms-013")["value_as_written"] = "$28m"
+    write_rows(package_copy, "arms_exports", recs)
+    got = {c for c, t, _ in found(package_copy) if t == "arms_exports"}
+    assert not got & {"parts-not-exhaustive", "aggregation-role"}
+
+
+@pytest.mark.parametrize("values", [
+    {"row_id": "visit-003"},  # a row without a correction_note
+    {"basis": "text", "evidence": "visited Minsk"},
+    {"part": "year"},
+])
+def test_a_correction_derivation_needs_its_correction(package_copy, values):
+    recs = rows(package_copy, "derivations")
+    corr = first(recs, row_id="visit-002", field="correction_note")
+    corr.update(values)
+    write_rows(package_copy, "derivations", recs)
+    row = recs.index(corr) + 1
+    assert ("derivation-orphan", "derivations", row) in found(package_copy)
+
+
 def test_million_for_billion_in_trade_is_caught(package_copy):
     row = change(package_copy, "trade", "trade_id", "trade-003", scale="million")  # "$1bn"
     assert ("scale-word", "trade", row) in found(package_copy)

@@ -60,7 +60,7 @@ def test_the_issues_examples():
     assert types.loc["arms_exports/transfer/delivered", "cameo_code"] == "072"
     assert set(types[types["fit"] == "none"].index) == {
         "arms_exports/transfer/interest", "arms_exports/export_value",
-        "trade/turnover/reported"}
+        "arms_exports/in_service/deployed", "trade/turnover/reported"}
 
 
 def test_every_kind_status_and_field_exists_in_its_fact_table():

@@ -110,7 +110,7 @@ def test_previous_release_is_the_newest_version_tag(package_copy):
 def test_stamp_command_refreshes_a_stale_hash(package_copy):
     csv_path = package_copy / "data" / "rankings.csv"
     csv_path.write_text(csv_path.read_text(encoding="utf-8").replace(
-        "Edition not stated", "Edition not given", 1), encoding="utf-8")
+        "The article gives no edition.", "The article names no edition.", 1), encoding="utf-8")
     before = run_cli("validate", "--package", str(package_copy), "--checks", "integrity")
     assert before.returncode == 1 and "hash-count" in before.stdout
     stamped = run_cli("stamp", "--package", str(package_copy))

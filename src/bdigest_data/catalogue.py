@@ -325,13 +325,23 @@ MEASURE_MISSING = Code(
     None, 'a value or a direction needs a measure')
 AGGREGATION_ROLE = Code(
     'aggregation-role', 'dataset', 'Aggregation role inconsistent',
-    'aggregation disagrees with part_of: a part without part_of, part_of on a non-part, a '
-    "total no row names, a named total that is not 'total', or a measure without aggregation.",
-    None, "aggregation is 'total' but no row names it in part_of")
+    'aggregation disagrees with part_of: a part or subset without part_of, part_of on a '
+    "row that is neither, a total no part names (a row with only subsets is 'standalone'), "
+    "a row a part names that is not 'total', or a measure without aggregation.",
+    None, "aggregation is 'total' but no part names it in part_of (a row with only subsets "
+          "is 'standalone')")
 PART_MEASURE_MISMATCH = Code(
     'part-measure-mismatch', 'dataset', 'Part measured unlike its total',
     "A part's measure or period differs from its total's.",
     None, "period '2013' differs from its total arms-011's '2012'")
+PARTS_NOT_EXHAUSTIVE = Code(
+    'parts-not-exhaustive', 'dataset', 'Parts do not make up their total',
+    "The 'part' rows of a total (of its unit and scale) do not add up to it within 0.5%: "
+    "parts that do not make up the whole are 'subset' (and a row with only subsets is "
+    "'standalone'), so that a sum over rows that are neither 'total' nor 'subset' counts "
+    "nothing twice.",
+    None, "its parts add up to 18, not 142: parts that do not make up the whole are "
+          "aggregation 'subset' (and the row they belong to 'standalone' if it has no parts)")
 DIRECTION_SIGN = Code(
     'direction-sign', 'dataset', 'Direction disagrees with the sign',
     "A change whose value's sign disagrees with its direction (a decrease is negative).",
@@ -343,7 +353,9 @@ DERIVATION_MISSING = Code(
 DERIVATION_ORPHAN = Code(
     'derivation-orphan', 'dataset', 'Derivation of nothing',
     "A derivation of a row that does not exist, or of a field or part the row's "
-    'derived_fields does not list.',
+    "derived_fields does not list; or a derivation of correction_note (the outside "
+    "knowledge a correction rests on) that is not external, not of part 'all', or of a row "
+    'without a correction_note.',
     None, "visits visit-008 does not list 'place_id' in derived_fields")
 DERIVATION_INCOMPLETE = Code(
     'derivation-incomplete', 'dataset', 'Derivation lacks its basis',

@@ -54,7 +54,7 @@ DOC = ("# Hostile codebook\n\n" + "\n\n".join(DOC_LINES) + "\n\n"
        "## 5. Visits (`visits`)\n\n| a | b |\n|---|---|\n| <i>cell</i> | x |\n")
 # row fields that validation lets carry any text (first row of each table)
 CELLS = ("actors.name", "actors.aliases", "actors.note", "places.name", "places.aliases",
-         "persons.name", "persons.note", "sources.published_note", "arms_exports.system",
+         "persons.name", "persons.person_note", "sources.published_note", "arms_exports.system",
          "arms_exports.basis_note", "arms_exports.note", "trade.commodity",
          "visits.place_as_written", "visits.sites", "visits.correction_note", "visits.note",
          "participants.name_as_written", "participants.title_as_written", "event_links.note",

@@ -133,6 +133,8 @@ def state_years(system: str = "cow", *, apart: bool = False, validate: bool = Tr
         code = actors.at[f["state"], column] if f["state"] in actors.index else pd.NA
         if f["aggregation"] == "part":
             why = "a part of a total (the total is in the panel)"
+        elif f["aggregation"] == "subset":
+            why = "a subset of another count (that count is in the panel)"
         elif pd.isna(code):
             why = f"the state has no {system.upper()} code"
         elif pd.isna(f["value"]):

@@ -6,7 +6,9 @@ per derived part of a source's publication date.
 
 - ``derivation-missing``: a derived_fields entry without a derivation row;
   ``derivation-orphan``: a derivation of a row that does not exist, or of a field (part)
-  the row's derived_fields does not list.
+  the row's derived_fields does not list; a derivation of ``correction_note`` (part ``all``,
+  basis ``external``) is the outside knowledge a correction rests on, the value kept as the
+  article gives it, and needs the row's correction_note.
 - ``derivation-incomplete``: a basis without what it needs (``row`` without rests_on_*,
   ``text`` without evidence, ``arithmetic`` without expression, ``external`` without
   claim), a rests_on row that does not exist, or an ``offset`` or ``expression`` that
@@ -62,6 +64,7 @@ from bdigest_data.validation.context import PackageData, contained
 from bdigest_data.validation.registry import register
 
 PARTS = ("year", "month", "day")
+CORRECTION = "correction_note"  # a derivation of it: the outside knowledge a correction rests on
 _DURATION = re.compile(r"(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?")  # fullmatch
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
         ast.Div: operator.truediv}
@@ -222,7 +225,14 @@ class _Check:
             self.fail(i, DERIVATION_ORPHAN, f"no row {d.get('row_id')!r} in "
                       f"{d.get('table_name')}", "row_id", d.get("row_id"))
             return
-        if d.get("table_name") != roles.SOURCES:
+        if d.get("field") == CORRECTION:
+            if d.get("basis") != "external" or d.get("part") != "all" or not row.get(CORRECTION):
+                self.fail(i, DERIVATION_ORPHAN, f"a derivation of {CORRECTION} is the outside "
+                          "knowledge a correction rests on: basis 'external', part 'all', and "
+                          f"{d.get('table_name')} {d.get('row_id')} must have a {CORRECTION}",
+                          "field", CORRECTION)
+                return
+        elif d.get("table_name") != roles.SOURCES:
             entries = derived_entries(row.get(DERIVED))
             entry = d["field"] if d.get("part") == "all" else f"{d['field']}.{d['part']}"
             if entry not in entries:

@@ -14,10 +14,14 @@ evidence field (``value``, ``rank``, ``count``):
   currency ``USD`` or unit ``tiv`` (SIPRI's dollar figures); currency ``USD`` needs ``$``
   or ``dollar``; a currency is set only for unit ``currency``.
 - ``measure-missing``: a value or a direction without a measure, or a measure without
-  either; ``aggregation-role``: measure set but no aggregation, ``part`` without part_of,
-  part_of without ``part``, ``total`` that no row names in part_of, or a row named in
-  part_of that is not ``total``; ``part-measure-mismatch``: a part whose measure or
-  period differs from its total's.
+  either; ``aggregation-role``: measure set but no aggregation, ``part`` or ``subset``
+  without part_of, part_of on a row that is neither, ``total`` that no ``part`` names in
+  part_of, or a row a ``part`` names that is not ``total`` (a row named only by subsets is
+  ``standalone``: its subsets are not a breakdown of it); ``part-measure-mismatch``: a part
+  or subset whose measure or period differs from its row's; ``parts-not-exhaustive``: the
+  ``part`` rows of a total (of one unit and scale) do not add up to it (within 0.5%), so
+  they are subsets, or parts are missing. So a sum over rows that are not ``total`` and
+  not ``subset`` never counts a thing twice and gives what the totals give.
 - ``direction-sign``: a change whose value's sign disagrees with its direction.
 """
 
@@ -32,6 +36,7 @@ from bdigest_data.catalogue import (
     DIRECTION_SIGN,
     MEASURE_MISSING,
     PART_MEASURE_MISMATCH,
+    PARTS_NOT_EXHAUSTIVE,
     SCALE_WORD,
     UNIT_MISSING,
     WRITTEN_FIGURE,
@@ -60,6 +65,8 @@ COLUMNS = ("quote", DERIVED, WRITTEN, "unit", "scale", "currency", "measure", "d
 SCALE_WORDS = ((r"(?<![a-z])(bn|billion)\b", "billion"), (r"(?<![a-z])(m|mn|million)\b",
                "million"), (r"\bthousand\b", "thousand"))
 DOLLAR = re.compile(r"\$|\bdollars?\b", re.IGNORECASE)
+PARTS = ("part", "subset")  # the roles of a row that names another in part_of
+TOLERANCE = 0.005  # parts written rounded may miss their total by this share of it
 
 
 def needs(schema: TableSchema) -> set[str]:
@@ -70,7 +77,7 @@ def needs(schema: TableSchema) -> set[str]:
 @register("dataset",
           WRITTEN_MISSING, WRITTEN_NOT_IN_QUOTE, WRITTEN_FIGURE, UNIT_MISSING,
           SCALE_WORD, CURRENCY_WORD, MEASURE_MISSING, AGGREGATION_ROLE,
-          PART_MEASURE_MISMATCH, DIRECTION_SIGN)
+          PART_MEASURE_MISMATCH, PARTS_NOT_EXHAUSTIVE, DIRECTION_SIGN)
 def check_magnitudes(pkg: PackageData) -> list[Finding]:
     """The magnitudes rules (see the module docstring)."""
     return _check(model_of(pkg))
@@ -86,6 +93,8 @@ def _check(model: Model) -> list[Finding]:
         value = numbers[0] if numbers else None
         out += _cells(td, value)
         out += _roles(model, td)
+        if value is not None:
+            out += _exhaustive(model, td, value)
     return out
 
 
@@ -159,21 +168,23 @@ def _roles(model: Model, td: TableData) -> list[Finding]:
     if rows is None or "aggregation" not in td.table.column_names:
         return []
     key = td.schema.primary_key[0] if td.schema.primary_key else None
-    named = {r.get("part_of") for r in rows.rows if r.get("part_of")}
+    named = {r.get("part_of") for r in rows.rows
+             if r.get("part_of") and r.get("aggregation") == "part"}
     out = []
     for i, r in enumerate(rows.rows):
         agg, part_of = r.get("aggregation"), r.get("part_of")
         problem = None
         if r.get("measure") is not None and agg is None:
             problem = "measure is set but aggregation is empty"
-        elif agg == "part" and not part_of:
-            problem = "aggregation is 'part' but part_of is empty"
-        elif part_of and agg != "part":
-            problem = f"part_of is {part_of} but aggregation is {agg!r}, not 'part'"
+        elif agg in PARTS and not part_of:
+            problem = f"aggregation is {agg!r} but part_of is empty"
+        elif part_of and agg not in PARTS:
+            problem = f"part_of is {part_of} but aggregation is {agg!r}, not 'part' or 'subset'"
         elif agg == "total" and r.get(key) not in named:
-            problem = "aggregation is 'total' but no row names it in part_of"
+            problem = ("aggregation is 'total' but no part names it in part_of (a row with "
+                       "only subsets is 'standalone')")
         elif r.get(key) in named and agg != "total":
-            problem = f"rows name it in part_of but its aggregation is {agg!r}, not 'total'"
+            problem = f"parts name it in part_of but its aggregation is {agg!r}, not 'total'"
         if problem:
             out.append(finding(td, AGGREGATION_ROLE, i, problem, "aggregation", agg))
         total = rows.get(part_of) if part_of else None
@@ -183,4 +194,30 @@ def _roles(model: Model, td: TableData) -> list[Finding]:
                     out.append(finding(td, PART_MEASURE_MISMATCH, i,
                                        f"{f} {r.get(f)!r} differs from its total {part_of}'s "
                                        f"{total.get(f)!r}", f, r.get(f)))
+    return out
+
+
+def _exhaustive(model: Model, td: TableData, value: str) -> list[Finding]:
+    """parts-not-exhaustive: the parts of each total, of its unit and scale, add up to it."""
+    rows = model.rows(td.name)
+    if rows is None or "aggregation" not in td.table.column_names:
+        return []
+    key = td.schema.primary_key[0] if td.schema.primary_key else None
+    sums: dict[Any, float] = {}
+    for r in rows.rows:
+        total = rows.get(r.get("part_of")) if r.get("aggregation") == "part" else None
+        if total is None or r.get(value) is None or any(
+                r.get(u) != total.get(u) for u in ("unit", "scale", "currency")):
+            continue
+        sums[r.get("part_of")] = sums.get(r.get("part_of"), 0.0) + float(r.get(value))
+    out = []
+    for i, r in enumerate(rows.rows):
+        if r.get(key) not in sums or r.get(value) is None:
+            continue
+        whole, added = float(r.get(value)), sums[r.get(key)]
+        if abs(added - whole) > TOLERANCE * abs(whole):
+            out.append(finding(td, PARTS_NOT_EXHAUSTIVE, i,
+                               f"its parts add up to {added:g}, not {whole:g}: parts that do not "
+                               "make up the whole are aggregation 'subset' (and the row they "
+                               "belong to 'standalone' if it has no parts)", value, r.get(value)))
     return out
