@@ -411,6 +411,84 @@ EVENT_TYPE = Code(
     "or fit 'none'), or remove the duplicate.",
     None, "a dyadic fact of kind 'visit', status 'cancelled', has no event type in "
           'event_types; it needs exactly one')
+TRANSFER_DIRECTION = Code(
+    'transfer-direction', 'dataset', 'Supplier and recipient swapped',
+    "Both are named in the quote, and its words put the coded supplier on the receiving "
+    "side (after 'exports … to', 'supplying', before 'has shown interest') or the coded "
+    "recipient on the giving side ('X sells', 'X's exports', 'from X'), and not the other "
+    "side as well.",
+    None, 'the quote has AZE receive from BLR, but supplier is AZE and recipient BLR')
+REPORTER_RULE = Code(
+    'reporter-rule', 'dataset', 'Reporter is not Belarus',
+    "A flow that involves Belarus has another reporter (the codebook: the reporter is "
+    "Belarus unless the flow does not involve it).",
+    None, 'the flow involves BLR, so BLR is the reporter, not AZE with partner BLR')
+HOST_PLACE = Code(
+    'host-place', 'dataset', 'Host is not the state of the place',
+    "A visit or meeting whose host_actor is not the state its place is in (visitor and "
+    "host swapped), or whose visitor is its host.",
+    None, 'host_actor is TUR but the place_id 625144 (Minsk) is in BLR: a visit takes '
+          'place in the host state (visitor and host look swapped)')
+PERSON_STATE = Code(
+    'person-state', 'dataset', 'Person acts for another state',
+    "A person field's person serves a state (persons.state) that is neither the row's "
+    "actor (actor_id, visitor_actor) nor that actor's own state.",
+    None, 'person_id per:zas serves BLR (persons.state) but actor_id is AZE')
+VISITOR_REPEATED = Code(
+    'visitor-repeated', 'dataset', 'Second visitor on a visit',
+    "A second participant with role visitor on one visit; a visit has one visitor, a "
+    "group travels as one delegation.",
+    None, 'visit_id visit-013 already has a visitor (row 22)')
+REFERENCE_ARTICLE = Code(
+    'reference-article', 'dataset', 'Row of another article',
+    "A fact row refers by a foreign key to a row of another fact table (a participant's "
+    "visit) that another article reports.",
+    None, "visit_id visit-013 is a row of article 'belarus-azerbaijan-eu', not of this "
+          "row's article 'foreign-policy-digest-2016-11'")
+LINK_DATE = Code(
+    'link-date', 'dataset', 'Linked rows of other dates',
+    "same_event rows more than a year apart, or a meeting within_visit dated outside its "
+    "visit (a visit without an end date: at most 31 days from its start).",
+    None, 'within_visit: the meeting visit-002 (2017-11-10 to 2017-11-10) is not within '
+          'the days of its visit visit-001 (2017-10-08 to 2017-10-10)')
+LINK_PLACE = Code(
+    'link-place', 'dataset', 'Meeting in another state than its visit',
+    "A meeting within_visit whose place is in another state than its visit's place.",
+    None, 'within_visit: the meeting visit-002 is in AZE (place 587084) but its visit '
+          'visit-001 in BLR (place 625144)')
+PART_ACTOR_MISMATCH = Code(
+    'part-actor-mismatch', 'dataset', 'Part of another actor\'s total',
+    "A part and its total name different actors in the same actor field (a count of one "
+    "country part_of another country's count).",
+    None, "country BLR differs from its total pp-001's AZE")
+QUALIFIER_WORD = Code(
+    'qualifier-word', 'dataset', 'Qualifier disagrees with the written figure',
+    "The qualifier is not the one value_as_written's word gives ('up to': up_to; about, "
+    "around, approximately, roughly, some: about; nearly, almost: nearly; 'at least': "
+    "at_least; 'more than', over: more_than), or is set without its word.",
+    None, "qualifier is 'about' but 'Up to 70 per cent' says 'up_to'")
+UNIT_WORD = Code(
+    'unit-word', 'dataset', 'Unit disagrees with the written figure',
+    "value_as_written names a unit ('%', 'per cent': percent; tonnes: tonne; '157th': "
+    "rank) and the unit is another.",
+    None, "unit is 'percent' but '84.7 thousand tonnes' is written in 'tonne'")
+DISPOSITION_KIND = Code(
+    'disposition-kind', 'dataset', 'Disposition for another kind of unit',
+    "A coverage-ledger row sets a unit aside as caption or heading, which are for "
+    "captions and credits, or headings, and the unit is another kind (a plain sentence).",
+    None, "the unit is a sentence, but the disposition 'caption' is for a caption or "
+          "credit")
+RECORDED_ELSEWHERE = Code(
+    'recorded-elsewhere', 'dataset', 'Recorded in another article',
+    "A coverage-ledger row's recorded_in is a sentence of another article.",
+    None, 'recorded_in belarus-azerbaijan-eu:014 is a sentence of another article')
+PLACE_COORDINATES = Code(
+    'place-coordinates', 'dataset', 'Place outside its state',
+    "A place's latitude and longitude fall outside its state's box (from the outlines of "
+    "the countryinfo library, widened by half a degree); the message says when they look "
+    "swapped.",
+    None, 'latitude 27.56653, longitude 53.90019 is not in BLR (country) (latitude and '
+          'longitude look swapped)')
 # internal
 INTERNAL_ERROR = Code(
     "internal-error", "internal", "Bug in bdigest-data",

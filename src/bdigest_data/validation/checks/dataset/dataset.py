@@ -44,6 +44,24 @@ def finding(td: TableData, code: str, row: int, message: str, field: str | None 
                    value=None if value is None else show(value))
 
 
+def referenced(pkg: PackageData, table: str, field: str) -> str | None:
+    """The table that ``field`` of ``table`` refers to by a foreign key, if it was read."""
+    schema = pkg.model.tables.get(table)
+    for fk in schema.foreignKeys if schema else ():
+        if fk.fields == [field] and fk.target(table) in pkg.tables:
+            return fk.target(table)
+    return None
+
+
+def reference_field(pkg: PackageData, table: str, target: str) -> str | None:
+    """The (first) field of ``table`` that refers to ``target`` by a one-field foreign key."""
+    schema = pkg.model.tables.get(table)
+    for fk in schema.foreignKeys if schema else ():
+        if len(fk.fields) == 1 and fk.target(table) == target:
+            return fk.fields[0]
+    return None
+
+
 def derived_entries(cell: str | None) -> frozenset[str]:
     """The entries of a ``derived_fields`` cell (``field`` or ``field.part``)."""
     return frozenset(e for e in (cell or "").split(";") if e)

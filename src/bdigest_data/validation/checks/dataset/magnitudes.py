@@ -23,6 +23,16 @@ evidence field (``value``, ``rank``, ``count``):
   they are subsets, or parts are missing. So a sum over rows that are not ``total`` and
   not ``subset`` never counts a thing twice and gives what the totals give.
 - ``direction-sign``: a change whose value's sign disagrees with its direction.
+- ``qualifier-word``: the qualifier disagrees with value_as_written's qualifier word
+  (``QUALIFIER_WORDS``: "up to" -> ``up_to``, "about", "around", "approximately",
+  "roughly", "some" -> ``about``, "nearly", "almost" -> ``nearly``, "at least" ->
+  ``at_least``, "more than", "over" -> ``more_than``), or is set without its word.
+- ``unit-word``: value_as_written names a unit (``UNIT_WORDS``: "%", "per cent", "percent"
+  -> ``percent``; "tonnes", "tons" -> ``tonne``; "16th", "141st" -> ``rank``) and the unit
+  is another one ("84.7 thousand tonnes" is not ``percent``).
+- ``part-actor-mismatch``: a part and its total both name an actor field
+  (``"bdigest:evidence": "actor"``: a country, a supplier, a counting organisation) with
+  different actors: the parts of a count are of the total's country.
 """
 
 from __future__ import annotations
@@ -35,10 +45,13 @@ from bdigest_data.catalogue import (
     CURRENCY_WORD,
     DIRECTION_SIGN,
     MEASURE_MISSING,
+    PART_ACTOR_MISMATCH,
     PART_MEASURE_MISMATCH,
     PARTS_NOT_EXHAUSTIVE,
+    QUALIFIER_WORD,
     SCALE_WORD,
     UNIT_MISSING,
+    UNIT_WORD,
     WRITTEN_FIGURE,
     WRITTEN_MISSING,
     WRITTEN_NOT_IN_QUOTE,
@@ -61,23 +74,30 @@ from bdigest_data.validation.registry import register
 
 WRITTEN = "value_as_written"
 COLUMNS = ("quote", DERIVED, WRITTEN, "unit", "scale", "currency", "measure", "direction",
-           "aggregation", "part_of", "period")
+           "aggregation", "part_of", "period", "qualifier")
 SCALE_WORDS = ((r"(?<![a-z])(bn|billion)\b", "billion"), (r"(?<![a-z])(m|mn|million)\b",
                "million"), (r"\bthousand\b", "thousand"))
 DOLLAR = re.compile(r"\$|\bdollars?\b", re.IGNORECASE)
 PARTS = ("part", "subset")  # the roles of a row that names another in part_of
 TOLERANCE = 0.005  # parts written rounded may miss their total by this share of it
+QUALIFIER_WORDS = ((r"\bup to\b", "up_to"), (r"\bat least\b", "at_least"),
+                   (r"\b(about|around|approximately|roughly|some)\b", "about"),
+                   (r"\b(nearly|almost)\b", "nearly"), (r"\b(more than|over)\b", "more_than"))
+UNIT_WORDS = ((r"%|\bper ?cent\b", "percent"), (r"\b(tonnes?|tons?)\b", "tonne"),
+              (r"\d(st|nd|rd|th)\b", "rank"))
 
 
 def needs(schema: TableSchema) -> set[str]:
     pk = schema.primary_key
-    return {*COLUMNS, *pk, *(f.name for f in schema.fields if f.evidence == roles.NUMBER)}
+    return {*COLUMNS, *pk, *(f.name for f in schema.fields
+                             if f.evidence in (roles.NUMBER, roles.ACTOR))}
 
 
 @register("dataset",
           WRITTEN_MISSING, WRITTEN_NOT_IN_QUOTE, WRITTEN_FIGURE, UNIT_MISSING,
           SCALE_WORD, CURRENCY_WORD, MEASURE_MISSING, AGGREGATION_ROLE,
-          PART_MEASURE_MISMATCH, PARTS_NOT_EXHAUSTIVE, DIRECTION_SIGN)
+          PART_MEASURE_MISMATCH, PARTS_NOT_EXHAUSTIVE, DIRECTION_SIGN, QUALIFIER_WORD,
+          UNIT_WORD, PART_ACTOR_MISMATCH)
 def check_magnitudes(pkg: PackageData) -> list[Finding]:
     """The magnitudes rules (see the module docstring)."""
     return _check(model_of(pkg))
@@ -106,9 +126,31 @@ def scale_of(written: str) -> str:
     return "one"
 
 
+def word_of(written: str, words: tuple[tuple[str, str], ...]) -> str | None:
+    """The value the first of ``words`` (pattern, value) that ``written`` shows stands for."""
+    return next((v for pattern, v in words if re.search(pattern, written, re.IGNORECASE)),
+                None)
+
+
+def _words(written: str | None, qualifier: str | None, unit: str | None
+           ) -> list[tuple[str, str, str]]:
+    """``qualifier-word`` and ``unit-word`` problems of one figure as written."""
+    problems = []
+    said = word_of(written or "", QUALIFIER_WORDS)
+    if written and qualifier != said and (said or qualifier):
+        problems.append((QUALIFIER_WORD, "qualifier", f"qualifier is {qualifier!r} but "
+                         f"{written!r} " + (f"says {said!r}" if said else "has no qualifier "
+                         "word: write the figure with its word, as the quote does")))
+    shown = word_of(written or "", UNIT_WORDS)
+    if shown and unit is not None and unit != shown:
+        problems.append((UNIT_WORD, "unit", f"unit is {unit!r} but {written!r} is written "
+                         f"in {shown!r}"))
+    return problems
+
+
 def _judge(value_field: str | None, key: tuple[Any, ...]) -> list[tuple[str, str, str]]:
     (quote, derived, written, unit, scale, currency, measure, direction, _agg, _part, _period,
-     value) = key
+     qualifier, value) = key
     entries = derived_entries(derived)
     value_derived = value_field is not None and is_derived(entries, value_field)
     problems: list[tuple[str, str, str]] = []
@@ -147,7 +189,7 @@ def _judge(value_field: str | None, key: tuple[Any, ...]) -> list[tuple[str, str
             and (float(value) < 0) != (direction == "decrease") and float(value) != 0:
         problems.append((DIRECTION_SIGN, "direction", f"direction {direction!r} but value "
                          f"{value}: a decrease is negative, an increase positive"))
-    return problems
+    return problems + _words(written, qualifier, unit)
 
 
 def _cells(td: TableData, value: str | None) -> list[Finding]:
@@ -170,6 +212,8 @@ def _roles(model: Model, td: TableData) -> list[Finding]:
     key = td.schema.primary_key[0] if td.schema.primary_key else None
     named = {r.get("part_of") for r in rows.rows
              if r.get("part_of") and r.get("aggregation") == "part"}
+    actors = [f.name for f in td.schema.fields if f.evidence == roles.ACTOR
+              and f.name in td.table.column_names]
     out = []
     for i, r in enumerate(rows.rows):
         agg, part_of = r.get("aggregation"), r.get("part_of")
@@ -194,6 +238,12 @@ def _roles(model: Model, td: TableData) -> list[Finding]:
                     out.append(finding(td, PART_MEASURE_MISMATCH, i,
                                        f"{f} {r.get(f)!r} differs from its total {part_of}'s "
                                        f"{total.get(f)!r}", f, r.get(f)))
+            for f in actors:
+                if None not in (r.get(f), total.get(f)) and r.get(f) != total.get(f):
+                    out.append(finding(td, PART_ACTOR_MISMATCH, i,
+                                       f"{f} {r.get(f)} differs from its total {part_of}'s "
+                                       f"{total.get(f)}: a part counts within its total",
+                                       f, r.get(f)))
     return out
 
 
