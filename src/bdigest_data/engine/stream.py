@@ -78,6 +78,7 @@ class CsvStream:
     header_newlines: int
     batches: Iterator[pa.RecordBatch]
     ragged: list[Ragged] = field(default_factory=list)
+    reader: pacsv.CSVStreamingReader | None = None  # what ``batches`` reads; see _finish
 
 
 class _Paced:
@@ -160,6 +161,7 @@ def read(path: Path, consume: Callable[[CsvStream], T]) -> tuple[T | None, list[
     repaired = False
     while True:
         with _UNRAISABLE as seen, _source(source) as opened:
+            stream = None
             try:
                 stream = _open(opened, block)
                 if stream is None:
@@ -170,6 +172,9 @@ def read(path: Path, consume: Callable[[CsvStream], T]) -> tuple[T | None, list[
                 reason = ""
             except pa.ArrowInvalid as exc:
                 reason = str(exc)
+            finally:
+                if stream is not None:
+                    _finish(stream, opened)
             if _UNRAISABLE.decode_errors > seen:
                 reason = "invalid UTF8 in a row with too few or too many cells"
         if not reason:
@@ -263,7 +268,25 @@ def _open(source: _Paced | pa.BufferReader, block: int) -> CsvStream | None:
                 names=first.schema.names)
         yield from _ahead(_pacing(reader, source), AHEAD)
 
-    return CsvStream(labels, header_newlines, batches(), ragged)
+    return CsvStream(labels, header_newlines, batches(), ragged, reader)
+
+
+def _finish(stream: CsvStream, source: _Paced | pa.BufferReader) -> None:
+    """Stop ``stream`` and run its reader to the end before anyone drops it. A reader
+    dropped while its I/O thread is about to call ``_Paced.read`` deadlocks: pyarrow 14
+    waits for that thread in the reader's dealloc, holding the GIL the read needs (a
+    consumer that stops early, e.g. after a fault, leaves such a read behind). So: stop
+    every read return the end of the file (closing ``source``), stop the thread parsing
+    ahead (closing ``batches``), then read the rest, which waits with the GIL released."""
+    if isinstance(source, _Paced):
+        source.close()
+    close = getattr(stream.batches, "close", None)
+    if close is not None:
+        close()
+    if stream.reader is not None:
+        with contextlib.suppress(pa.ArrowInvalid, StopIteration):
+            while True:
+                stream.reader.read_next_batch()
 
 
 def _pacing(reader: pacsv.CSVStreamingReader, source: _Paced | pa.BufferReader
