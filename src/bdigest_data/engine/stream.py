@@ -253,9 +253,13 @@ def _open(source: _Paced | pa.BufferReader, block: int) -> CsvStream | None:
         if "Empty CSV file" in str(exc):
             return None
         raise
-    first = reader.read_next_batch()
-    while first.num_rows == 0:  # pyarrow may hand out an empty batch first
+    try:
         first = reader.read_next_batch()
+        while first.num_rows == 0:  # pyarrow may hand out an empty batch first
+            first = reader.read_next_batch()
+    except BaseException:
+        _drain(reader, source)  # never dropped with a read in flight (see _finish)
+        raise
     labels = [c[0].as_py() for c in first.columns]
     header_newlines = sum(label.count("\n") for label in labels)
 
@@ -284,9 +288,16 @@ def _finish(stream: CsvStream, source: _Paced | pa.BufferReader) -> None:
     if close is not None:
         close()
     if stream.reader is not None:
-        with contextlib.suppress(pa.ArrowInvalid, StopIteration):
-            while True:
-                stream.reader.read_next_batch()
+        _drain(stream.reader, source)
+
+
+def _drain(reader: pacsv.CSVStreamingReader, source: _Paced | pa.BufferReader) -> None:
+    """Read ``reader`` to its end, ``source`` reading as an end of file from now on."""
+    if isinstance(source, _Paced):
+        source.close()
+    with contextlib.suppress(pa.ArrowInvalid, StopIteration):
+        while True:
+            reader.read_next_batch()
 
 
 def _pacing(reader: pacsv.CSVStreamingReader, source: _Paced | pa.BufferReader
