@@ -397,9 +397,11 @@ class Package(_Annotated):
         """Resources that declare a Table Schema, in descriptor order."""
         return [r.name for r in self.resources if r.tabular]
 
-    @property
+    @cached_property
     def tables(self) -> dict[str, TableSchema]:
-        """Table name -> schema, for the tables whose schema is valid."""
+        """Table name -> schema, for the tables whose schema is valid; worked out once (as
+        ``by_name``: the parser fills ``resources`` before anyone reads them), since the
+        checks ask per row and an archive has a resource per article."""
         return {r.name: r.table for r in self.resources if r.table is not None}
 
     def schema(self, name: str) -> TableSchema | None:
