@@ -3,5 +3,6 @@
 Modules: ``stream`` (a CSV file as batches of string columns, with the findings of reading
 it), ``cells`` (the cell rules of a field, checked on a whole column), ``arrays`` (Arrow
 arrays built without pandas; ``count_true``, ``texts``), ``grouping`` (a rule
-evaluated once per distinct value). They import the model (``metadata``) and nothing above.
+evaluated once per distinct value), ``memory`` (freed memory handed back between checks).
+They import the model (``metadata``) and nothing above.
 """

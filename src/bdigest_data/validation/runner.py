@@ -29,10 +29,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
 from bdigest_data import metadata
 from bdigest_data.catalogue import CATALOGUE, FILE_ERROR
+from bdigest_data.engine.memory import give_back
 from bdigest_data.findings import Finding, Report
 from bdigest_data.metadata.classes import Package, TableSchema
 from bdigest_data.metadata.files import PackageFiles, UnsafePathError, is_archive, open_files
@@ -173,7 +172,7 @@ def load(path: str | Path | PackageFiles | None = None, *, tables: Iterable[str]
     # the readers' freed batches go back to the system before the package-wide checks build
     # their Python objects: Arrow's default pool (mimalloc) keeps them otherwise, 70 MB of
     # resident memory at 2,000 articles
-    pa.default_memory_pool().release_unused()
+    give_back()
     if "integrity" in groups and tables is None:  # the versions: a whole-package check
         for check in registry.checks("integrity", "package"):
             report.extend(check.run(pkg))
@@ -308,6 +307,7 @@ def _package_check(group: str, pkg: PackageData, selected: set[str] | None) -> l
             found += _skip_unparsed(check, pkg, got, own=True)
         except Exception as exc:
             found.append(internal_error(check.name, exc))
+        give_back()  # what the check freed, before the next one builds its own
     return [f for f in found if selected is None or f.table in selected]
 
 

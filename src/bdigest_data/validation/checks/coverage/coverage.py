@@ -40,6 +40,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import pyarrow as pa
+
 from bdigest_data.catalogue import (
     SENTENCE_ERROR,
     STALE_DISPOSITION,
@@ -112,14 +114,18 @@ class ArticleCoverage:
         return asdict(self)
 
 
-@dataclass
+@dataclass(slots=True)  # one a ledger row: 200,000 at 5,000 articles
 class _Entry:
     row: int  # 0-based row of the ledger table
     sentence_id: str
     figure: str | None  # one of the row's figures; None: the whole sentence
     disposition: str
     recorded_in: str | None
-    text: str
+    texts: pa.Array  # the ledger's text column, one chunk (``text``: this row's, when read)
+
+    @property
+    def text(self) -> str:
+        return self.texts[self.row].as_py()
 
 
 def needs(schema: TableSchema) -> set[str]:
@@ -137,7 +143,7 @@ def dispositions(pkg: PackageData) -> list[str]:
 
 def ledger(pkg: PackageData) -> list[ArticleCoverage]:
     """Per article: units covered, set aside by disposition and unaccounted; figures."""
-    return _Coverage(pkg).ledger
+    return _Coverage(pkg, every_unit=True).ledger
 
 
 def ledger_row(sentence_id: str, text: str, figure: str = "", disposition: str = "") -> str:
@@ -156,7 +162,7 @@ def check(pkg: PackageData) -> list[Finding]:
     table together, so a missing one would show its sentences as unaccounted."""
     if pkg.unread():
         return []
-    cov = _Coverage(pkg)
+    cov = _Coverage(pkg, every_unit=False)
     findings = list(cov.findings)
     # a finding about a seed text names the resource of its file (one file per new article)
     seeds = {r.path: r.name for r in pkg.model.resources_with_role(roles.SEEDS)
@@ -205,10 +211,13 @@ def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 
 class _Coverage:
-    """Units, quote spans and ledger rows of every article, worked out once."""
+    """Units, quote spans and ledger rows of every article, worked out once; the status of
+    every unit (``ArticleCoverage.units``, for the report) only with ``every_unit``, else
+    those of the unaccounted units alone (for the findings)."""
 
-    def __init__(self, pkg: PackageData) -> None:
+    def __init__(self, pkg: PackageData, *, every_unit: bool) -> None:
         self.pkg = pkg
+        self.every_unit = every_unit
         self.td: TableData | None = pkg.role_table(roles.COVERAGE_LEDGER)
         self.vocabulary = dispositions(pkg)
         self.ledger: list[ArticleCoverage] = []
@@ -256,14 +265,17 @@ class _Coverage:
     def _entries(self) -> list[_Entry]:
         if self.td is None:
             return []
-        cols = [self.td.column(c).to_pylist() for c in LEDGER_COLUMNS[:-1]]
+        texts = self.td.column("text").combine_chunks()
+        cols = [self.td.column(c).to_pylist() for c in LEDGER_COLUMNS[:-2]]
         entries = []
-        for row, (sid, figs, disposition, recorded_in, text) in enumerate(zip(*cols,
-                                                                             strict=True)):
-            if None in (sid, disposition, text):
+        shared: dict[str, str] = {}  # one string for each disposition, not one a row
+        for row, (sid, figs, disposition, recorded_in, has_text) in enumerate(zip(
+                *cols, texts.is_valid().to_pylist(), strict=True)):
+            if sid is None or disposition is None or not has_text:
                 continue  # a missing or mistyped cell: the structure checks report it
+            disposition = shared.setdefault(disposition, disposition)
             for figure in [f.strip() for f in figs.split(";") if f.strip()] if figs else [None]:
-                entries.append(_Entry(row, sid, figure, disposition, recorded_in, text))
+                entries.append(_Entry(row, sid, figure, disposition, recorded_in, texts))
         return entries
 
     # --- the ledger rows ----------------------------------------------------------------
@@ -345,9 +357,11 @@ class _Coverage:
             s = COVERED if covered else BY_RULE.get(u.kind) or aside.get(u.sentence_id) \
                 or UNACCOUNTED
             status[u.sentence_id] = s
-            unit = UnitStatus(u.sentence_id, u.kind, line(u.start), u.text, s,
-                              not covered and u.kind in BY_RULE)
-            entry.units.append(unit)
+            if self.every_unit or s == UNACCOUNTED:
+                unit = UnitStatus(u.sentence_id, u.kind, line(u.start), u.text, s,
+                                  not covered and u.kind in BY_RULE)
+                if self.every_unit:
+                    entry.units.append(unit)
             if s == COVERED:
                 entry.sentences_covered += 1
             elif s == UNACCOUNTED:

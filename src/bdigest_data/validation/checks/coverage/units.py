@@ -16,6 +16,8 @@ import bisect
 from dataclasses import dataclass
 from typing import Any
 
+import pyarrow as pa
+
 from bdigest_data.catalogue import SENTENCE_ERROR
 from bdigest_data.findings import Finding
 from bdigest_data.metadata import roles
@@ -30,7 +32,9 @@ FIX = "regenerate the table with python scripts/build_sentences.py, then bdigest
 
 @dataclass(slots=True)  # one a sentence: 300,000 at 5,000 articles
 class Unit:
-    """A row of the sentences table, placed in its article."""
+    """A row of the sentences table, placed in its article. Its ``text`` is read from the
+    table's Arrow column when asked for, not held: at 5,000 articles the texts of every
+    unit as Python strings are 100 MB."""
 
     row: int  # 0-based row of the sentences table
     sentence_id: str
@@ -39,9 +43,13 @@ class Unit:
     kind: str
     start: int  # offsets in the seed file
     end: int
-    text: str
+    texts: pa.Array  # the table's text column, one chunk
     lo: int = 0  # span in the article's normalised text (``Article.mapped``)
     hi: int = 0
+
+    @property
+    def text(self) -> str:
+        return self.texts[self.row].as_py()
 
 
 def short(text: str) -> str:
@@ -55,10 +63,17 @@ def units(pkg: PackageData) -> tuple[dict[str, list[Unit]], list[Finding]]:
     td = pkg.role_table(roles.SENTENCES)
     by_source: dict[str, list[Unit]] = {}
     if td is not None:
-        cols: list[list[Any]] = [td.column(c).to_pylist() for c in COLUMNS]
-        for row, values in enumerate(zip(*cols, strict=True)):
-            if None not in values:  # a missing or mistyped cell: the structure checks say so
-                by_source.setdefault(values[1], []).append(Unit(row, *values))
+        texts = td.column(COLUMNS[-1]).combine_chunks()
+        cols: list[list[Any]] = [td.column(c).to_pylist() for c in COLUMNS[:-1]]
+        shared: dict[str, str] = {}  # one string for each source id and kind, not one a row
+        for row, (*values, valid) in enumerate(zip(*cols, texts.is_valid().to_pylist(),
+                                                   strict=True)):
+            if valid and None not in values:  # a missing or mistyped cell: structure says so
+                sentence_id, source_id, ordinal, kind, start, end = values
+                by_source.setdefault(source_id, []).append(Unit(
+                    row, sentence_id, shared.setdefault(source_id, source_id), ordinal,
+                    shared.setdefault(kind, kind), start, end, texts))
+        del cols
     check = _Check(pkg)
     arts = articles(pkg)
     sound: dict[str, list[Unit]] = {}

@@ -33,8 +33,8 @@ def check_ledger(pkg: PackageData) -> list[Finding]:
     ledger, units = pkg.role_table(roles.COVERAGE_LEDGER), pkg.role_table(roles.SENTENCES)
     if ledger is None or units is None or units.table.num_rows == 0:
         return []
-    ids = units.column("sentence_id")
-    own = pc.index_in(ledger.column("sentence_id"), value_set=ids.combine_chunks())
+    ids = units.column("sentence_id").combine_chunks()
+    own = pc.index_in(ledger.column("sentence_id"), value_set=ids)
     kind = pc.take(units.column("kind"), own)
     source = pc.take(units.column("source_id"), own)
     return _kinds(ledger, kind) + _recorded(ledger, units, ids, source)
@@ -56,11 +56,11 @@ def _kinds(ledger: TableData, kind: pa.ChunkedArray) -> list[Finding]:
     return sorted(out, key=lambda f: f.row or 0)
 
 
-def _recorded(ledger: TableData, units: TableData, ids: pa.ChunkedArray,
+def _recorded(ledger: TableData, units: TableData, ids: pa.Array,
               source: pa.ChunkedArray) -> list[Finding]:
     recorded = ledger.column("recorded_in")
     theirs = pc.take(units.column("source_id"),
-                     pc.index_in(recorded, value_set=ids.combine_chunks()))
+                     pc.index_in(recorded, value_set=ids))
     rows = true_indices(pc.not_equal(source, theirs))
     shown = recorded.take(from_numpy(rows)).to_pylist() if len(rows) else []
     return [finding(ledger, RECORDED_ELSEWHERE, int(row), f"recorded_in {rid} is a sentence "
