@@ -215,6 +215,20 @@ def hash_file(path: Path, algorithm: str = HASH) -> tuple[int, str]:
         return st.st_size, hashlib.file_digest(fh, algorithm).hexdigest()
 
 
+def tree_digest(root: Path, suffix: str) -> str:
+    """A digest of the names and content of every ``*suffix`` file under ``root`` outside
+    ``__pycache__``: for the library's own modules (``verdicts.code_digest``), which are
+    not a package's files, so they are read directly, not with a package's rules."""
+    h = hashlib.sha256()
+    for path in sorted(root.rglob(f"*{suffix}")):
+        if "__pycache__" in path.parts:
+            continue
+        data = path.read_bytes()
+        h.update(f"{path.relative_to(root).as_posix()}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()
+
+
 class PackageFiles:
     """The files of the package whose descriptor is ``root / descriptor``."""
 
