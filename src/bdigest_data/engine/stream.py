@@ -292,8 +292,9 @@ def _finish(stream: CsvStream, source: _Paced | pa.BufferReader) -> None:
 
 
 def _drain(reader: pacsv.CSVStreamingReader, source: _Paced | pa.BufferReader) -> None:
-    """Read ``reader`` to its end, ``source`` reading as an end of file from now on."""
-    if isinstance(source, _Paced):
+    """Read ``reader`` to its end, ``source`` reading as an end of file from now on (closed
+    here unless ``_finish`` did: ``close`` waits for pyarrow's last read, once is enough)."""
+    if isinstance(source, _Paced) and not source.closed:
         source.close()
     with contextlib.suppress(pa.ArrowInvalid, StopIteration):
         while True:
