@@ -291,3 +291,30 @@ def test_the_written_tables_stay_csv(package_copy: Path) -> None:
         if table == "sources":
             header = table_rows[0]
             assert table_rows[-1][header.index("published_note")] == "one\rtwo"
+
+
+def test_tables_are_found_by_role_whatever_their_names(package_copy: Path) -> None:
+    """Legal input: the sentences table under another name (its role says what it is) still
+    gets the new article's units."""
+    for rel, old, new in (("datapackage.json", '"name": "sentences"', '"name": "units"'),
+                          ("schemas/coverage_ledger.json", '"resource": "sentences"',
+                           '"resource": "units"')):
+        text = (package_copy / rel).read_text(encoding="utf-8")
+        assert old in text
+        (package_copy / rel).write_text(text.replace(old, new), encoding="utf-8")
+    assert run_cli("validate", "--package", str(package_copy), "--no-cache").returncode == 0
+    units = package_copy / "data" / "sentences.csv"
+    before = units.read_bytes()
+    result = add(package_copy, FIXTURE)
+    assert result.returncode == 0, result.stderr
+    assert b"\nfixture-target:001," in units.read_bytes()[len(before) - 1:]
+
+
+def test_a_sources_table_that_cannot_be_keyed_is_a_clear_refusal(package_copy: Path) -> None:
+    """A sources table with a repeated id: a one-line refusal that names the file, the line
+    and the id, never a traceback, and nothing written."""
+    path = package_copy / "data" / "sources.csv"
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join([*lines, lines[-1]]))
+    error = refused(package_copy, FIXTURE, "occurs twice")
+    assert "sources.csv, line" in error and "georgia-alliance-under-threat" in error

@@ -48,7 +48,7 @@ from bdigest_data.metadata import roles
 from bdigest_data.metadata.classes import Field, Package
 from bdigest_data.metadata.descriptor import descriptor_text
 from bdigest_data.metadata.files import stamp_of
-from bdigest_data.metadata.rows import KeyedRows, read_keyed
+from bdigest_data.metadata.rows import KeyedRows, RowsError, read_keyed
 from bdigest_data.text.evidence import LINE_BREAK, Article, heading_free, normalise
 
 _HEADING = re.compile(r"^#{1,6}[ \t]+(?P<text>\S.*)$", re.MULTILINE)
@@ -95,9 +95,12 @@ class _Table:
         self.name, self.schema = name, schema
         self.relpath = str(model.by_name[name].path)
         self.path = files.path(self.relpath, what=f"resource {name!r}")
-        self.original = self.path.read_bytes()
-        self.rows: KeyedRows = read_keyed(io.BytesIO(self.original), self.path,
-                                          tuple(schema.primary_key))
+        self.original = files.read_bytes(self.relpath, what=f"resource {name!r}")
+        try:
+            self.rows: KeyedRows = read_keyed(io.BytesIO(self.original), self.path,
+                                              tuple(schema.primary_key))
+        except RowsError as exc:  # not keyed rows of UTF-8 CSV: the validator says more
+            raise ArticleRefused(f"{exc}; run bdigest-data validate") from None
 
     def field(self, role: str, default: str) -> str:
         """The name of the field with ``role`` (the 0.1 name where no field has it)."""
@@ -122,7 +125,7 @@ def add_article(root: Path, file: Path, *, source_id: str, published: str, note:
     except ValidationError as exc:
         raise ArticleRefused(f"the package's metadata has faults; run bdigest-data validate "
                              f"first:\n{exc}") from None
-    sources = _Table(model, files, model.table_with_role(roles.SOURCES) or roles.SOURCES)
+    sources = _Table(model, files, roles.SOURCES)
     id_field = sources.schema.primary_key[0] if sources.schema.primary_key else "source_id"
     _check_id(source_id, sources.schema.field(id_field), sources.rows)
     data, text, normalised = _read_text(file)
@@ -153,8 +156,8 @@ def add_article(root: Path, file: Path, *, source_id: str, published: str, note:
     written = {sources.relpath: sources.appended([row])}
     units = _units(Article(source_id, seed_file, start, end, text[start:end]))
     _check_headings(units or [], text, file)
-    if units is not None and (named_sentences := model.table_with_role(roles.SENTENCES)):
-        sentences = _Table(model, files, named_sentences)
+    if units is not None and model.table_with_role(roles.SENTENCES):
+        sentences = _Table(model, files, roles.SENTENCES)
         written[sentences.relpath] = sentences.appended(
             [{n: str(getattr(u, n, "")) for n in sentences.rows.header} for u in units])
     desc = _descriptor(model, resource, seed_file, title, data, written)

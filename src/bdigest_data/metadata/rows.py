@@ -63,9 +63,11 @@ def read_keyed(fh: IO[bytes], path: Path, key_fields: tuple[str, ...]) -> KeyedR
                     f"value {format_key(key)!r} occurs twice"
                 )
             rows[key] = {name: row.get(name) or "" for name in header}
-    except (csv.Error, UnicodeDecodeError) as exc:
-        raise RowsError(f"{path}, line {reader.line_num + 1}: cannot be read as UTF-8 CSV "
-                        f"({exc})") from None
+    except UnicodeDecodeError:  # decoded in chunks: neither its line nor offset is the file's
+        raise RowsError(f"{path}: not UTF-8 text; a table must be UTF-8 encoded") from None
+    except csv.Error as exc:
+        raise RowsError(f"{path}, line {reader.line_num + 1}: not a CSV record ({exc})") \
+            from None
     finally:
         text.detach()  # the caller closes fh
     return KeyedRows(path, key_fields, header, rows)
