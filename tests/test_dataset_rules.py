@@ -4,12 +4,13 @@ the file, row, column and value; a legal edit close to it must still pass that r
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from helpers import rows, write_rows
+from helpers import assert_no_internal_error, rows, write_rows
 from test_dataset_checks import CHECKS, change
 
 from bdigest_data.findings import Finding
@@ -108,7 +109,7 @@ def test_links_that_join_rows_of_other_dates_or_places_are_caught(package_copy, 
 # a legal edit close to each broken one: the rule stays silent
 LEGAL = [
     ("transfer-direction", [(ARMS, "arms-024", {"supplier": "UKR", "co_supplier": "BLR"})]),
-    ("reporter-rule", [(TRADE, "trade-027", {"flow": "import"})]),   # AZE–VEN: no Belarus
+    ("reporter-rule", [(TRADE, "trade-027", {"reporter": "VEN", "partner": "AZE"})]),  # no BLR
     ("host-place", [(VISIT, "visit-004", {"place_id": "624079"})]),   # Orsha: in Belarus
     ("person-state", [(PT, "pt-036", {"actor_id": "org:BLR-SMIC"})]),  # its state: Belarus
     ("visitor-repeated", [(PT, "pt-023", {"role": "counterpart"})]),
@@ -144,3 +145,59 @@ def test_the_country_boxes_are_the_librarys():
     assert checked.returncode == 0, checked.stderr
     assert BOXES["BLR"][0] < 53.90019 < BOXES["BLR"][1]  # Minsk
     assert "SGP" not in BOXES  # the library has no outline of Singapore: not judged
+
+
+def _schema_type(pkg: Path, table: str, field: str, kind: str) -> None:
+    path = pkg / "schemas" / f"{table}.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    found = next(f for f in schema["fields"] if f["name"] == field)
+    found["type"] = kind
+    found.pop("constraints", None)
+    path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+
+
+# hostile edits of the rules' inputs: (edit, the codes that may appear, at most how many)
+def _blank_sentence_id(pkg: Path) -> None:
+    change(pkg, "sentences", "sentence_id", f"{AI}:009", sentence_id="")
+
+
+def _blank_event_type_id(pkg: Path) -> None:
+    records = rows(pkg, "event_types")
+    records.append({**records[0], "event_type_id": ""})
+    write_rows(pkg, "event_types", records)
+
+
+def _blank_actor2_field(pkg: Path) -> None:
+    change(pkg, "event_types", "event_type_id", "visits/visit/held", actor2_field="")
+
+
+def _from_table_outside_the_enum(pkg: Path) -> None:
+    records = rows(pkg, "event_links")
+    records[0]["from_table"] = "visitz"
+    write_rows(pkg, "event_links", records)
+
+
+HOSTILE = {
+    "a blank sentence id": (_blank_sentence_id, {"recorded-elsewhere", "disposition-kind"}),
+    "a duplicate event type without an id": (_blank_event_type_id, {"event-type"}),
+    "an event type without its second actor": (_blank_actor2_field, {"event-type"}),
+    "a link from a table outside the enum": (_from_table_outside_the_enum, {"link-target"}),
+    "latitudes typed as text": (lambda pkg: _schema_type(pkg, "places", "latitude", "string"),
+                                {"place-coordinates"}),
+    "roles typed as integers": (lambda pkg: _schema_type(pkg, "participants", "role",
+                                                         "integer"), {"visitor-repeated"}),
+    "ledger dispositions typed as integers": (
+        lambda pkg: _schema_type(pkg, "coverage_ledger", "disposition", "integer"),
+        {"disposition-kind", "recorded-elsewhere"}),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE)
+def test_a_broken_input_of_a_rule_is_its_own_finding_alone(package_copy, case):
+    """One mistake, one finding: a rule whose input is broken (a blank or unparsed cell, a
+    column of another type) is silent, never an internal error or a flood of its own."""
+    edit, codes = HOSTILE[case]
+    edit(package_copy)
+    found = report(package_copy)
+    assert_no_internal_error(found)
+    assert [f.message for f in found if f.code in codes] == []

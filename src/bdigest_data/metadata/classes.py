@@ -47,6 +47,8 @@ ROLE_FIELDS = {
     roles.SENTENCES: {"sentence_id": "string", "source_id": "string", "ordinal": "integer",
                   "kind": "string", "char_start": "integer", "char_end": "integer",
                   "text": "string"},
+    roles.COVERAGE_LEDGER: dict.fromkeys(("sentence_id", "figures", "disposition",
+                                          "recorded_in", "text"), "string"),
 }
 FIELD_ROLE_TYPES = {roles.CHAR_START: "integer", roles.CHAR_END: "integer"}
 # The types of a field whose quote must show it (``bdigest:evidence``): the checks compare

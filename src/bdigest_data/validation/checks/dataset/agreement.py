@@ -123,6 +123,9 @@ def _same_article(model: Model, td: TableData, field: str, target: str) -> list[
 
 
 def _one_visitor(td: TableData, field: str) -> list[Finding]:
+    typed = td.schema.field(ROLE_FIELD)
+    if typed is None or not typed.supported or typed.info.python is not str:
+        return []  # roles that are not words: a schema the rule cannot judge
     role = td.column(ROLE_FIELD)
     ref = td.column(field)
     rows = true_indices(pc.is_in(role, value_set=texts([ONE_PER_VISIT])))

@@ -15,7 +15,7 @@ from bdigest_data.findings import Finding
 from bdigest_data.metadata import roles
 from bdigest_data.validation.checks.dataset.country_boxes import BOXES
 from bdigest_data.validation.checks.dataset.dataset import finding, reference_field
-from bdigest_data.validation.context import PackageData
+from bdigest_data.validation.context import PackageData, TableData
 from bdigest_data.validation.registry import register
 
 LATITUDE, LONGITUDE = "latitude", "longitude"
@@ -38,8 +38,9 @@ def check_coordinates(pkg: PackageData) -> list[Finding]:
     out: list[Finding] = []
     for name, td in pkg.tables.items():
         state = reference_field(pkg, name, actors) if actors else None
-        if state is None or not {LATITUDE, LONGITUDE, state} <= set(td.table.column_names):
-            continue
+        if state is None or not {LATITUDE, LONGITUDE, state} <= set(td.table.column_names) \
+                or not all(_numeric(td, c) for c in (LATITUDE, LONGITUDE)):
+            continue  # no coordinates, or not numbers (a schema the rule cannot judge)
         columns = (td.column(c).to_pylist() for c in (state, LATITUDE, LONGITUDE))
         for row, (country, lat, lon) in enumerate(zip(*columns, strict=True)):
             box = BOXES.get(country)
@@ -49,3 +50,8 @@ def check_coordinates(pkg: PackageData) -> list[Finding]:
             out.append(finding(td, PLACE_COORDINATES, row, f"latitude {lat}, longitude {lon} "
                                f"is not in {country} ({state}){swapped}", LATITUDE, lat))
     return out
+
+
+def _numeric(td: TableData, name: str) -> bool:
+    found = td.schema.field(name)
+    return found is not None and found.supported and found.info.python in (int, float)

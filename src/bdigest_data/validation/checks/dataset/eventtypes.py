@@ -9,7 +9,9 @@ table for a kind that has none), as the events view (``bdigest_data.events()``) 
 - ``event-type``: a dyadic fact that no event type names (a kind or status the table has no
   row for), or that two or more name; the finding is on the fact's kind cell.
 
-Rows whose kind, status or actor cells did not parse are left to the structure group.
+Rows whose kind, status or actor cells did not parse are left to the structure group, and so
+is every fact while a row of ``event_types`` is broken (a cell that did not parse, or an
+empty one the rule reads): one mistake, one finding.
 """
 
 from __future__ import annotations
@@ -27,6 +29,11 @@ from bdigest_data.validation.registry import register
 LOOKUP = roles.EVENT_TYPES  # the lookup table, by name (as bdigest_data.events reads it)
 
 
+# the cells of an event_types row the rule reads (``status`` may be empty: no status)
+NEEDED = ("event_type_id", "fact_table", "kind_field", "kind", "status_field", "actor1_field",
+          "actor2_field")
+
+
 def needs(schema: TableSchema) -> set[str]:
     """Any field: the event types name the kind, status and actor fields in their rows."""
     return set(schema.names)
@@ -42,11 +49,12 @@ def _check(model: Model) -> list[Finding]:
     types = model.rows(LOOKUP)
     if types is None or not model.complete() or model.unknowable(LOOKUP):
         return []
+    if any(model.pkg.failed_in(types.td.name, i) or not all(et.get(k) for k in NEEDED)
+           for i, et in enumerate(types.rows)):
+        return []  # a row of the mapping is broken (its own finding): no fact can be judged
     by_table: dict[str, list[dict[str, Any]]] = {}
     for et in types.rows:
-        if all(et.get(k) for k in ("fact_table", "kind_field", "kind", "status_field",
-                                   "actor1_field", "actor2_field")):
-            by_table.setdefault(et["fact_table"], []).append(et)
+        by_table.setdefault(et["fact_table"], []).append(et)
     out: list[Finding] = []
     for table, typed in by_table.items():
         facts = model.rows(table)

@@ -34,7 +34,7 @@ def check_ledger(pkg: PackageData) -> list[Finding]:
     if ledger is None or units is None or units.table.num_rows == 0:
         return []
     ids = units.column("sentence_id").combine_chunks()
-    own = pc.index_in(ledger.column("sentence_id"), value_set=ids)
+    own = pc.index_in(ledger.column("sentence_id"), value_set=ids, skip_nulls=True)
     kind = pc.take(units.column("kind"), own)
     source = pc.take(units.column("source_id"), own)
     return _kinds(ledger, kind) + _recorded(ledger, units, ids, source)
@@ -60,7 +60,7 @@ def _recorded(ledger: TableData, units: TableData, ids: pa.Array,
               source: pa.ChunkedArray) -> list[Finding]:
     recorded = ledger.column("recorded_in")
     theirs = pc.take(units.column("source_id"),
-                     pc.index_in(recorded, value_set=ids))
+                     pc.index_in(recorded, value_set=ids, skip_nulls=True))
     rows = true_indices(pc.not_equal(source, theirs))
     shown = recorded.take(from_numpy(rows)).to_pylist() if len(rows) else []
     return [finding(ledger, RECORDED_ELSEWHERE, int(row), f"recorded_in {rid} is a sentence "

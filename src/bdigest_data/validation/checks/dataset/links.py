@@ -50,6 +50,8 @@ from bdigest_data.validation.registry import register
 
 SAME_EVENT_GAP = timedelta(days=366)  # same_event rows at most a year apart
 OPEN_VISIT_DAYS = timedelta(days=31)  # a visit with a start date only: how long it may last
+# the cells of a link the rules read: one that did not parse is its own finding alone
+LINK_FIELDS = frozenset({"from_table", "from_id", "to_table", "to_id", "relation"})
 
 
 def needs(schema: TableSchema) -> set[str]:
@@ -79,15 +81,16 @@ def _check(model: Model) -> list[Finding]:
         a = (link.get("from_table"), link.get("from_id"))
         b = (link.get("to_table"), link.get("to_id"))
         rel = link.get("relation")
-        if model.unknowable(a[0]) or model.unknowable(b[0]):
-            continue
+        if model.unknowable(a[0]) or model.unknowable(b[0]) \
+                or model.pkg.failed_in(td.name, i, LINK_FIELDS):
+            continue  # a cell that did not parse, or a table that cannot be looked up
         rows = [model.rows(t) if t else None for t, _ in (a, b)]
         found = [r.get(k) if r else None for r, (_, k) in zip(rows, (a, b), strict=True)]
-        missing = [f"{t} {k}" for (t, k), row in zip((a, b), found, strict=True) if row is None]
+        missing = [(t, k) for (t, k), row in zip((a, b), found, strict=True) if row is None]
         if missing:
-            out.append(finding(td, LINK_TARGET, i, f"no row {', '.join(missing)}",
-                               "to_id" if found[0] is not None else "from_id",
-                               missing[0].split()[-1]))
+            out.append(finding(td, LINK_TARGET, i,
+                               f"no row {', '.join(f'{t} {k}' for t, k in missing)}",
+                               "to_id" if found[0] is not None else "from_id", missing[0][1]))
             continue
         pair = frozenset((a, b))
         if a == b or pair in pairs:
