@@ -52,10 +52,11 @@ def test_which_armies_field_a_system():
 
 def test_a_timeline_of_one_persons_foreign_visits():
     timeline = run("A timeline of one person's foreign visits")["timeline"]
-    assert list(timeline.visit_id) == ["visit-013", "visit-010", "visit-006", "visit-016",
-                                       "visit-017"]
-    assert list(timeline.host_actor) == ["AZE", "RUS", "AZE", "MMR", "SGP"]
-    assert timeline.start_date.iloc[0] == "2013-11-20"  # Baku, 20-21 November 2013
+    assert list(timeline.visit_id) == ["visit-017", "visit-013", "visit-010", "visit-006",
+                                       "visit-016"]
+    assert list(timeline.host_actor) == ["SGP", "AZE", "RUS", "AZE", "MMR"]
+    assert timeline.start_date.iloc[0] == "2013-03"  # Singapore, dated from outside (3.0.0)
+    assert timeline.start_date.iloc[1] == "2013-11-20"  # Baku, 20-21 November 2013
 
 
 def test_who_visited_minsk_in_a_given_month():
