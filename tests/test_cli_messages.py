@@ -103,7 +103,7 @@ def test_a_file_format_out_ending_in_slash_is_refused(format, exists, tmp_path):
 
 @pytest.mark.parametrize(("command", "args"), [("export", ["-f", "json"]),
                                                ("export", ["-f", "parquet"]), ("site", [])])
-@pytest.mark.parametrize("out", [".", "..", "/", "sub/.."])
+@pytest.mark.parametrize("out", [".", "..", "/", "sub/..", "sub/.", ""])
 def test_an_out_with_no_name_of_its_own_is_refused(command, args, out, tmp_path):
     (tmp_path / "sub").mkdir()
     result = run_cli(command, *args, out, "--force", cwd=tmp_path)

@@ -47,15 +47,18 @@ class OutputExists(FileExistsError):
 def output_folder(given: str | Path, *, one_file: bool, what: str) -> Path:
     """The output path ``given`` (the commands' OUT) as a ``Path``, refused before anything
     is written: a ``ValueError`` when it names no file or folder of its own (``.``, ``..``,
-    ``/``), or ends in ``/`` while ``what`` is ``one_file`` (``Path`` would drop the slash
-    and write a file where the user typed a folder); a ``FileNotFoundError`` naming its
-    folder when that does not exist: a mistyped path is not made into new folders, however
-    deep; only ``out`` itself is written (a file, or the folder of a Parquet export or a
-    site)."""
+    ``/``, ``out/.``, an empty text), or ends in ``/`` while ``what`` is ``one_file``
+    (``Path`` would drop the slash and write a file where the user typed a folder); a
+    ``FileNotFoundError`` naming its folder when that does not exist: a mistyped path is
+    not made into new folders, however deep; only ``out`` itself is written (a file, or the
+    folder of a Parquet export or a site)."""
     text, out = str(given), Path(given)
-    if out.name in ("", ".", ".."):
-        raise ValueError(f"{text} is no name of its own for the {what}; give the name of the "
-                         f"{'file' if one_file else 'folder'} to write")
+    last = text
+    for sep in SEPARATORS:
+        last = last.rsplit(sep, 1)[-1]
+    if out.name in ("", ".", "..") or last in (".", ".."):  # Path reads out/. as out
+        raise ValueError(f"{text or 'an empty OUT'} is no name of its own for the {what}; "
+                         f"give the name of the {'file' if one_file else 'folder'} to write")
     if one_file and text.endswith(SEPARATORS):
         raise ValueError(f"{text} ends in {text[-1]}, which names a folder, but the {what} is "
                          f"one file: give a file name ({out.name} without the {text[-1]})")
