@@ -201,3 +201,27 @@ def test_a_broken_input_of_a_rule_is_its_own_finding_alone(package_copy, case):
     found = report(package_copy)
     assert_no_internal_error(found)
     assert [f.message for f in found if f.code in codes] == []
+
+
+# one mistake in a part of arms-011 (97): the finding that names it, and the codes that
+# must not repeat it
+ONE_PART = [
+    ({"value": "80", "value_as_written": "80"}, "parts-exceed-total"),  # 80 + 28 > 97
+    ({"scale": "thousand"}, "part-unit-mismatch"),
+    ({"measure": "change"}, "part-unit-mismatch"),  # measure has the unit role
+    ({"value": "sixty-nine"}, "type-error"),
+]
+
+
+@pytest.mark.parametrize(("values", "code"), ONE_PART, ids=[c for _, c in ONE_PART])
+def test_a_wrong_part_is_one_finding(package_copy, values, code):
+    """A part that breaks its total's sum or unit is named once, by the group that owns the
+    rule: parts-not-exhaustive (parts falling short of a total) and part-measure-mismatch
+    stay silent on it."""
+    change(package_copy, *ARMS, "arms-012", **values)
+    stamp(package_copy)
+    found = validate(package_copy, checks=["structure", "semantics", "dataset"])
+    assert_no_internal_error(found)
+    assert code in {f.code for f in found if f.table == "arms_exports"}
+    assert [f.message for f in found
+            if f.code in ("parts-not-exhaustive", "part-measure-mismatch")] == []

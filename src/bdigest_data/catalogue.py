@@ -332,14 +332,16 @@ AGGREGATION_ROLE = Code(
           "is 'standalone')")
 PART_MEASURE_MISMATCH = Code(
     'part-measure-mismatch', 'dataset', 'Part measured unlike its total',
-    "A part's measure or period differs from its total's.",
+    "A part's measure or period differs from its total's (a measure that is a unit field "
+    "is part-unit-mismatch's).",
     None, "period '2013' differs from its total arms-011's '2012'")
 PARTS_NOT_EXHAUSTIVE = Code(
     'parts-not-exhaustive', 'dataset', 'Parts do not make up their total',
-    "The 'part' rows of a total (of its unit and scale) do not add up to it within 0.5%: "
-    "parts that do not make up the whole are 'subset' (and a row with only subsets is "
-    "'standalone'), so that a sum over rows that are neither 'total' nor 'subset' counts "
-    "nothing twice.",
+    "The 'part' rows of a total add up to less than it (by more than 0.5%; more is "
+    "parts-exceed-total, and a total with a part of another unit, or without a value, is "
+    "not judged): parts that do not make up the whole are 'subset' (and a row with only "
+    "subsets is 'standalone'), so that a sum over rows that are neither 'total' nor "
+    "'subset' counts nothing twice.",
     None, "its parts add up to 18, not 142: parts that do not make up the whole are "
           "aggregation 'subset' (and the row they belong to 'standalone' if it has no parts)")
 DIRECTION_SIGN = Code(

@@ -214,6 +214,7 @@ def _roles(model: Model, td: TableData) -> list[Finding]:
              if r.get("part_of") and r.get("aggregation") == "part"}
     actors = [f.name for f in td.schema.fields if f.evidence == roles.ACTOR
               and f.name in td.table.column_names]
+    units = {f.name for f in td.schema.with_role(roles.UNIT)}  # part-unit-mismatch's
     out = []
     for i, r in enumerate(rows.rows):
         agg, part_of = r.get("aggregation"), r.get("part_of")
@@ -234,7 +235,7 @@ def _roles(model: Model, td: TableData) -> list[Finding]:
         total = rows.get(part_of) if part_of else None
         if total is not None:
             for f in ("measure", "period"):
-                if f in r and r.get(f) != total.get(f):
+                if f in r and f not in units and r.get(f) != total.get(f):
                     out.append(finding(td, PART_MEASURE_MISMATCH, i,
                                        f"{f} {r.get(f)!r} differs from its total {part_of}'s "
                                        f"{total.get(f)!r}", f, r.get(f)))
@@ -248,24 +249,32 @@ def _roles(model: Model, td: TableData) -> list[Finding]:
 
 
 def _exhaustive(model: Model, td: TableData, value: str) -> list[Finding]:
-    """parts-not-exhaustive: the parts of each total, of its unit and scale, add up to it."""
+    """parts-not-exhaustive: the parts of each total add up to no less than it. Parts that
+    add up to more are ``parts-exceed-total`` (semantics), and a total is not judged while
+    one of its parts is of another unit (``part-unit-mismatch``), has no value or has a
+    cell that did not parse (each its own finding): one mistake, one finding."""
     rows = model.rows(td.name)
     if rows is None or "aggregation" not in td.table.column_names:
         return []
     key = td.schema.primary_key[0] if td.schema.primary_key else None
+    units = [f.name for f in td.schema.with_role(roles.UNIT)]
     sums: dict[Any, float] = {}
-    for r in rows.rows:
+    broken: set[Any] = set()
+    for i, r in enumerate(rows.rows):
         total = rows.get(r.get("part_of")) if r.get("aggregation") == "part" else None
-        if total is None or r.get(value) is None or any(
-                r.get(u) != total.get(u) for u in ("unit", "scale", "currency")):
+        if total is None:
+            continue
+        if r.get(value) is None or model.pkg.failed_in(td.name, i) \
+                or any(r.get(u) != total.get(u) for u in units):
+            broken.add(r.get("part_of"))
             continue
         sums[r.get("part_of")] = sums.get(r.get("part_of"), 0.0) + float(r.get(value))
     out = []
     for i, r in enumerate(rows.rows):
-        if r.get(key) not in sums or r.get(value) is None:
+        if r.get(key) not in sums or r.get(key) in broken or r.get(value) is None:
             continue
         whole, added = float(r.get(value)), sums[r.get(key)]
-        if abs(added - whole) > TOLERANCE * abs(whole):
+        if whole - added > TOLERANCE * abs(whole):
             out.append(finding(td, PARTS_NOT_EXHAUSTIVE, i,
                                f"its parts add up to {added:g}, not {whole:g}: parts that do not "
                                "make up the whole are aggregation 'subset' (and the row they "
